@@ -1,0 +1,61 @@
+/**
+ * Agent lifecycle: queued → starting → working ⇄ waiting → succeeded | failed | stopped.
+ * `waiting` = aider finished a turn and waits (for input, or for the orchestrator's next turn).
+ */
+export type AgentState = 'queued' | 'starting' | 'working' | 'waiting' | 'succeeded' | 'failed' | 'stopped';
+
+export const FINAL_STATES: readonly AgentState[] = ['succeeded', 'failed', 'stopped'];
+export const isFinalState = (state: AgentState): boolean => FINAL_STATES.includes(state);
+
+export interface TokenCounts {
+  prompt: number;
+  completion: number;
+  total: number;
+}
+
+/** What the analytics log says so far (see agents/analyticsLog.ts). */
+export interface Usage {
+  /** `message_send` events = LLM turns. */
+  iterations: number;
+  tokens: TokenCounts;
+  /** USD, as aider reports it (0 when the model has no known price). */
+  cost: number;
+}
+
+export const emptyUsage = (): Usage => ({ iterations: 0, tokens: { prompt: 0, completion: 0, total: 0 }, cost: 0 });
+
+export interface CommitInfo {
+  hash: string;
+  message: string;
+}
+
+export interface FileChange {
+  path: string;
+  added: number;
+  removed: number;
+}
+
+/**
+ * What the UI may read of a running agent. The pane renders `terminal`'s buffer
+ * (never raw pty bytes); `write` sends keystrokes to aider's pty.
+ */
+export interface AgentView {
+  readonly id: number;
+  readonly title: string;
+  readonly files: readonly string[];
+  readonly branch: string;
+  readonly worktree: string;
+  readonly state: AgentState;
+  readonly reason: string | undefined;
+  readonly usage: Usage;
+  readonly maxIterations: number;
+  /** ms since epoch; undefined until the agent starts / finishes. */
+  readonly startedAt: number | undefined;
+  readonly finishedAt: number | undefined;
+  /** The @xterm/headless Terminal holding the agent's screen and scrollback. */
+  readonly terminal: import('@xterm/headless').Terminal;
+  /** Raw bytes to aider's pty (focus mode). */
+  write(data: string): void;
+  /** Resize pty and terminal together (pane size changed). */
+  resize(cols: number, rows: number): void;
+}

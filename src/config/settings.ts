@@ -1,0 +1,55 @@
+import os from 'node:os';
+
+/**
+ * Every setting the app reads, after precedence is applied
+ * (defaults < stored config < environment < flags; see config/resolve.ts).
+ */
+export interface Settings {
+  /** Aider's model for the agents (`--model`), e.g. `gpt-4o`, `sonnet`, `openai/my-model`. */
+  agentModel: string;
+  /** Gemini model that writes the PRD and the plan. */
+  prdModel: string;
+  /** Agents running at once. */
+  maxAgents: number;
+  /** Cap on Aider `message_send` events per agent. */
+  maxIterations: number;
+  /** Independent attempts at each task (best-of-n). */
+  agentsPerTask: number;
+  /** Explicit aider executable; else PATH, then the managed venv. */
+  aiderBin: string | undefined;
+  /** Extra arguments given to every aider (after ours, so they win). */
+  aiderArgs: string[];
+  /** Shell command run in an agent's worktree after each turn; non-zero exit → follow-up turn. */
+  checkCommand: string | undefined;
+  /** Google API key for the PRD model. Never written to any file. */
+  geminiApiKey: string | undefined;
+  /** Override of the Gemini endpoint (self-hosted gateway, tests). */
+  geminiBaseUrl: string | undefined;
+  /** Folder for PRDs, relative to the target repo root. */
+  prdDir: string;
+  /** Folder for agent logs and summaries, relative to the target repo root. */
+  logDir: string;
+  /** The app's data folder: worktrees, run files, managed venv, cloned repos. */
+  dataDir: string;
+}
+
+export const defaultDataDir = (): string =>
+  process.env.XDG_DATA_HOME
+    ? `${process.env.XDG_DATA_HOME}/aider-orchestrator`
+    : `${os.homedir()}/.local/share/aider-orchestrator`;
+
+export const defaultSettings = (): Settings => ({
+  agentModel: 'gpt-4o',
+  prdModel: 'gemini-2.5-flash',
+  maxAgents: os.availableParallelism(),
+  maxIterations: 10,
+  agentsPerTask: 1,
+  aiderBin: undefined,
+  aiderArgs: [],
+  checkCommand: undefined,
+  geminiApiKey: undefined,
+  geminiBaseUrl: undefined,
+  prdDir: 'docs/prd',
+  logDir: '.aider_logs',
+  dataDir: defaultDataDir(),
+});

@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    // Real git, real ptys and the real aider are slow on a 2-core machine.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // Each file gets its own process so a stuck pty cannot take the others with it.
+    pool: 'forks',
+    fileParallelism: true,
+    maxWorkers: 2,
+  },
+});
