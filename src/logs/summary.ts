@@ -1,0 +1,77 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AgentSummary, RunSummary, RunTotals } from './types.js';
+import type { Redactor } from './redact.js';
+
+export const summaryPath = (logDir: string, ts: string): string => path.join(logDir, `summary_${ts}.json`);
+
+export const computeTotals = (agents: readonly AgentSummary[]): RunTotals => {
+  const totals: RunTotals = {
+    agents: agents.length,
+    succeeded: 0,
+    failed: 0,
+    stopped: 0,
+    iterations: 0,
+    tokens: { prompt: 0, completion: 0, total: 0 },
+    cost: 0,
+    commits: 0,
+    durationMs: 0,
+  };
+  for (const agent of agents) {
+    if (agent.status === 'succeeded') totals.succeeded += 1;
+    else if (agent.status === 'stopped') totals.stopped += 1;
+    else totals.failed += 1; // failed, or never reached a final state
+    totals.iterations += agent.iterations;
+    totals.tokens.prompt += agent.tokens.prompt;
+    totals.tokens.completion += agent.tokens.completion;
+    totals.tokens.total += agent.tokens.total;
+    totals.cost += agent.cost;
+    totals.commits += agent.commits.length;
+  }
+  totals.cost = Math.round(totals.cost * 1e6) / 1e6;
+  return totals;
+};
+
+/** The run's overall status: stopped wins over failed wins over succeeded. */
+export const runStatus = (totals: RunTotals): RunSummary['status'] =>
+  totals.stopped > 0 ? 'stopped' : totals.failed > 0 ? 'failed' : 'succeeded';
+
+export interface SummaryInput {
+  runId: string;
+  change: string;
+  repo: string;
+  baseCommit: string;
+  prdPath: string | undefined;
+  startedAt: Date;
+  finishedAt: Date;
+  agents: AgentSummary[];
+  logDir: string;
+  summaryPath: string;
+}
+
+export const buildSummary = (input: SummaryInput): RunSummary => {
+  const totals = computeTotals(input.agents);
+  totals.durationMs = input.finishedAt.getTime() - input.startedAt.getTime();
+  return {
+    runId: input.runId,
+    change: input.change,
+    repo: input.repo,
+    baseCommit: input.baseCommit,
+    prdPath: input.prdPath,
+    startedAt: input.startedAt.toISOString(),
+    finishedAt: input.finishedAt.toISOString(),
+    status: runStatus(totals),
+    agents: [...input.agents].sort((a, b) => a.id - b.id),
+    totals,
+    logDir: input.logDir,
+    summaryPath: input.summaryPath,
+  };
+};
+
+/** Written to a temp file and renamed, so a reader never sees half a summary. */
+export const writeSummary = (summary: RunSummary, redactor: Redactor): void => {
+  fs.mkdirSync(path.dirname(summary.summaryPath), { recursive: true });
+  const tmp = `${summary.summaryPath}.tmp`;
+  fs.writeFileSync(tmp, `${redactor.redact(JSON.stringify(summary, null, 2))}\n`);
+  fs.renameSync(tmp, summary.summaryPath);
+};
