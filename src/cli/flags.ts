@@ -1,0 +1,18 @@
+import type { Settings } from '../config/settings.js';
+import type { RunFlags } from './program.js';
+
+/** Aider's alias for the current Claude Sonnet. */
+export const CLAUDE_MODEL_ALIAS = 'sonnet';
+
+/** The settings the flags set; unset flags stay undefined so lower layers show through. */
+export const settingsFromFlags = (flags: RunFlags): Partial<Settings> => ({
+  agentModel: flags.claude ? CLAUDE_MODEL_ALIAS : flags.model,
+  prdModel: flags.geminiModel,
+  maxAgents: flags.maxAgents,
+  maxIterations: flags.maxIterations,
+  agentsPerTask: flags.agentsPerTask,
+  aiderBin: flags.aiderBin,
+  aiderArgs: flags.aiderArgs.length > 0 ? flags.aiderArgs : undefined,
+  checkCommand: flags.checkCmd,
+  geminiApiKey: flags.apiKey,
+});

@@ -1,0 +1,82 @@
+import type { Run } from '../orchestrator/run.js';
+import { formatSummaryTable } from './summaryTable.js';
+
+export interface HeadlessIo {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+const consoleIo: HeadlessIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+/** Exit code of a finished run (README "Exit codes"). */
+export const exitCodeFor = (status: 'succeeded' | 'failed' | 'stopped'): number =>
+  status === 'succeeded' ? 0 : status === 'stopped' ? 130 : 1;
+
+/**
+ * Drives a run without a TUI: PRD → plan (both approved by --yes) → agents, printing
+ * progress on stderr, agent lines as `[agent-N] ...` and the summary table on stdout.
+ * Ctrl-C stops the agents cleanly and still writes the summary; a second Ctrl-C forces.
+ */
+export const runHeadless = async (run: Run, io: HeadlessIo = consoleIo): Promise<number> => {
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupts += 1;
+    if (interrupts > 1) {
+      io.err('forced exit: agents killed');
+      run.dispose();
+      process.exit(130);
+    }
+    if (run.phase === 'agents' || run.phase === 'workspaces') {
+      io.err(`${signal}: stopping agents and writing the summary (press Ctrl-C again to force)`);
+      void run.stopAll();
+    } else {
+      io.err(`${signal}: cancelled before any agent started`);
+      run.cancel();
+      process.exit(130);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  run.on('run:warning', (message) => io.err(`warning: ${message}`));
+  run.on('prd:retry', (attempt, delayMs, reason) =>
+    io.err(`Gemini: ${reason}; retry ${attempt} in ${(delayMs / 1000).toFixed(1)}s`),
+  );
+  run.on('agent:state', (agent, state, reason) =>
+    io.err(`[agent-${agent}] state: ${state}${reason ? ` (${reason})` : ''}`),
+  );
+  run.on('agent:line', (agent, line) => io.out(`[agent-${agent}] ${line}`));
+
+  try {
+    io.err(`Run ${run.runId}: writing the PRD with ${run.settings.prdModel}...`);
+    let chars = 0;
+    let reported = 0;
+    const onChunk = (text: string) => {
+      chars += text.length;
+      if (chars - reported >= 2000) {
+        reported = chars;
+        io.err(`  PRD: ${chars} characters so far`);
+      }
+    };
+    run.on('prd:chunk', onChunk);
+    await run.generatePrd();
+    run.off('prd:chunk', onChunk);
+    await run.approvePrd();
+    io.err(`PRD saved: ${run.prdPath}`);
+    for (const task of run.plan?.tasks ?? []) {
+      io.err(`  agent ${task.agent}: ${task.title} — ${task.files.join(', ') || '(no files)'}`);
+    }
+    io.err(`Starting ${run.plan?.tasks.length ?? 0} agents (at most ${run.maxAgents} at once)...`);
+    const summary = await run.startAgents();
+    io.out('');
+    io.out(formatSummaryTable(summary));
+    return exitCodeFor(summary.status);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    run.dispose();
+  }
+};

@@ -1,0 +1,105 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import os from 'node:os';
+
+/** What the root command's flags say, before config and environment are merged in. */
+export interface RunFlags {
+  change?: string;
+  maxAgents?: number;
+  files?: string[];
+  model?: string;
+  claude?: boolean;
+  geminiModel?: string;
+  apiKey?: string;
+  maxIterations?: number;
+  agentsPerTask?: number;
+  checkCmd?: string;
+  headless?: boolean;
+  yes?: boolean;
+  repo?: string;
+  aiderBin?: string;
+  /** Everything after `--`, given to every aider. */
+  aiderArgs: string[];
+}
+
+export interface CommandHandlers {
+  run(flags: RunFlags): Promise<void>;
+  setup(options: { python?: string }): Promise<void>;
+  config(): Promise<void>;
+}
+
+const positiveInt =
+  (name: string, max: number) =>
+  (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < 1 || n > max) {
+      throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max}.`);
+    }
+    return n;
+  };
+
+const HELP_AFTER = `
+Examples:
+  $ aider-orchestrator --change "Add password reset with email OTP"
+  $ aider-orchestrator --change "Type the API client" --files src/api --max-agents 3
+  $ aider-orchestrator --headless --yes --change "Fix lint errors" --files src -- --no-auto-lint
+  $ aider-orchestrator setup            install aider into the app's own virtualenv
+
+Environment: GEMINI_API_KEY (PRD), the agent model's key (OPENAI_API_KEY, ANTHROPIC_API_KEY, ...).
+See .env.example and README.md for every variable. Exit codes: 0 all agents succeeded, 1 some failed,
+2 usage or configuration error, 130 cancelled.`;
+
+export const buildProgram = (handlers: CommandHandlers, version: string): Command => {
+  const program = new Command('aider-orchestrator')
+    .description(
+      'Turn one change request into parallel work by several Aider agents, each in its own git worktree and branch.',
+    )
+    .version(version, '-V, --version')
+    .usage('[options] [-- <aider args...>]')
+    .option('-c, --change <text>', 'the change request (asked for in the app when missing)')
+    .option(
+      '-n, --max-agents <n>',
+      `agents running at once (default: CPU count, ${os.availableParallelism()})`,
+      positiveInt('--max-agents', 64),
+    )
+    .option('-f, --files <paths...>', 'files or folders the agents edit, split between them (default: the PRD model plans)')
+    .option('-m, --model <model>', "aider's model for the agents (default: config, env, else gpt-4o)")
+    .addOption(new Option('--claude', "use Claude Sonnet for the agents (aider's `sonnet` alias)").conflicts('model'))
+    .option('--gemini-model <model>', 'Gemini model that writes the PRD and plan (default: gemini-2.5-flash)')
+    .option('--api-key <key>', 'Google API key for the PRD model (default: GEMINI_API_KEY or GOOGLE_API_KEY)')
+    .option('-i, --max-iterations <n>', 'LLM turns allowed per agent (default: 10)', positiveInt('--max-iterations', 1000))
+    .option('--agents-per-task <n>', 'independent attempts at each task, for best-of-n (default: 1)', positiveInt('--agents-per-task', 16))
+    .option('--check-cmd <command>', 'command run in each worktree after a turn; failing output starts a follow-up turn')
+    .option('--headless', 'no TUI: print agent output lines and a summary table (automatic when stdout is not a TTY)')
+    .option('-y, --yes', 'approve the PRD and the file assignment without asking (required with --headless)')
+    .option('--repo <path|url>', 'work on this repository (a URL is cloned into the data folder) instead of the current one')
+    .option('--aider-bin <path>', 'the aider executable to run (default: config, PATH, then the managed venv)')
+    .argument('[aider-args...]', 'after --: arguments given to every aider, e.g. -- --edit-format diff')
+    .addHelpText('after', HELP_AFTER)
+    .showHelpAfterError('(run aider-orchestrator --help for usage)')
+    .action(async (aiderArgs: string[], options: Omit<RunFlags, 'aiderArgs'>) => {
+      await handlers.run({ ...options, aiderArgs });
+    });
+
+  program
+    .command('setup')
+    .description(`install aider (aider-chat) into the app's own virtualenv, with progress`)
+    .option('--python <path>', 'the Python (>= 3.10, < 3.13) to create the virtualenv with (default: python3)')
+    .action(async (options: { python?: string }) => handlers.setup(options));
+
+  program
+    .command('config')
+    .description('edit the stored settings (models, limits, aider arguments) in a form')
+    .action(async () => handlers.config());
+
+  return program;
+};
+
+/**
+ * Operands are only aider arguments when they follow `--`; anything else is a
+ * mistake (a mistyped subcommand, an unquoted change text) worth a clear error.
+ */
+export const strayOperands = (argv: readonly string[], aiderArgs: readonly string[]): string[] => {
+  const separator = argv.indexOf('--');
+  const afterSeparator = separator === -1 ? 0 : argv.length - separator - 1;
+  return aiderArgs.slice(0, Math.max(0, aiderArgs.length - afterSeparator));
+};

@@ -1,0 +1,39 @@
+import { UserError } from '../errors.js';
+import { createRun } from '../orchestrator/createRun.js';
+import { settingsFromFlags } from './flags.js';
+import { runHeadless } from './headless.js';
+import { strayOperands, type RunFlags } from './program.js';
+
+/** `aider-orchestrator [options]`: check the flags, build the run, drive it with the TUI or headless. */
+export const runCommand = async (flags: RunFlags, argv: readonly string[]): Promise<number> => {
+  const stray = strayOperands(argv, flags.aiderArgs);
+  if (stray.length > 0) {
+    throw new UserError(
+      `unexpected argument '${stray[0]}': quote the change text (--change "..."), and put aider arguments after --`,
+    );
+  }
+  const headless = flags.headless === true || !process.stdout.isTTY || !process.stdin.isTTY;
+  if (headless) {
+    const why = flags.headless ? 'with --headless' : 'without a terminal (stdout or stdin is not a TTY)';
+    if (!flags.change?.trim()) throw new UserError(`--change is required ${why}: pass --change "<what to build>"`);
+    if (!flags.yes) {
+      throw new UserError(`--yes is required ${why}: nobody can review the PRD and the file assignment, so pass --yes to approve them`);
+    }
+  }
+  const warnings: string[] = [];
+  const run = await createRun({
+    change: flags.change?.trim() ?? '',
+    flags: settingsFromFlags(flags),
+    files: flags.files,
+    repo: flags.repo,
+    cwd: process.cwd(),
+    env: process.env,
+    terminalSize: headless
+      ? { cols: 120, rows: 40 }
+      : { cols: process.stdout.columns ?? 120, rows: process.stdout.rows ?? 40 },
+    warn: (message) => (headless ? process.stderr.write(`warning: ${message}\n`) : warnings.push(message)),
+  });
+  if (headless) return runHeadless(run);
+  const { runTui } = await import('../ui/runTui.js');
+  return runTui(run, { warnings, yes: flags.yes === true });
+};

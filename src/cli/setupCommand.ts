@@ -1,0 +1,18 @@
+import { installAider } from '../agents/aiderInstall.js';
+import { readEnvironment, settingsFromEnv } from '../config/env.js';
+import { resolveSettings } from '../config/resolve.js';
+import { openConfigStore } from '../config/store.js';
+
+/** `aider-orchestrator setup`: install aider-chat into the app's own venv, showing pip's progress. */
+export const setupCommand = async (options: { python?: string }): Promise<number> => {
+  const env = readEnvironment({ dirs: [process.cwd()], env: process.env });
+  const settings = resolveSettings({ stored: openConfigStore().read(), env: settingsFromEnv(env) });
+  process.stderr.write(`Installing aider into ${settings.dataDir}/venv ...\n`);
+  const bin = await installAider({
+    dataDir: settings.dataDir,
+    python: options.python,
+    onProgress: (line) => process.stderr.write(`  ${line}\n`),
+  });
+  process.stdout.write(`aider installed: ${bin}\n`);
+  return 0;
+};

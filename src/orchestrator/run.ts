@@ -1,0 +1,341 @@
+import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { GoogleGenAI } from '@google/genai';
+import { Agent, type AgentResult } from '../agents/agent.js';
+import { isFinalState, type AgentView } from '../agents/types.js';
+import type { Settings } from '../config/settings.js';
+import { commitsSince, filesChanged } from '../git/commits.js';
+import { agentBranchName, createWorktree } from '../git/worktrees.js';
+import { generatePrd } from '../llm/prd.js';
+import { savePrd } from '../llm/prd.js';
+import { proposePlan } from '../llm/planner.js';
+import { AgentLog, agentLogPath } from '../logs/agentLog.js';
+import type { Redactor } from '../logs/redact.js';
+import { buildSummary, summaryPath, writeSummary } from '../logs/summary.js';
+import type { AgentSummary, RunSummary } from '../logs/types.js';
+import { planFromFiles, planFromProposal } from '../plan/build.js';
+import type { Plan } from '../plan/types.js';
+import { validatePaths, validatePlan } from '../plan/validate.js';
+import type { RunEvents, RunPhase } from './events.js';
+import { Scheduler } from './scheduler.js';
+import type { RunController } from './types.js';
+
+export interface RunOptions {
+  runId: string;
+  change: string;
+  repoRoot: string;
+  baseCommit: string;
+  settings: Settings;
+  /** The user's --files, validated and repo-relative; undefined → the LLM proposes files. */
+  files: string[] | undefined;
+  /** Every tracked file of the repo (repo context for the LLM, plan validation). */
+  trackedFiles: string[];
+  /** Compact repo view for the PRD prompt (llm/repoContext.ts). */
+  repoContext: string;
+  gemini: GoogleGenAI;
+  aiderBin: string;
+  /** The environment aider runs with (agents/aiderArgs.ts buildAiderEnv). */
+  agentEnv: NodeJS.ProcessEnv;
+  redactor: Redactor;
+  /** Initial pty size of every agent; the TUI resizes panes later. */
+  terminalSize: { cols: number; rows: number };
+}
+
+/** Everything the run knows about one agent. */
+interface AgentSlot {
+  agent: Agent;
+  log: AgentLog;
+  done: Promise<void> | undefined;
+  result: AgentResult | undefined;
+}
+
+/**
+ * One orchestration run: PRD → plan → workspaces → agents → summary.
+ * Owns the truth and emits RunEvents; the TUI and headless mode only read and command.
+ */
+export class Run extends EventEmitter<RunEvents> implements RunController {
+  readonly runId: string;
+  readonly change: string;
+  phase: RunPhase = 'prd';
+  prd = '';
+  prdPath: string | undefined;
+  plan: Plan | undefined;
+  summary: RunSummary | undefined;
+
+  private readonly slots = new Map<number, AgentSlot>();
+  private readonly scheduler: Scheduler;
+  private readonly abort = new AbortController();
+  private readonly startedAt = new Date();
+  private stopping = false;
+  private finishing: Promise<RunSummary> | undefined;
+
+  constructor(private readonly options: RunOptions) {
+    super();
+    this.runId = options.runId;
+    this.change = options.change;
+    this.scheduler = new Scheduler(options.settings.maxAgents);
+  }
+
+  get maxAgents(): number {
+    return this.options.settings.maxAgents;
+  }
+
+  get settings(): Settings {
+    return this.options.settings;
+  }
+
+  get repoRoot(): string {
+    return this.options.repoRoot;
+  }
+
+  get agents(): readonly AgentView[] {
+    return [...this.slots.values()].map((slot) => slot.agent);
+  }
+
+  get logDir(): string {
+    return path.resolve(this.options.repoRoot, this.options.settings.logDir);
+  }
+
+  private setPhase(phase: RunPhase): void {
+    this.phase = phase;
+    this.emit('run:phase', phase);
+  }
+
+  async generatePrd(feedback?: string): Promise<void> {
+    const previousPrd = feedback ? this.prd : undefined;
+    this.setPhase('prd');
+    this.prd = '';
+    this.prd = await generatePrd(this.options.gemini, {
+      model: this.options.settings.prdModel,
+      change: this.change,
+      repoContext: this.options.repoContext,
+      feedback,
+      previousPrd,
+      signal: this.abort.signal,
+      onChunk: (text) => {
+        this.prd += text;
+        this.emit('prd:chunk', text);
+      },
+      onRetry: (attempt, delayMs, reason) => {
+        this.prd = ''; // the stream starts over
+        this.emit('prd:retry', attempt, delayMs, reason);
+      },
+    });
+    this.setPhase('review');
+  }
+
+  setPrd(text: string): void {
+    this.prd = text;
+  }
+
+  async approvePrd(): Promise<void> {
+    const { settings, repoRoot } = this.options;
+    this.prdPath = await savePrd(repoRoot, settings.prdDir, this.change, this.prd, new Date());
+    this.setPhase('planning');
+    this.plan = await this.makePlan();
+    this.emit('plan:ready', this.plan);
+    this.setPhase('assignment');
+  }
+
+  private async makePlan(): Promise<Plan> {
+    const { settings, repoRoot, files } = this.options;
+    const limits = { maxAgents: settings.maxAgents, agentsPerTask: settings.agentsPerTask };
+    if (files) {
+      const sized = files.map((file) => ({ path: file, size: fs.statSync(path.join(repoRoot, file)).size }));
+      return planFromFiles({ files: sized, change: this.change, ...limits });
+    }
+    const proposal = await proposePlan(this.options.gemini, {
+      model: settings.prdModel,
+      change: this.change,
+      prd: this.prd,
+      trackedFiles: this.options.trackedFiles,
+      maxAgents: Math.max(1, Math.floor(settings.maxAgents / settings.agentsPerTask)),
+      signal: this.abort.signal,
+    });
+    // The LLM may name files that do not exist yet (new files) or are outside the repo:
+    // outside is rejected; new files are allowed, aider creates them.
+    for (const task of proposal) {
+      task.files = await validatePaths(repoRoot, task.files, this.options.trackedFiles, { allowMissing: true });
+    }
+    return planFromProposal(proposal, limits);
+  }
+
+  setPlan(plan: Plan): void {
+    validatePlan(plan, this.options.settings.maxAgents * this.options.settings.agentsPerTask);
+    this.plan = plan;
+    this.emit('plan:ready', plan);
+  }
+
+  startAgents(): Promise<RunSummary> {
+    this.finishing ??= this.runAgents();
+    return this.finishing;
+  }
+
+  private async runAgents(): Promise<RunSummary> {
+    const plan = this.plan;
+    if (!plan) throw new Error('startAgents() before a plan exists');
+    this.setPhase('workspaces');
+    const { settings, repoRoot, baseCommit, runId } = this.options;
+    const runDir = path.join(settings.dataDir, 'runs', runId);
+    const worktreeRoot = path.join(settings.dataDir, 'worktrees', runId);
+    // Sequential: `git worktree add` locks the repo's worktree list.
+    for (const task of plan.tasks) {
+      if (this.stopping) break;
+      const branch = agentBranchName(runId, task.agent);
+      const worktree = path.join(worktreeRoot, `agent-${task.agent}`);
+      await createWorktree({ root: repoRoot, path: worktree, branch, base: baseCommit });
+      const agent = new Agent({
+        task,
+        branch,
+        worktree,
+        runDir: path.join(runDir, `agent-${task.agent}`),
+        prd: this.prd,
+        aiderBin: this.options.aiderBin,
+        model: settings.agentModel,
+        extraArgs: settings.aiderArgs,
+        env: this.options.agentEnv,
+        maxIterations: settings.maxIterations,
+        checkCommand: settings.checkCommand,
+        cols: this.options.terminalSize.cols,
+        rows: this.options.terminalSize.rows,
+      });
+      const log = new AgentLog(agentLogPath(this.logDir, task.agent, runId), this.options.redactor, (error) =>
+        this.emit('run:warning', `cannot write the log of agent ${task.agent} (${error.message}); the run goes on`),
+      );
+      this.slots.set(task.agent, { agent, log, done: undefined, result: undefined });
+      this.wireAgent(agent, log);
+      log.append('start', { runId, branch, worktree, task: task.title, files: task.files, model: settings.agentModel });
+    }
+    this.setPhase('agents');
+    for (const id of this.slots.keys()) this.schedule(id);
+    await this.settle();
+    return this.finish();
+  }
+
+  private wireAgent(agent: Agent, log: AgentLog): void {
+    const id = agent.id;
+    agent.on('state', (state, reason) => {
+      log.append('state', { state, reason });
+      this.emit('agent:state', id, state, reason);
+    });
+    agent.on('output', () => this.emit('agent:output', id));
+    agent.on('line', (line) => {
+      log.append('output', { line });
+      this.emit('agent:line', id, line);
+    });
+    agent.on('usage', (usage) => {
+      log.append('usage', usage);
+      this.emit('agent:iteration', id, usage);
+    });
+    agent.on('turn', (turn) => log.append('turn', turn));
+  }
+
+  /** Queue the agent's run behind the concurrency cap. */
+  private schedule(id: number): void {
+    const slot = this.slots.get(id);
+    if (!slot) return;
+    slot.done = this.scheduler
+      .run(async () => {
+        if (this.stopping || isFinalState(slot.agent.state)) return slot.agent.result();
+        return slot.agent.run();
+      })
+      .then((result) => {
+        slot.result = result;
+        slot.log.append('exit', { state: result.state, reason: result.reason, exitCode: result.exitCode, usage: result.usage });
+      });
+  }
+
+  /** Wait until no agent has work pending (restarts add work while we wait). */
+  private async settle(): Promise<void> {
+    for (;;) {
+      const pending = [...this.slots.values()].map((slot) => slot.done);
+      await Promise.all(pending);
+      const after = [...this.slots.values()].map((slot) => slot.done);
+      if (after.every((p, i) => p === pending[i])) return;
+    }
+  }
+
+  private async finish(): Promise<RunSummary> {
+    const { repoRoot, baseCommit, runId } = this.options;
+    const agents: AgentSummary[] = [];
+    for (const [id, slot] of this.slots) {
+      const { agent } = slot;
+      const result = slot.result ?? agent.result();
+      const commits = await commitsSince(agent.worktree, baseCommit);
+      const changes = await filesChanged(agent.worktree, baseCommit);
+      for (const commit of commits) slot.log.append('commit', commit);
+      agents.push({
+        id,
+        branch: agent.branch,
+        worktree: agent.worktree,
+        task: `${agent.title}\n\n${agent.description}`.trim(),
+        files: [...agent.files],
+        status: result.state,
+        reason: result.reason,
+        exitCode: result.exitCode,
+        iterations: result.usage.iterations,
+        tokens: result.usage.tokens,
+        cost: result.usage.cost,
+        durationMs: result.startedAt && result.finishedAt ? result.finishedAt - result.startedAt : 0,
+        commits,
+        filesChanged: changes,
+        log: slot.log.file,
+      });
+    }
+    const summary = buildSummary({
+      runId,
+      change: this.change,
+      repo: repoRoot,
+      baseCommit,
+      prdPath: this.prdPath,
+      startedAt: this.startedAt,
+      finishedAt: new Date(),
+      agents,
+      logDir: this.logDir,
+      summaryPath: summaryPath(this.logDir, runId),
+    });
+    try {
+      writeSummary(summary, this.options.redactor);
+    } catch (error) {
+      this.emit('run:warning', `cannot write ${summary.summaryPath} (${(error as Error).message})`);
+    }
+    this.summary = summary;
+    this.emit('run:summary', summary);
+    this.setPhase('summary');
+    return summary;
+  }
+
+  async stopAgent(id: number): Promise<void> {
+    await this.slots.get(id)?.agent.stop();
+  }
+
+  restartAgent(id: number): void {
+    const slot = this.slots.get(id);
+    if (!slot || !isFinalState(slot.agent.state) || this.stopping) return;
+    slot.agent.prepareRestart();
+    const wasFinished = this.phase === 'summary';
+    this.schedule(id);
+    if (wasFinished) {
+      // The run had ended: run again until everything settles, then rewrite the summary.
+      this.setPhase('agents');
+      this.finishing = this.settle().then(() => this.finish());
+    }
+  }
+
+  async stopAll(): Promise<void> {
+    this.stopping = true;
+    this.abort.abort();
+    await Promise.all([...this.slots.values()].map((slot) => slot.agent.stop()));
+  }
+
+  cancel(): void {
+    this.abort.abort();
+    this.setPhase('cancelled');
+  }
+
+  /** Ends every process and terminal; worktrees and branches stay for the user. */
+  dispose(): void {
+    for (const slot of this.slots.values()) slot.agent.dispose();
+  }
+}
