@@ -1,0 +1,109 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AgentLog, agentLogPath, readAgentLog } from '../../../src/logs/agentLog.js';
+import { Redactor } from '../../../src/logs/redact.js';
+import { buildSummary, summaryPath, writeSummary } from '../../../src/logs/summary.js';
+import type { AgentSummary } from '../../../src/logs/types.js';
+
+const agent = (id: number, overrides: Partial<AgentSummary> = {}): AgentSummary => ({
+  id,
+  branch: `aider-orchestrator/r/agent-${id}`,
+  worktree: `/tmp/wt/agent-${id}`,
+  task: 'Part 1',
+  files: ['a.ts'],
+  status: 'succeeded',
+  reason: undefined,
+  exitCode: 0,
+  iterations: 2,
+  tokens: { prompt: 100, completion: 20, total: 120 },
+  cost: 0.0125,
+  durationMs: 1500,
+  commits: [{ hash: 'abc', message: 'feat: x' }],
+  filesChanged: [{ path: 'a.ts', added: 3, removed: 1 }],
+  log: `/tmp/logs/agent${id}_r.jsonl`,
+  ...overrides,
+});
+
+const input = (agents: AgentSummary[]) => ({
+  runId: 'r',
+  change: 'Add OTP',
+  repo: '/repo',
+  baseCommit: 'base',
+  prdPath: '/repo/docs/prd/x.md',
+  startedAt: new Date('2026-01-01T00:00:00Z'),
+  finishedAt: new Date('2026-01-01T00:01:30Z'),
+  agents,
+  logDir: '/repo/.aider_logs',
+  summaryPath: '/repo/.aider_logs/summary_r.json',
+});
+
+describe('run summary', () => {
+  it('totals iterations, tokens, cost and commits over agents, sorted by agent id', () => {
+    const summary = buildSummary(input([agent(2, { status: 'failed', iterations: 1, cost: 0.0025 }), agent(1)]));
+    expect(summary.agents.map((a) => a.id)).toEqual([1, 2]);
+    expect(summary.totals).toEqual({
+      agents: 2,
+      succeeded: 1,
+      failed: 1,
+      stopped: 0,
+      iterations: 3,
+      tokens: { prompt: 200, completion: 40, total: 240 },
+      cost: 0.015,
+      commits: 2,
+      durationMs: 90_000,
+    });
+    expect(summary.status).toBe('failed');
+  });
+
+  it('is stopped when any agent was stopped, succeeded only when all succeeded', () => {
+    expect(buildSummary(input([agent(1), agent(2)])).status).toBe('succeeded');
+    expect(buildSummary(input([agent(1, { status: 'failed' }), agent(2, { status: 'stopped' })])).status).toBe('stopped');
+    // An agent that never reached a final state counts as failed, never as succeeded.
+    expect(buildSummary(input([agent(1, { status: 'working' })])).totals.failed).toBe(1);
+  });
+});
+
+describe('files a run writes', () => {
+  let dir: string;
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('writes agent<N>_<ts>.jsonl entries as they happen, with secrets masked', () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ao-logs-'));
+    const file = agentLogPath(path.join(dir, '.aider_logs'), 3, '20260101-000000-abcd');
+    expect(path.basename(file)).toBe('agent3_20260101-000000-abcd.jsonl');
+    const log = new AgentLog(file, new Redactor(['sk-secret-value-123']));
+    log.append('state', { state: 'working' });
+    expect(readAgentLog(file)).toHaveLength(1); // on disk before the next event
+    log.append('output', { line: 'Authorization: Bearer sk-secret-value-123' });
+    const entries = readAgentLog(file);
+    expect(entries.map((e) => e.type)).toEqual(['state', 'output']);
+    expect(entries[1]!.data).toEqual({ line: 'Authorization: Bearer ***' });
+    expect(Number.isNaN(Date.parse(entries[0]!.time))).toBe(false);
+    expect(fs.readFileSync(file, 'utf8')).not.toContain('sk-secret-value-123');
+  });
+
+  it('reports an unwritable log once and keeps going', () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ao-logs-'));
+    // A directory where the file should be fails for every user, root included.
+    const file = path.join(dir, 'agent1_x.jsonl');
+    fs.mkdirSync(file);
+    const errors: Error[] = [];
+    const log = new AgentLog(file, new Redactor([]), (e) => errors.push(e));
+    log.append('a');
+    log.append('b');
+    expect(errors).toHaveLength(1);
+    expect((errors[0] as NodeJS.ErrnoException).code).toBe('EISDIR');
+  });
+
+  it('writes summary_<ts>.json whole (temp file + rename), secrets masked', () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ao-logs-'));
+    const file = summaryPath(path.join(dir, '.aider_logs'), 'r1');
+    const summary = { ...buildSummary(input([agent(1, { task: 'use key AIzaSecretKey0001' })])), summaryPath: file };
+    writeSummary(summary, new Redactor(['AIzaSecretKey0001']));
+    const text = fs.readFileSync(file, 'utf8');
+    expect(JSON.parse(text).agents[0].task).toBe('use key ***');
+    expect(fs.readdirSync(path.dirname(file))).toEqual(['summary_r1.json']);
+  });
+});
