@@ -1,0 +1,97 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { GoogleGenAI } from '@google/genai';
+import { UserError } from '../errors.js';
+import { classifyGeminiError } from './geminiErrors.js';
+import { prdPrompt, PRD_SYSTEM_INSTRUCTION } from './prompts.js';
+import { DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from './retry.js';
+
+export interface GeneratePrdOptions {
+  model: string;
+  change: string;
+  repoContext: string;
+  feedback?: string | undefined;
+  previousPrd?: string | undefined;
+  signal?: AbortSignal | undefined;
+  /** Each piece of text as it streams in. */
+  onChunk(text: string): void;
+  /** A retry starts the stream over: drop the text shown so far. */
+  onRetry?(attempt: number, delayMs: number, reason: string): void;
+  retry?: Partial<RetryPolicy>;
+}
+
+/** Streams the PRD; returns the full text of the attempt that finished. */
+export const generatePrd = async (client: GoogleGenAI, options: GeneratePrdOptions): Promise<string> => {
+  const context = { model: options.model, signal: options.signal };
+  const prompt = prdPrompt(options);
+  return withRetry(
+    async () => {
+      let text = '';
+      let finishReason: string | undefined;
+      try {
+        const stream = await client.models.generateContentStream({
+          model: options.model,
+          contents: prompt,
+          config: { systemInstruction: PRD_SYSTEM_INSTRUCTION, abortSignal: options.signal },
+        });
+        for await (const chunk of stream) {
+          finishReason = chunk.candidates?.[0]?.finishReason ?? finishReason;
+          const piece = chunk.text;
+          if (!piece) continue;
+          text += piece;
+          options.onChunk(piece);
+        }
+      } catch (error) {
+        throw classifyGeminiError(error, context);
+      }
+      if (!text.trim()) {
+        throw new UserError(
+          `Gemini returned an empty PRD (finish reason ${finishReason ?? 'none'}): rephrase the change request or try another --gemini-model`,
+        );
+      }
+      return text;
+    },
+    { ...DEFAULT_RETRY_POLICY, ...options.retry, onRetry: options.onRetry, signal: options.signal },
+  );
+};
+
+const SLUG_MAX = 50;
+
+/** Lowercase ASCII words joined by dashes; never empty, never a path. */
+export const slugify = (text: string): string => {
+  const ascii = text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '') // accents: "é" → "e"
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  const cut = ascii.slice(0, SLUG_MAX).replace(/-+$/, '');
+  return cut || 'change';
+};
+
+const pad = (n: number): string => String(n).padStart(2, '0');
+
+/** `<YYYYMMDD-HHMMSS>-<slug>.md`, in local time (the user reads these names). */
+export const prdFileName = (change: string, date: Date): string => {
+  const stamp =
+    `${date.getFullYear()}${pad(date.getMonth() + 1)}${pad(date.getDate())}` +
+    `-${pad(date.getHours())}${pad(date.getMinutes())}${pad(date.getSeconds())}`;
+  return `${stamp}-${slugify(change)}.md`;
+};
+
+/** Writes the PRD under `<root>/<prdDir>/`; never overwrites (adds -2, -3...). Returns the absolute path. */
+export const savePrd = async (root: string, prdDir: string, change: string, text: string, date: Date): Promise<string> => {
+  const dir = path.resolve(root, prdDir);
+  await fs.mkdir(dir, { recursive: true });
+  const name = prdFileName(change, date);
+  const content = text.endsWith('\n') ? text : `${text}\n`;
+  for (let n = 1; ; n++) {
+    const file = path.join(dir, n === 1 ? name : name.replace(/\.md$/, `-${n}.md`));
+    try {
+      await fs.writeFile(file, content, { flag: 'wx' });
+      return file;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+};

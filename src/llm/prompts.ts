@@ -1,0 +1,92 @@
+/** The PRD's sections, in order. The review screen and the agents read them by these names. */
+export const PRD_SECTIONS = [
+  'Summary',
+  'Goals',
+  'Non-goals',
+  'Requirements',
+  'Acceptance criteria',
+  'Affected files',
+  'Risks',
+] as const;
+
+export const PRD_SYSTEM_INSTRUCTION = [
+  'You are a senior software engineer writing a short product requirements document (PRD)',
+  'for one change to an existing code base. Other engineers (AI coding agents) will implement it',
+  'in parallel, each on a few files, so be concrete: name files, functions and behaviours.',
+  'Write GitHub-flavoured Markdown and nothing else: no preamble, no closing remarks.',
+].join(' ');
+
+export interface PrdPromptInput {
+  change: string;
+  repoContext: string;
+  /** The user's feedback on the previous draft (regenerate). */
+  feedback?: string | undefined;
+  previousPrd?: string | undefined;
+}
+
+const sectionList = PRD_SECTIONS.map((name) => `## ${name}`).join('\n');
+
+export const prdPrompt = (input: PrdPromptInput): string => {
+  const parts = [
+    `# Change request\n\n${input.change.trim()}`,
+    `# Repository\n\n${input.repoContext.trim()}`,
+    [
+      '# Task',
+      '',
+      'Write the PRD for this change. Start with a level-1 heading naming the change, then exactly these',
+      'level-2 sections, in this order:',
+      '',
+      sectionList,
+      '',
+      'Requirements and acceptance criteria are numbered lists a reviewer can check one by one.',
+      'Affected files lists repo-relative paths (existing or new), one per line, each with a few words on',
+      'what changes there. Keep the whole document under about 800 words.',
+    ].join('\n'),
+  ];
+  if (input.previousPrd && input.feedback) {
+    parts.push(
+      `# Previous draft\n\n${input.previousPrd.trim()}`,
+      `# Reviewer feedback\n\n${input.feedback.trim()}\n\nRewrite the whole PRD so it addresses this feedback.`,
+    );
+  } else if (input.feedback) {
+    parts.push(`# Reviewer feedback\n\n${input.feedback.trim()}`);
+  }
+  return parts.join('\n\n');
+};
+
+export const PLAN_SYSTEM_INSTRUCTION = [
+  'You split an approved PRD into independent tasks for AI coding agents that work in parallel,',
+  'each in its own git worktree. Tasks must not edit the same file, so agents never conflict.',
+  'Answer with JSON only, matching the given schema.',
+].join(' ');
+
+export interface PlanPromptInput {
+  change: string;
+  prd: string;
+  trackedFiles: string[];
+  maxAgents: number;
+}
+
+/** More paths than this are cut from the plan prompt (the PRD already names the relevant ones). */
+export const PLAN_PROMPT_MAX_FILES = 2_000;
+
+export const planPrompt = (input: PlanPromptInput): string => {
+  const shown = input.trackedFiles.slice(0, PLAN_PROMPT_MAX_FILES);
+  const more = input.trackedFiles.length - shown.length;
+  const files = shown.join('\n') + (more > 0 ? `\n... ${more} more` : '');
+  return [
+    `# Change request\n\n${input.change.trim()}`,
+    `# PRD\n\n${input.prd.trim()}`,
+    `# Tracked files\n\n${files}`,
+    [
+      '# Task',
+      '',
+      `Split the work into at most ${input.maxAgents} task${input.maxAgents === 1 ? '' : 's'}`,
+      '(fewer is better when the change is small). For each task give:',
+      '- title: one short line;',
+      '- description: what to do, precisely enough to do it without the other tasks;',
+      '- files: repo-relative paths the task edits (tracked files above, or new files to create).',
+      'Every file appears in at most one task. Do not list files that only need reading.',
+    ].join('\n'),
+  ].join('\n\n');
+};
