@@ -32,7 +32,6 @@ export const PLAN_RESPONSE_SCHEMA: Schema = {
       files: { type: Type.ARRAY, items: { type: Type.STRING } },
     },
     required: ['title', 'description', 'files'],
-    propertyOrdering: ['title', 'description', 'files'],
   },
 };
 

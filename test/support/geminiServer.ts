@@ -54,7 +54,7 @@ export type GeminiReply =
 
 export interface RecordedRequest {
   method: string;
-  /** Path with query string, as received, e.g. `/v1beta/models/m:streamGenerateContent?alt=sse`. */
+  /** Path with query string, as received, e.g. `/v1/models/m:streamGenerateContent?alt=sse`. */
   path: string;
   /** Model name from the path (`gemini-2.5-flash`), or '' if the path is not a model call. */
   model: string;
@@ -73,7 +73,7 @@ export interface RecordedRequest {
 export type GeminiScript = GeminiReply[] | ((request: RecordedRequest, index: number) => GeminiReply);
 
 export interface GeminiServer {
-  /** Base URL for the SDK (`http://127.0.0.1:<port>`); the SDK adds `/v1beta/models/...`. */
+  /** Base URL for the SDK (`http://127.0.0.1:<port>`); the SDK adds `/v1/models/...` (v1 is the SDK 3 default). */
   url: string;
   requests: RecordedRequest[];
   close(): Promise<void>;
