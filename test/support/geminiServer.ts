@@ -167,15 +167,16 @@ const sendStream = async (
   const pieces = splitText(reply.text, reply.chunks ?? 1);
   response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   for (const [index, piece] of pieces.entries()) {
+    if (index > 0 && reply.chunkDelayMs) await wait(reply.chunkDelayMs);
     if (reply.dropAfterChunks !== undefined && index >= reply.dropAfterChunks) {
       response.socket?.destroy();
       return;
     }
-    if (index > 0 && reply.chunkDelayMs) await wait(reply.chunkDelayMs);
     const last = index === pieces.length - 1;
     const event = responseBody(piece, last, reply.usage ?? DEFAULT_USAGE, reply.finishReason ?? 'STOP', model);
     // The real API separates SSE events with CRLF CRLF; the SDK accepts \n\n, \r\r and \r\n\r\n.
-    response.write(`data: ${JSON.stringify(event)}\r\n\r\n`);
+    // Wait for the flush, so a chunk written before a scripted drop really reaches the client.
+    await new Promise<void>((resolve) => response.write(`data: ${JSON.stringify(event)}\r\n\r\n`, () => resolve()));
   }
   response.end();
 };
