@@ -2,7 +2,7 @@ import path from 'node:path';
 import { buildAiderEnv } from '../agents/aiderArgs.js';
 import { locateAider } from '../agents/aiderBinary.js';
 import { readEnvironment, settingsFromEnv } from '../config/env.js';
-import { checkAgentModelKey, checkGeminiKey, PROVIDER_ENV_VARS } from '../config/providers.js';
+import { checkAgentModelKey, checkGeminiKey } from '../config/providers.js';
 import { resolveSettings } from '../config/resolve.js';
 import type { Settings } from '../config/settings.js';
 import { openConfigStore } from '../config/store.js';
@@ -85,7 +85,7 @@ export const createRun = async (request: RunRequest): Promise<Run> => {
     repoContext: await buildRepoContext({ root: repoRoot, trackedFiles: tracked, files }),
     gemini: createGeminiClient({ apiKey: settings.geminiApiKey ?? '', baseUrl: settings.geminiBaseUrl }),
     aiderBin: aider.bin,
-    agentEnv: buildAiderEnv(env, [...PROVIDER_ENV_VARS]),
+    agentEnv: buildAiderEnv(env),
     redactor,
     terminalSize: request.terminalSize,
   });

@@ -150,7 +150,7 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
       change: this.change,
       prd: this.prd,
       trackedFiles: this.options.trackedFiles,
-      maxAgents: Math.max(1, Math.floor(settings.maxAgents / settings.agentsPerTask)),
+      maxAgents: settings.maxAgents,
       signal: this.abort.signal,
     });
     // The LLM may name files that do not exist yet (new files) or are outside the repo:
@@ -273,7 +273,7 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
         files: [...agent.files],
         status: result.state,
         reason: result.reason,
-        exitCode: result.exitCode,
+        exitCode: result.exitCode ?? null,
         iterations: result.usage.iterations,
         tokens: result.usage.tokens,
         cost: result.usage.cost,

@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { UserError } from '../errors.js';
+
+/** The aider-chat version `setup` installs and the tests pin. */
+export const AIDER_VERSION = '0.86.2';
+
+export interface LocatedAider {
+  bin: string;
+  /** As `aider --version` prints it, e.g. `0.86.2`. */
+  version: string;
+  source: 'flag or config' | 'PATH' | 'managed venv';
+}
+
+/** The app's own virtualenv (created by `aider-orchestrator setup`). */
+export const managedVenvDir = (dataDir: string): string => path.join(dataDir, 'venv');
+export const managedAiderBin = (dataDir: string): string => path.join(managedVenvDir(dataDir), 'bin', 'aider');
+
+const isExecutable = (file: string): boolean => {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+};
+
+/** `name` on the PATH of `env`, like `command -v`. */
+export const findOnPath = (name: string, env: NodeJS.ProcessEnv): string | undefined =>
+  (env.PATH ?? '')
+    .split(path.delimiter)
+    .filter(Boolean)
+    .map((dir) => path.join(dir, name))
+    .find(isExecutable);
+
+/** Runs `aider --version`; undefined when it does not run. */
+const aiderVersion = async (bin: string, env: NodeJS.ProcessEnv): Promise<string | undefined> => {
+  const result = await execa(bin, ['--version'], {
+    reject: false,
+    timeout: 120_000,
+    env: { ...env, LITELLM_LOCAL_MODEL_COST_MAP: 'True' },
+    extendEnv: false,
+  });
+  if (result.failed) return undefined;
+  return String(result.stdout).trim().replace(/^aider\s+/i, '') || 'unknown';
+};
+
+const SETUP_HINT = 'run `aider-orchestrator setup` (installs aider-chat into the app\'s own virtualenv), or `pip install aider-chat` and put aider on PATH, or pass --aider-bin <path>';
+
+/**
+ * Finds aider: --aider-bin/config/env first, then `aider` on PATH, then the managed venv.
+ * Checks that it really runs.
+ */
+export const locateAider = async (options: {
+  aiderBin: string | undefined;
+  dataDir: string;
+  env: NodeJS.ProcessEnv;
+}): Promise<LocatedAider> => {
+  const { env } = options;
+  if (options.aiderBin) {
+    const bin = options.aiderBin.includes('/') ? path.resolve(options.aiderBin) : findOnPath(options.aiderBin, env);
+    if (!bin || !isExecutable(bin)) {
+      throw new UserError(`aider not found at ${options.aiderBin} (from --aider-bin or config): check the path, or ${SETUP_HINT}`);
+    }
+    const version = await aiderVersion(bin, env);
+    if (!version) throw new UserError(`${bin} does not run as aider (\`${bin} --version\` failed): reinstall it, or ${SETUP_HINT}`);
+    return { bin, version, source: 'flag or config' };
+  }
+  const candidates: [string | undefined, LocatedAider['source']][] = [
+    [findOnPath('aider', env), 'PATH'],
+    [isExecutable(managedAiderBin(options.dataDir)) ? managedAiderBin(options.dataDir) : undefined, 'managed venv'],
+  ];
+  for (const [bin, source] of candidates) {
+    if (!bin) continue;
+    const version = await aiderVersion(bin, env);
+    if (version) return { bin, version, source };
+  }
+  throw new UserError(`aider is not installed (not on PATH, not in ${managedVenvDir(options.dataDir)}): ${SETUP_HINT}`);
+};

@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseEnv } from 'node:util';
+import { UserError } from '../errors.js';
+import type { Settings } from './settings.js';
+import { LIMITS } from './validate.js';
+
+/**
+ * The environment the run sees: `.env` files of the given folders (later folders win),
+ * then the real environment on top (it always wins over a file).
+ */
+export const readEnvironment = (options: { dirs: readonly string[]; env: NodeJS.ProcessEnv }): NodeJS.ProcessEnv => {
+  const merged: NodeJS.ProcessEnv = {};
+  const seen = new Set<string>();
+  for (const dir of options.dirs) {
+    const file = path.resolve(dir, '.env');
+    if (seen.has(file)) continue;
+    seen.add(file);
+    let content: string;
+    try {
+      content = fs.readFileSync(file, 'utf8');
+    } catch {
+      continue; // no .env here
+    }
+    Object.assign(merged, parseEnv(content));
+  }
+  for (const [key, value] of Object.entries(options.env)) {
+    if (value !== undefined) merged[key] = value;
+  }
+  return merged;
+};
+
+/** Every variable the app reads, for README, .env.example and `--help`. */
+export const ENV_VARS = {
+  AIDER_ORCHESTRATOR_MODEL: 'aider model for the agents (like --model)',
+  AIDER_ORCHESTRATOR_PRD_MODEL: 'Gemini model for the PRD and plan (like --gemini-model)',
+  AIDER_ORCHESTRATOR_MAX_AGENTS: 'agents running at once (like --max-agents)',
+  AIDER_ORCHESTRATOR_MAX_ITERATIONS: 'LLM turns per agent (like --max-iterations)',
+  AIDER_ORCHESTRATOR_AGENTS_PER_TASK: 'attempts per task (like --agents-per-task)',
+  AIDER_ORCHESTRATOR_AIDER_BIN: 'aider executable (like --aider-bin)',
+  AIDER_ORCHESTRATOR_AIDER_ARGS: 'extra aider arguments, space-separated (like -- <args>)',
+  AIDER_ORCHESTRATOR_CHECK_CMD: 'check command run after each turn (like --check-cmd)',
+  AIDER_ORCHESTRATOR_DATA_DIR: 'data folder: worktrees, run files, managed venv, clones',
+  AIDER_ORCHESTRATOR_CONFIG_DIR: 'folder of the stored configuration file',
+  AIDER_ORCHESTRATOR_PRD_DIR: 'PRD folder, relative to the repo (default docs/prd)',
+  AIDER_ORCHESTRATOR_LOG_DIR: 'log folder, relative to the repo (default .aider_logs)',
+  GEMINI_API_KEY: 'Google API key for the PRD model (or GOOGLE_API_KEY)',
+  GOOGLE_GEMINI_BASE_URL: 'Gemini endpoint override (self-hosted gateway)',
+} as const;
+
+const count = (env: NodeJS.ProcessEnv, name: keyof typeof ENV_VARS, max: number): number | undefined => {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > max) {
+    throw new UserError(`${name}=${raw} is not a whole number from 1 to ${max}; fix it in the environment or .env`);
+  }
+  return n;
+};
+
+const text = (env: NodeJS.ProcessEnv, name: string): string | undefined => env[name]?.trim() || undefined;
+
+/** The settings the environment sets; unset variables stay undefined so lower layers show through. */
+export const settingsFromEnv = (env: NodeJS.ProcessEnv): Partial<Settings> => {
+  const aiderArgs = text(env, 'AIDER_ORCHESTRATOR_AIDER_ARGS');
+  const baseUrl = text(env, 'GOOGLE_GEMINI_BASE_URL');
+  if (baseUrl && !/^https?:\/\//.test(baseUrl)) {
+    throw new UserError(`GOOGLE_GEMINI_BASE_URL=${baseUrl} is not an http(s) URL; fix it in the environment or .env`);
+  }
+  return {
+    agentModel: text(env, 'AIDER_ORCHESTRATOR_MODEL'),
+    prdModel: text(env, 'AIDER_ORCHESTRATOR_PRD_MODEL'),
+    maxAgents: count(env, 'AIDER_ORCHESTRATOR_MAX_AGENTS', LIMITS.maxAgents),
+    maxIterations: count(env, 'AIDER_ORCHESTRATOR_MAX_ITERATIONS', LIMITS.maxIterations),
+    agentsPerTask: count(env, 'AIDER_ORCHESTRATOR_AGENTS_PER_TASK', LIMITS.agentsPerTask),
+    aiderBin: text(env, 'AIDER_ORCHESTRATOR_AIDER_BIN'),
+    aiderArgs: aiderArgs ? aiderArgs.split(/\s+/) : undefined,
+    checkCommand: text(env, 'AIDER_ORCHESTRATOR_CHECK_CMD'),
+    dataDir: text(env, 'AIDER_ORCHESTRATOR_DATA_DIR'),
+    prdDir: text(env, 'AIDER_ORCHESTRATOR_PRD_DIR'),
+    logDir: text(env, 'AIDER_ORCHESTRATOR_LOG_DIR'),
+    geminiApiKey: text(env, 'GEMINI_API_KEY') ?? text(env, 'GOOGLE_API_KEY'),
+    geminiBaseUrl: baseUrl,
+  };
+};

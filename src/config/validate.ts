@@ -1,0 +1,64 @@
+import { UserError } from '../errors.js';
+import type { Settings } from './settings.js';
+
+/** Limits shared by the flags, the environment, the stored config and the config form. */
+export const LIMITS = {
+  maxAgents: 64,
+  maxIterations: 1000,
+  agentsPerTask: 16,
+} as const;
+
+type Field = keyof Settings;
+
+const checkCount = (value: unknown, max: number): string | undefined =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= max
+    ? undefined
+    : `must be a whole number from 1 to ${max}`;
+
+const checkText = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.trim().length > 0 ? undefined : 'must not be empty';
+
+const CHECKS: Partial<Record<Field, (value: unknown) => string | undefined>> = {
+  agentModel: checkText,
+  prdModel: checkText,
+  maxAgents: (value) => checkCount(value, LIMITS.maxAgents),
+  maxIterations: (value) => checkCount(value, LIMITS.maxIterations),
+  agentsPerTask: (value) => checkCount(value, LIMITS.agentsPerTask),
+  aiderBin: checkText,
+  aiderArgs: (value) =>
+    Array.isArray(value) && value.every((arg) => typeof arg === 'string') ? undefined : 'must be a list of arguments',
+  checkCommand: checkText,
+  geminiBaseUrl: (value) => {
+    if (typeof value !== 'string') return 'must be a URL';
+    try {
+      const url = new URL(value);
+      return url.protocol === 'http:' || url.protocol === 'https:' ? undefined : 'must start with http:// or https://';
+    } catch {
+      return 'must be a URL such as https://gateway.example.com';
+    }
+  },
+  prdDir: checkText,
+  logDir: checkText,
+  dataDir: checkText,
+};
+
+/**
+ * Field → message for each set value that is invalid. With throwOnError, the first
+ * problem becomes a UserError naming the field (`source` says where it came from).
+ */
+export const validateSettings = (
+  values: Partial<Settings>,
+  options: { throwOnError?: boolean; source?: string } = {},
+): Partial<Record<Field, string>> => {
+  const errors: Partial<Record<Field, string>> = {};
+  for (const [field, value] of Object.entries(values) as [Field, unknown][]) {
+    if (value === undefined) continue;
+    const message = CHECKS[field]?.(value);
+    if (message) errors[field] = message;
+  }
+  const first = Object.entries(errors)[0];
+  if (options.throwOnError && first) {
+    throw new UserError(`${first[0]} ${first[1]}${options.source ? ` (from ${options.source})` : ''}`);
+  }
+  return errors;
+};
