@@ -1,0 +1,88 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { commitsSince, filesChanged } from '../../../src/git/commits.js';
+import { dirtyFiles, findRepoRoot, headCommit, trackedFiles } from '../../../src/git/repo.js';
+import { agentBranchName, createWorktree, newRunId } from '../../../src/git/worktrees.js';
+import { validatePaths } from '../../../src/plan/validate.js';
+import { makeTempDir, makeTempRepo, type TempRepo } from '../../support/gitRepo.js';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+const repo = async (files: Record<string, string>): Promise<TempRepo> => {
+  const made = await makeTempRepo(files);
+  cleanups.push(made.cleanup);
+  return made;
+};
+
+describe('repository checks', () => {
+  it('finds the root from a subfolder', async () => {
+    const r = await repo({ 'src/a.ts': 'a' });
+    expect(await findRepoRoot(path.join(r.dir, 'src'))).toBe(r.dir);
+  });
+
+  it('refuses a folder that is not a git repository', async () => {
+    const temp = makeTempDir();
+    cleanups.push(temp.cleanup);
+    await expect(findRepoRoot(temp.dir)).rejects.toThrow(/is not inside a git repository: run aider-orchestrator in one, or pass --repo/);
+  });
+
+  it('refuses a repository without commits', async () => {
+    const r = await repo({ 'a.txt': 'a' });
+    await r.git('update-ref', '-d', 'HEAD');
+    await expect(headCommit(r.dir)).rejects.toThrow(/has no commits yet/);
+  });
+
+  it('lists tracked and dirty files', async () => {
+    const r = await repo({ 'a.txt': 'a', 'dir/b.txt': 'b' });
+    fs.writeFileSync(path.join(r.dir, 'a.txt'), 'changed');
+    fs.writeFileSync(path.join(r.dir, 'new.txt'), 'new');
+    expect(await trackedFiles(r.dir)).toEqual(['a.txt', 'dir/b.txt']);
+    expect((await dirtyFiles(r.dir)).sort()).toEqual(['a.txt', 'new.txt']);
+  });
+});
+
+describe('worktrees', () => {
+  it('creates a branch and worktree from HEAD without touching the checkout', async () => {
+    const r = await repo({ 'a.txt': 'one\n' });
+    fs.writeFileSync(path.join(r.dir, 'a.txt'), 'uncommitted\n');
+    const base = await headCommit(r.dir);
+    const temp = makeTempDir();
+    cleanups.push(temp.cleanup);
+    const runId = newRunId(new Date(2026, 0, 2, 3, 4, 5));
+    expect(runId).toMatch(/^20260102-030405-[0-9a-f]{4}$/);
+    const branch = agentBranchName(runId, 1);
+    const worktree = path.join(temp.dir, 'agent-1');
+    await createWorktree({ root: r.dir, path: worktree, branch, base });
+
+    expect(fs.readFileSync(path.join(worktree, 'a.txt'), 'utf8')).toBe('one\n');
+    fs.writeFileSync(path.join(worktree, 'a.txt'), 'two\nthree\n');
+    await r.git('-C', worktree, 'commit', '-qam', 'feat: agent change');
+
+    expect(await r.git('branch', '--show-current')).toBe('main');
+    expect(fs.readFileSync(path.join(r.dir, 'a.txt'), 'utf8')).toBe('uncommitted\n');
+    expect(await commitsSince(worktree, base)).toEqual([{ hash: expect.stringMatching(/^[0-9a-f]{40}$/), message: 'feat: agent change' }]);
+    expect(await filesChanged(worktree, base)).toEqual([{ path: 'a.txt', added: 2, removed: 1 }]);
+    expect(await r.git('branch', '--list', 'aider-orchestrator/*')).toContain(branch);
+  });
+});
+
+describe('paths given to --files', () => {
+  it('expands folders to tracked files and keeps repo-relative paths', async () => {
+    const r = await repo({ 'src/a.ts': 'a', 'src/b.ts': 'b', 'README.md': 'r' });
+    const tracked = await trackedFiles(r.dir);
+    expect(await validatePaths(r.dir, [path.join(r.dir, 'src'), 'README.md'], tracked)).toEqual(['README.md', 'src/a.ts', 'src/b.ts']);
+  });
+
+  it('rejects paths outside the repo, missing ones and uncommitted ones', async () => {
+    const r = await repo({ 'a.ts': 'a' });
+    const tracked = await trackedFiles(r.dir);
+    await expect(validatePaths(r.dir, ['../elsewhere.ts'], tracked)).rejects.toThrow(/outside the repository/);
+    await expect(validatePaths(r.dir, ['nope.ts'], tracked)).rejects.toThrow(/nope.ts does not exist/);
+    fs.writeFileSync(path.join(r.dir, 'new.ts'), 'x');
+    await expect(validatePaths(r.dir, ['new.ts'], tracked)).rejects.toThrow(/is not committed/);
+    expect(await validatePaths(r.dir, ['created-later.ts'], tracked, { allowMissing: true })).toEqual(['created-later.ts']);
+  });
+});
