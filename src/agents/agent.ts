@@ -5,7 +5,7 @@ import xterm from '@xterm/headless';
 import { execa } from 'execa';
 import * as pty from 'node-pty';
 import type { AgentTask } from '../plan/types.js';
-import { buildAiderArgs } from './aiderArgs.js';
+import { buildAiderArgs, localModelMetadata } from './aiderArgs.js';
 import { addUsage, readAnalyticsReport, type AnalyticsReport } from './analyticsLog.js';
 import { OutputLines } from './outputLines.js';
 import { agentMessage, checkFailedMessage } from './taskMessage.js';
@@ -154,6 +154,9 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
       chatHistoryFile: path.join(dir, 'chat.history.md'),
       inputHistoryFile: path.join(dir, 'input.history'),
     };
+    const metadata = localModelMetadata(this.options.model);
+    const modelMetadataFile = metadata ? path.join(dir, 'model-metadata.json') : undefined;
+    if (modelMetadataFile) fs.writeFileSync(modelMetadataFile, JSON.stringify(metadata, null, 2));
     this.setState('starting');
     let message = agentMessage(this.options.task, this.options.prd);
     for (let turn = 1; ; turn += 1) {
@@ -166,6 +169,7 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
           ...files,
           messageFile,
           restoreChatHistory: turn > 1,
+          modelMetadataFile,
           files: this.files,
           extraArgs: this.options.extraArgs,
         }),

@@ -12,6 +12,8 @@ export interface AiderInvocation {
   restoreChatHistory: boolean;
   /** Repo-relative files aider edits. */
   files: readonly string[];
+  /** Model metadata for models aider cannot know (see localModelMetadata). */
+  modelMetadataFile: string | undefined;
   /** The user's extra aider arguments; they come last so they win. */
   extraArgs: readonly string[];
 }
@@ -42,12 +44,33 @@ export const buildAiderArgs = (run: AiderInvocation): string[] => [
   '--input-history-file',
   run.inputHistoryFile,
   ...(run.restoreChatHistory ? ['--restore-chat-history'] : []),
+  ...(run.modelMetadataFile ? ['--model-metadata-file', run.modelMetadataFile] : []),
   '--message-file',
   run.messageFile,
   ...run.extraArgs,
   // `--` ends the options: a file named like a flag stays a file.
   ...(run.files.length > 0 ? ['--', ...run.files] : []),
 ];
+
+/**
+ * Metadata for an `openai/<name>` model (a self-hosted or local OpenAI-compatible server).
+ * Aider cannot know such a model: without this it warns and fetches litellm's price list
+ * from GitHub at every start (5 s timeouts offline). Other models use aider's own data.
+ */
+export const localModelMetadata = (model: string): Record<string, unknown> | undefined =>
+  model.startsWith('openai/')
+    ? {
+        [model]: {
+          max_input_tokens: 128_000,
+          max_output_tokens: 4096,
+          max_tokens: 4096,
+          input_cost_per_token: 0,
+          output_cost_per_token: 0,
+          litellm_provider: 'openai',
+          mode: 'chat',
+        },
+      }
+    : undefined;
 
 /**
  * The environment of every aider: the user's (with .env values merged in) minus what

@@ -67,7 +67,9 @@ export const runHeadless = async (run: Run, io: HeadlessIo = consoleIo): Promise
     await run.approvePrd();
     io.err(`PRD saved: ${run.prdPath}`);
     for (const task of run.plan?.tasks ?? []) {
-      io.err(`  agent ${task.agent}: ${task.title} — ${task.files.join(', ') || '(no files)'}`);
+      const attempt = task.attempt > 1 ? ` (attempt ${task.attempt})` : '';
+      const files = task.files.length > 4 ? `${task.files.slice(0, 4).join(', ')} +${task.files.length - 4} more` : task.files.join(', ');
+      io.err(`  agent ${task.agent}${attempt}: ${task.title} [${files || 'no files'}]`);
     }
     io.err(`Starting ${run.plan?.tasks.length ?? 0} agents (at most ${run.maxAgents} at once)...`);
     const summary = await run.startAgents();

@@ -29,10 +29,10 @@ const numbered = (tasks: readonly Omit<AgentTask, 'agent' | 'attempt'>[], agents
 /** With --files: the files split over min(maxAgents, files) tasks, balanced by size, folders kept together. */
 export const planFromFiles = (input: { files: readonly SizedFile[]; change: string } & PlanLimits): Plan => {
   const groups = splitFiles(input.files, input.maxAgents);
-  const tasks = groups.map((group) => {
+  const tasks = groups.map((group, index) => {
     const files = group.map((file) => file.path);
     return {
-      title: `${input.change.split('\n')[0]!.slice(0, 60)} — ${summarizeFiles(files)}`,
+      title: groups.length === 1 ? 'The whole change' : `Part ${index + 1} of ${groups.length}: ${summarizeFiles(files)}`,
       description:
         groups.length === 1
           ? 'Make the whole change described in the PRD.'
@@ -64,10 +64,10 @@ export const moveFile = (plan: Plan, file: string, to: number | undefined): Plan
 };
 
 /** Adds an agent with no files yet (the user gives it files on the assignment screen). */
-export const addAgent = (plan: Plan, change: string): Plan => {
+export const addAgent = (plan: Plan): Plan => {
   const agent = plan.tasks.length + 1;
   return {
-    tasks: [...plan.tasks, { agent, title: `${change.split('\n')[0]!.slice(0, 60)} — agent ${agent}`, description: 'Make the part of the change described in the PRD that belongs in your files.', files: [], attempt: 1 }],
+    tasks: [...plan.tasks, { agent, title: `Part ${agent}: files you give it`, description: 'Make the part of the change described in the PRD that belongs in your files.', files: [], attempt: 1 }],
     unassigned: [...plan.unassigned],
   };
 };
