@@ -43,7 +43,7 @@ export const runHeadless = async (run: Run, io: HeadlessIo = consoleIo): Promise
 
   run.on('run:warning', (message) => io.err(`warning: ${message}`));
   run.on('prd:retry', (attempt, delayMs, reason) =>
-    io.err(`Gemini: ${reason}; retry ${attempt} in ${(delayMs / 1000).toFixed(1)}s`),
+    io.err(`Gemini: ${reason}; trying again in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt})`),
   );
   run.on('agent:state', (agent, state, reason) =>
     io.err(`[agent-${agent}] state: ${state}${reason ? ` (${reason})` : ''}`),

@@ -1,0 +1,99 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { findTestAider } from '../support/aider.js';
+import { isolatedEnv, runCli } from '../support/cli.js';
+import { startGeminiServer } from '../support/geminiServer.js';
+import { makeTempDir, makeTempRepo } from '../support/gitRepo.js';
+
+const aider = findTestAider();
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const temp = () => {
+  const made = makeTempDir();
+  cleanups.push(made.cleanup);
+  return made.dir;
+};
+const repo = async () => {
+  const made = await makeTempRepo({ 'a.py': 'A = 1\n' });
+  cleanups.push(made.cleanup);
+  return made.dir;
+};
+const keys = { GEMINI_API_KEY: 'g-key', OPENAI_API_KEY: 'sk-x' };
+
+/** One line on stderr, `error: ...`, and no stack trace. */
+const expectUserError = (stderr: string, pattern: RegExp) => {
+  const lines = stderr.trim().split('\n');
+  expect(lines.at(-1)).toMatch(/^error: /);
+  expect(lines.at(-1)).toMatch(pattern);
+  expect(stderr).not.toMatch(/\n\s+at /);
+};
+
+describe('usage and configuration errors exit 2 with one clear line', () => {
+  it('refuses a folder that is not a git repository', async () => {
+    const dir = temp();
+    const result = await runCli(['--headless', '--yes', '--change', 'x'], { cwd: dir, env: isolatedEnv({ home: temp() }, keys) });
+    expect(result.exitCode).toBe(2);
+    expectUserError(result.stderr, /is not inside a git repository: run aider-orchestrator in one, or pass --repo/);
+  });
+
+  it('requires --yes in headless mode', async () => {
+    const result = await runCli(['--headless', '--change', 'x'], { cwd: await repo(), env: isolatedEnv({ home: temp() }, keys) });
+    expect(result.exitCode).toBe(2);
+    expectUserError(result.stderr, /--yes is required with --headless/);
+  });
+
+  it('requires --change without a terminal', async () => {
+    const result = await runCli(['--yes'], { cwd: await repo(), env: isolatedEnv({ home: temp() }, keys) });
+    expect(result.exitCode).toBe(2);
+    expectUserError(result.stderr, /--change is required without a terminal/);
+  });
+
+  it('rejects a bad flag value', async () => {
+    const result = await runCli(['--headless', '--yes', '--change', 'x', '--max-agents', '0'], { cwd: await repo(), env: isolatedEnv({ home: temp() }, keys) });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/--max-agents must be a whole number from 1 to 64/);
+  });
+
+  it('names the missing Google key', async () => {
+    const result = await runCli(['--headless', '--yes', '--change', 'x'], { cwd: await repo(), env: isolatedEnv({ home: temp() }, { OPENAI_API_KEY: 'sk-x' }) });
+    expect(result.exitCode).toBe(2);
+    expectUserError(result.stderr, /set GEMINI_API_KEY \(or GOOGLE_API_KEY\)/);
+  });
+
+  it('names the agent model key that is missing', async () => {
+    const result = await runCli(['--headless', '--yes', '--change', 'x', '--claude'], { cwd: await repo(), env: isolatedEnv({ home: temp() }, keys) });
+    expect(result.exitCode).toBe(2);
+    expectUserError(result.stderr, /sonnet needs Anthropic's key: set ANTHROPIC_API_KEY/);
+  });
+
+  it('rejects --files outside the repository', async () => {
+    const result = await runCli(['--headless', '--yes', '--change', 'x', '--files', '../x.py'], { cwd: await repo(), env: isolatedEnv({ home: temp() }, keys) });
+    expect(result.exitCode).toBe(2);
+    expectUserError(result.stderr, /is outside the repository/);
+  });
+
+  it('says how to get aider when --aider-bin points nowhere', async () => {
+    const result = await runCli(['--headless', '--yes', '--change', 'x', '--aider-bin', '/nonexistent/aider'], { cwd: await repo(), env: isolatedEnv({ home: temp() }, keys) });
+    expect(result.exitCode).toBe(2);
+    expectUserError(result.stderr, /aider not found at \/nonexistent\/aider .*aider-orchestrator setup/);
+  });
+
+  it('says how to get aider when it is nowhere to be found', async () => {
+    const env = isolatedEnv({ home: temp() }, { ...keys, PATH: `${process.execPath.replace(/\/node$/, '')}:/usr/bin:/bin` });
+    const result = await runCli(['--headless', '--yes', '--change', 'x'], { cwd: await repo(), env });
+    expect(result.exitCode).toBe(2);
+    expectUserError(result.stderr, /aider is not installed .*run `aider-orchestrator setup`/);
+  });
+
+  it.skipIf('skip' in aider)(`reports a rejected Google key without retrying${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`, async () => {
+    const gemini = await startGeminiServer([{ error: 401, message: 'API key not valid. Please pass a valid API key.' }]);
+    cleanups.push(() => gemini.close());
+    const env = isolatedEnv({ home: temp() }, { ...keys, GOOGLE_GEMINI_BASE_URL: gemini.url });
+    const result = await runCli(['--headless', '--yes', '--change', 'x', '--aider-bin', 'bin' in aider ? aider.bin : ''], { cwd: await repo(), env });
+    expect(result.exitCode).toBe(2);
+    expectUserError(result.stderr, /GEMINI_API_KEY|API key/);
+    expect(gemini.requests).toHaveLength(1);
+  });
+});

@@ -1,0 +1,173 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { findTestAider } from '../support/aider.js';
+import { isolatedEnv, runCli } from '../support/cli.js';
+import { startGeminiServer, type GeminiServer } from '../support/geminiServer.js';
+import { makeTempDir, makeTempRepo, type TempRepo } from '../support/gitRepo.js';
+import { startOpenAiServer, wholeFileEdit, type OpenAiServer } from '../support/openaiServer.js';
+
+const aider = findTestAider();
+const GEMINI_KEY = 'AIzaSy-test-gemini-key-0123456789';
+const OPENAI_KEY = 'sk-test-openai-key-0123456789';
+const PRD = '# PRD: greetings\n\n## Goal\nEvery module says hello in its own words.\n';
+const FILES = {
+  'app/greet.py': 'def greet():\n    return "hi"\n',
+  'lib/calc.py': 'def add(a, b):\n    return a + b\n',
+  'README.md': '# Demo\n',
+};
+const EDITS: Record<string, string> = {
+  'app/greet.py': 'def greet():\n    return "hello from agent"\n',
+  'lib/calc.py': 'def add(a, b):\n    """Hello from agent."""\n    return a + b\n',
+};
+
+/** The owned file of the aider that sent a request: the one whose content is in the chat. */
+const fileInChat = (messages: readonly { content?: unknown }[]): string | undefined => {
+  const text = messages.map((message) => (typeof message.content === 'string' ? message.content : JSON.stringify(message.content))).join('\n');
+  return Object.keys(EDITS).find((file) => text.includes(`${file}\n\`\`\``));
+};
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const setup = async () => {
+  const repo: TempRepo = await makeTempRepo(FILES);
+  const home = makeTempDir('ao-home-');
+  cleanups.push(repo.cleanup, home.cleanup);
+  return { repo, home: home.dir };
+};
+
+const servers = async (options: { gemini?: Parameters<typeof startGeminiServer>[0]; failFile?: string } = {}) => {
+  const gemini: GeminiServer = await startGeminiServer(options.gemini ?? [{ text: PRD, chunks: 3 }]);
+  const openai: OpenAiServer = await startOpenAiServer((request) => {
+    const file = fileInChat(request.messages);
+    if (file && file === options.failFile) return { error: 500, message: 'scripted outage' };
+    return file ? { text: wholeFileEdit(file, EDITS[file]!, 'python') } : { text: 'Nothing to change.' };
+  });
+  cleanups.push(() => gemini.close(), () => openai.close());
+  return { gemini, openai };
+};
+
+const cliEnv = (home: string, gemini: GeminiServer, openai: OpenAiServer) =>
+  isolatedEnv(
+    { home },
+    {
+      GEMINI_API_KEY: GEMINI_KEY,
+      GOOGLE_GEMINI_BASE_URL: gemini.url,
+      OPENAI_API_KEY: OPENAI_KEY,
+      OPENAI_API_BASE: openai.url,
+    },
+  );
+
+const runArgs = (bin: string, extra: string[] = []) => [
+  '--headless',
+  '--yes',
+  '--change',
+  'Make every module say hello',
+  '--model',
+  'openai/test-model',
+  '--aider-bin',
+  bin,
+  ...extra,
+];
+
+const readSummary = (repoDir: string) => {
+  const logDir = path.join(repoDir, '.aider_logs');
+  const file = fs.readdirSync(logDir).find((name) => name.startsWith('summary_'));
+  if (!file) throw new Error(`no summary in ${logDir}`);
+  return JSON.parse(fs.readFileSync(path.join(logDir, file), 'utf8'));
+};
+
+describe.skipIf('skip' in aider)(`headless run with the real aider${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`, () => {
+  const bin = 'bin' in aider ? aider.bin : '';
+
+  it('splits two files over two agents that each commit on their own branch, leaving the checkout alone', async () => {
+    const { repo, home } = await setup();
+    // Gemini is rate-limited twice before it answers: the PRD is retried, not lost.
+    const { gemini, openai } = await servers({
+      gemini: [{ error: 429, retryDelay: '0.05s' }, { error: 429, retryDelay: '0.05s' }, { text: PRD, chunks: 3 }],
+    });
+    const headBefore = await repo.git('rev-parse', 'HEAD');
+
+    const result = await runCli(runArgs(bin, ['--files', 'app/greet.py', 'lib/calc.py', '--max-agents', '2']), {
+      cwd: repo.dir,
+      env: cliEnv(home, gemini, openai),
+    });
+
+    expect(result.stderr).toMatch(/Gemini: 429 rate limited; trying again in [\d.]+s \(attempt 2\)/);
+    expect(result.stderr).toMatch(/\(attempt 3\)/);
+    expect(gemini.requests).toHaveLength(3);
+    expect(result.exitCode, result.stderr).toBe(0);
+
+    // The user's checkout: same branch, same HEAD, tracked files untouched.
+    expect(await repo.git('branch', '--show-current')).toBe('main');
+    expect(await repo.git('rev-parse', 'HEAD')).toBe(headBefore);
+    expect(await repo.git('status', '--porcelain', '--untracked-files=no')).toBe('');
+    expect(fs.readFileSync(path.join(repo.dir, 'app/greet.py'), 'utf8')).toBe(FILES['app/greet.py']);
+
+    const summary = readSummary(repo.dir);
+    expect(summary.status).toBe('succeeded');
+    expect(summary.agents).toHaveLength(2);
+    for (const agent of summary.agents) {
+      const [file] = agent.files as string[];
+      expect(agent.status).toBe('succeeded');
+      expect(agent.iterations).toBeGreaterThanOrEqual(1);
+      expect(agent.tokens.total).toBeGreaterThan(0);
+      expect(agent.commits.map((commit: { message: string }) => commit.message)).toEqual(['feat: scripted change']);
+      expect(agent.filesChanged.map((change: { path: string }) => change.path)).toEqual([file]);
+      // The branch holds the agent's edit.
+      expect(await repo.git('show', `${agent.branch}:${file}`)).toBe(EDITS[file!]!.trimEnd());
+      expect(await repo.git('log', '--format=%s', `${headBefore}..${agent.branch}`)).toBe('feat: scripted change');
+    }
+    expect(summary.agents.map((agent: { files: string[] }) => agent.files).flat().sort()).toEqual(['app/greet.py', 'lib/calc.py']);
+
+    // The PRD, saved under docs/prd/ with the streamed text.
+    const prdFiles = fs.readdirSync(path.join(repo.dir, 'docs/prd'));
+    expect(prdFiles).toHaveLength(1);
+    expect(prdFiles[0]).toMatch(/^\d{8}-\d{6}-make-every-module-say-hello\.md$/);
+    expect(fs.readFileSync(path.join(repo.dir, 'docs/prd', prdFiles[0]!), 'utf8')).toContain('Every module says hello');
+
+    // One JSONL log per agent, with state changes and the exit; no key anywhere.
+    const logs = fs.readdirSync(path.join(repo.dir, '.aider_logs')).filter((name) => name.endsWith('.jsonl')).sort();
+    expect(logs).toEqual([`agent1_${summary.runId}.jsonl`, `agent2_${summary.runId}.jsonl`]);
+    for (const log of logs) {
+      const entries = fs
+        .readFileSync(path.join(repo.dir, '.aider_logs', log), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+      expect(entries.map((entry) => entry.type)).toEqual(expect.arrayContaining(['start', 'state', 'usage', 'exit', 'commit']));
+    }
+    for (const file of [...logs, `summary_${summary.runId}.json`]) {
+      const text = fs.readFileSync(path.join(repo.dir, '.aider_logs', file), 'utf8');
+      expect(text).not.toContain(GEMINI_KEY);
+      expect(text).not.toContain(OPENAI_KEY);
+    }
+
+    // Headless output: agent-prefixed lines and the summary table.
+    expect(result.stdout).toMatch(/^\[agent-1\] /m);
+    expect(result.stdout).toMatch(/^\[agent-2\] /m);
+    expect(result.stdout).toMatch(/total\s+2\/2 ok/);
+    // Aider got the key and the model through the environment, and asked for the commit message.
+    expect(openai.requests.some((request) => request.kind === 'commit')).toBe(true);
+    expect(openai.requests.every((request) => request.authorization === `Bearer ${OPENAI_KEY}`)).toBe(true);
+  });
+
+  it('stops an agent at --max-iterations when the check command keeps failing', async () => {
+    const { repo, home } = await setup();
+    const { gemini, openai } = await servers();
+    const result = await runCli(
+      runArgs(bin, ['--files', 'app/greet.py', '--max-iterations', '1', '--check-cmd', 'echo "test_greet FAILED"; exit 1']),
+      { cwd: repo.dir, env: cliEnv(home, gemini, openai) },
+    );
+    expect(result.exitCode).toBe(1);
+    const [agent] = readSummary(repo.dir).agents;
+    expect(agent.status).toBe('failed');
+    expect(agent.iterations).toBe(1);
+    expect(agent.reason).toMatch(/check still fails after 1 iteration/);
+    expect(result.stdout).toContain('test_greet FAILED');
+    expect(openai.requests.filter((request) => request.kind === 'turn')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,41 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const MAIN = path.join(ROOT, 'src/cli/main.ts');
+const TSX = path.join(ROOT, 'node_modules/tsx/dist/esm/index.mjs');
+
+export interface CliResult {
+  exitCode: number | undefined;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the real CLI (`src/cli/main.ts` through tsx) as a child process without a TTY,
+ * like CI does. `env` replaces the environment entirely (nothing leaks in from the
+ * developer's shell except PATH and HOME when given).
+ */
+export const runCli = async (args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<CliResult> => {
+  const result = await execa(process.execPath, ['--import', TSX, MAIN, ...args], {
+    cwd: options.cwd,
+    env: options.env,
+    extendEnv: false,
+    reject: false,
+    stdin: 'ignore',
+    timeout: options.timeoutMs ?? 240_000,
+    forceKillAfterDelay: 5000,
+  });
+  return { exitCode: result.exitCode, stdout: String(result.stdout), stderr: String(result.stderr) };
+};
+
+/** The minimal environment of a CLI run in a test: isolated data and config folders, no real keys. */
+export const isolatedEnv = (dirs: { home: string }, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
+  PATH: process.env.PATH,
+  HOME: dirs.home,
+  LANG: 'C.UTF-8',
+  AIDER_ORCHESTRATOR_DATA_DIR: path.join(dirs.home, 'data'),
+  AIDER_ORCHESTRATOR_CONFIG_DIR: path.join(dirs.home, 'config'),
+  ...extra,
+});
