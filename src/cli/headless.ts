@@ -1,4 +1,5 @@
 import type { Run } from '../orchestrator/run.js';
+import { onInterrupt } from './interrupts.js';
 import { formatSummaryTable } from './summaryTable.js';
 
 export interface HeadlessIo {
@@ -21,11 +22,9 @@ export const exitCodeFor = (status: 'succeeded' | 'failed' | 'stopped'): number 
  * Ctrl-C stops the agents cleanly and still writes the summary; a second Ctrl-C forces.
  */
 export const runHeadless = async (run: Run, io: HeadlessIo = consoleIo): Promise<number> => {
-  let interrupts = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    interrupts += 1;
-    if (interrupts > 1) {
-      io.err('forced exit: agents killed');
+  const removeInterruptHandler = onInterrupt((signal, count) => {
+    if (count > 1) {
+      io.err(`${signal}: forced exit, agents killed`);
       run.dispose();
       process.exit(130);
     }
@@ -37,9 +36,7 @@ export const runHeadless = async (run: Run, io: HeadlessIo = consoleIo): Promise
       run.cancel();
       process.exit(130);
     }
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  });
 
   run.on('run:warning', (message) => io.err(`warning: ${message}`));
   run.on('prd:retry', (attempt, delayMs, reason) =>
@@ -77,8 +74,7 @@ export const runHeadless = async (run: Run, io: HeadlessIo = consoleIo): Promise
     io.out(formatSummaryTable(summary));
     return exitCodeFor(summary.status);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    removeInterruptHandler();
     run.dispose();
   }
 };

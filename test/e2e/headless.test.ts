@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findTestAider } from '../support/aider.js';
-import { isolatedEnv, runCli } from '../support/cli.js';
+import { execa } from 'execa';
+import { isolatedEnv, runCli, startCli } from '../support/cli.js';
 import { startGeminiServer, type GeminiServer } from '../support/geminiServer.js';
 import { makeTempDir, makeTempRepo, type TempRepo } from '../support/gitRepo.js';
 import { startOpenAiServer, wholeFileEdit, type OpenAiServer } from '../support/openaiServer.js';
@@ -169,5 +170,32 @@ describe.skipIf('skip' in aider)(`headless run with the real aider${'skip' in ai
     expect(agent.reason).toMatch(/check still fails after 1 iteration/);
     expect(result.stdout).toContain('test_greet FAILED');
     expect(openai.requests.filter((request) => request.kind === 'turn')).toHaveLength(1);
+  });
+
+  it('stops every agent on Ctrl-C, writes the summary and exits 130 without leaving aider running', async () => {
+    const { repo, home } = await setup();
+    const gemini = await startGeminiServer([{ text: PRD }]);
+    const openai = await startOpenAiServer([{ hang: true }]);
+    cleanups.push(() => gemini.close(), () => openai.close());
+    const child = startCli(runArgs(bin, ['--files', 'app/greet.py', 'lib/calc.py', '--max-agents', '2']), {
+      cwd: repo.dir,
+      env: cliEnv(home, gemini, openai),
+    });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const deadline = Date.now() + 120_000;
+    while ((stderr.match(/state: working/g) ?? []).length < 2) {
+      if (Date.now() > deadline) throw new Error(`agents never started working:\n${stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    child.kill('SIGINT');
+    const result = await child;
+    expect(result.exitCode, stderr).toBe(130);
+    expect(stderr).toMatch(/SIGINT: stopping agents and writing the summary/);
+    const summary = readSummary(repo.dir);
+    expect(summary.status).toBe('stopped');
+    expect(summary.agents.map((agent: { status: string }) => agent.status)).toEqual(['stopped', 'stopped']);
+    const processes = String((await execa('ps', ['-eo', 'args'])).stdout);
+    expect(processes).not.toContain(path.join(home, 'data', 'runs'));
   });
 });

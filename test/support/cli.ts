@@ -30,6 +30,18 @@ export const runCli = async (args: string[], options: { cwd: string; env: NodeJS
   return { exitCode: result.exitCode, stdout: String(result.stdout), stderr: String(result.stderr) };
 };
 
+/** Starts the CLI and returns the running child (for tests that signal it mid-run). */
+export const startCli = (args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }) =>
+  execa(process.execPath, ['--import', TSX, MAIN, ...args], {
+    cwd: options.cwd,
+    env: options.env,
+    extendEnv: false,
+    reject: false,
+    stdin: 'ignore',
+    timeout: 240_000,
+    forceKillAfterDelay: 5000,
+  });
+
 /** The minimal environment of a CLI run in a test: isolated data and config folders, no real keys. */
 export const isolatedEnv = (dirs: { home: string }, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
   PATH: process.env.PATH,

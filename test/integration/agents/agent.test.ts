@@ -1,0 +1,117 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Agent, type AgentOptions } from '../../../src/agents/agent.js';
+import { buildAiderEnv } from '../../../src/agents/aiderArgs.js';
+import { headCommit } from '../../../src/git/repo.js';
+import { agentBranchName, createWorktree } from '../../../src/git/worktrees.js';
+import { findTestAider } from '../../support/aider.js';
+import { makeTempDir, makeTempRepo } from '../../support/gitRepo.js';
+import { startOpenAiServer, wholeFileEdit, type ChatScript, type OpenAiServer } from '../../support/openaiServer.js';
+
+const aider = findTestAider();
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** Polls until `condition` holds; fails with `what` after the deadline. */
+const waitFor = async (condition: () => boolean, what: string, timeoutMs = 60_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
+
+const makeAgent = async (script: ChatScript, overrides: Partial<AgentOptions> = {}): Promise<{ agent: Agent; server: OpenAiServer; worktree: string }> => {
+  const repo = await makeTempRepo({ 'a.py': 'A = 1\n', 'b.py': 'B = 2\n' });
+  const data = makeTempDir('ao-data-');
+  const server = await startOpenAiServer(script);
+  const worktree = path.join(data.dir, 'wt');
+  await createWorktree({ root: repo.dir, path: worktree, branch: agentBranchName('test', 1), base: await headCommit(repo.dir) });
+  const agent = new Agent({
+    task: { agent: 1, title: 'Change A', description: 'Set A to 10.', files: ['a.py'], attempt: 1 },
+    branch: agentBranchName('test', 1),
+    worktree,
+    runDir: path.join(data.dir, 'run'),
+    prd: '# PRD\nSet A to 10.',
+    aiderBin: 'bin' in aider ? aider.bin : '',
+    model: 'openai/test-model',
+    extraArgs: [],
+    env: buildAiderEnv({ PATH: process.env.PATH, HOME: data.dir, OPENAI_API_KEY: 'sk-x', OPENAI_API_BASE: server.url }),
+    maxIterations: 5,
+    checkCommand: undefined,
+    cols: 100,
+    rows: 30,
+    ...overrides,
+  });
+  cleanups.push(repo.cleanup, data.cleanup, () => server.close(), () => agent.dispose());
+  return { agent, server, worktree };
+};
+
+const screenText = (agent: Agent): string => {
+  const buffer = agent.terminal.buffer.active;
+  return Array.from({ length: buffer.length }, (_, y) => buffer.getLine(y)?.translateToString(true) ?? '').join('\n');
+};
+
+describe.skipIf('skip' in aider)(`one agent: real aider in a pty${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`, () => {
+  it('goes starting → working → succeeded, with aider’s screen in the headless terminal', async () => {
+    const { agent, worktree } = await makeAgent([{ text: wholeFileEdit('a.py', 'A = 10\n', 'python') }]);
+    const states: string[] = [];
+    agent.on('state', (state) => states.push(state));
+    const result = await agent.run();
+    expect(result.state).toBe('succeeded');
+    expect(states).toEqual(['starting', 'working', 'succeeded']);
+    expect(result.usage.iterations).toBe(1);
+    expect(fs.readFileSync(path.join(worktree, 'a.py'), 'utf8')).toBe('A = 10\n');
+    expect(screenText(agent)).toMatch(/Applied edit to a\.py/);
+    expect(screenText(agent)).toMatch(/Commit [0-9a-f]{7} feat: scripted change/);
+  });
+
+  it('ends aider when a reflection would go past --max-iterations', async () => {
+    // An edit with a syntax error makes aider's linter ask the model to fix it: a second LLM call,
+    // which never gets an answer here, so only the cap can end the process.
+    const { agent, server } = await makeAgent([{ text: wholeFileEdit('a.py', 'A = (\n', 'python') }, { hang: true }], { maxIterations: 1 });
+    const result = await agent.run();
+    expect(result.state).toBe('failed');
+    expect(result.reason).toMatch(/reached --max-iterations \(1\)/);
+    expect(result.usage.iterations).toBe(1);
+    expect(server.requests.filter((request) => request.kind === 'turn')).toHaveLength(2);
+  });
+
+  it('stops a running agent whose model never answers, and can restart it', async () => {
+    let hang = true;
+    const { agent } = await makeAgent(() => (hang ? { hang: true } : { text: wholeFileEdit('a.py', 'A = 11\n', 'python') }));
+    const running = agent.run();
+    await waitFor(() => agent.state === 'working', 'aider to start its LLM call');
+    await agent.stop();
+    const result = await running;
+    expect(result.state).toBe('stopped');
+    expect(result.reason).toBe('stopped by the user');
+
+    hang = false;
+    agent.prepareRestart();
+    expect(agent.state).toBe('queued');
+    const again = await agent.run();
+    expect(again.state).toBe('succeeded');
+    expect(again.usage.iterations).toBe(1);
+  });
+
+  it('resizes the pty and the terminal together', async () => {
+    const { agent } = await makeAgent([{ hang: true }]);
+    const running = agent.run();
+    await waitFor(() => agent.state === 'working', 'aider to start its LLM call');
+    agent.resize(80, 20);
+    expect([agent.terminal.cols, agent.terminal.rows]).toEqual([80, 20]);
+    await agent.stop();
+    await running;
+  });
+
+  it('stops a queued agent without starting aider', async () => {
+    const { agent, server } = await makeAgent([{ text: 'nothing' }]);
+    await agent.stop();
+    expect(agent.state).toBe('stopped');
+    expect(server.requests).toHaveLength(0);
+  });
+});
