@@ -1,3 +1,4 @@
+import { exitCodeFor } from '../orchestrator/exitCode.js';
 import type { Run } from '../orchestrator/run.js';
 import { onInterrupt } from './interrupts.js';
 import { formatSummaryTable } from './summaryTable.js';
@@ -12,9 +13,6 @@ const consoleIo: HeadlessIo = {
   err: (line) => process.stderr.write(`${line}\n`),
 };
 
-/** Exit code of a finished run (README "Exit codes"). */
-export const exitCodeFor = (status: 'succeeded' | 'failed' | 'stopped'): number =>
-  status === 'succeeded' ? 0 : status === 'stopped' ? 130 : 1;
 
 /**
  * Drives a run without a TUI: PRD → plan (both approved by --yes) → agents, printing

@@ -5,7 +5,7 @@ import type { GoogleGenAI } from '@google/genai';
 import { Agent, type AgentResult } from '../agents/agent.js';
 import { isFinalState, type AgentView } from '../agents/types.js';
 import type { Settings } from '../config/settings.js';
-import { commitsSince, filesChanged } from '../git/commits.js';
+import { commitsSince, diffSince, filesChanged } from '../git/commits.js';
 import { agentBranchName, createWorktree } from '../git/worktrees.js';
 import { generatePrd } from '../llm/prd.js';
 import { savePrd } from '../llm/prd.js';
@@ -56,7 +56,7 @@ interface AgentSlot {
  */
 export class Run extends EventEmitter<RunEvents> implements RunController {
   readonly runId: string;
-  readonly change: string;
+  change: string;
   phase: RunPhase = 'prd';
   prd = '';
   prdPath: string | undefined;
@@ -123,6 +123,15 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
       },
     });
     this.setPhase('review');
+  }
+
+  setChange(text: string): void {
+    this.change = text.trim();
+  }
+
+  async diff(id: number): Promise<string> {
+    const agent = this.slots.get(id)?.agent;
+    return agent ? diffSince(agent.worktree, this.options.baseCommit) : '';
   }
 
   setPrd(text: string): void {

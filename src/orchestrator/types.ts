@@ -1,4 +1,5 @@
 import type { EventEmitter } from 'node:events';
+import type { Settings } from '../config/settings.js';
 import type { AgentView } from '../agents/types.js';
 import type { RunSummary } from '../logs/types.js';
 import type { Plan } from '../plan/types.js';
@@ -15,6 +16,7 @@ export interface RunController extends EventEmitter<RunEvents> {
   readonly runId: string;
   readonly phase: RunPhase;
   readonly change: string;
+  readonly settings: Settings;
   /** The PRD text so far (grows while it streams). */
   readonly prd: string;
   /** Where the approved PRD was saved. */
@@ -25,6 +27,8 @@ export interface RunController extends EventEmitter<RunEvents> {
   readonly agents: readonly AgentView[];
   readonly summary: RunSummary | undefined;
 
+  /** Set the change request (the TUI asks for it when --change was not given). */
+  setChange(text: string): void;
   /** Write (or rewrite, with the user's feedback) the PRD; streams `prd:chunk`. Ends in phase 'review'. */
   generatePrd(feedback?: string): Promise<void>;
   /** Replace the PRD text (after the user edited it in $EDITOR). */
@@ -36,6 +40,8 @@ export interface RunController extends EventEmitter<RunEvents> {
   /** Create workspaces, run every agent (≤ maxAgents at once), write logs and the summary. */
   startAgents(): Promise<RunSummary>;
   stopAgent(agent: number): Promise<void>;
+  /** The agent's changes since the run's base commit, as a patch. */
+  diff(agent: number): Promise<string>;
   restartAgent(agent: number): void;
   /** Stop everything; a running startAgents() still resolves with the summary (status 'stopped'). */
   stopAll(): Promise<void>;

@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const MAIN = path.join(ROOT, 'src/cli/main.ts');
-const TSX = path.join(ROOT, 'node_modules/tsx/dist/esm/index.mjs');
+/** The built CLI (test/support/buildCli.ts builds it before the tests run). */
+export const CLI_MAIN = path.join(ROOT, 'dist/cli/main.js');
 
 export interface CliResult {
   exitCode: number | undefined;
@@ -13,12 +13,12 @@ export interface CliResult {
 }
 
 /**
- * Runs the real CLI (`src/cli/main.ts` through tsx) as a child process without a TTY,
+ * Runs the real built CLI as a child process without a TTY,
  * like CI does. `env` replaces the environment entirely (nothing leaks in from the
  * developer's shell except PATH and HOME when given).
  */
 export const runCli = async (args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<CliResult> => {
-  const result = await execa(process.execPath, ['--import', TSX, MAIN, ...args], {
+  const result = await execa(process.execPath, [CLI_MAIN, ...args], {
     cwd: options.cwd,
     env: options.env,
     extendEnv: false,
@@ -32,7 +32,7 @@ export const runCli = async (args: string[], options: { cwd: string; env: NodeJS
 
 /** Starts the CLI and returns the running child (for tests that signal it mid-run). */
 export const startCli = (args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }) =>
-  execa(process.execPath, ['--import', TSX, MAIN, ...args], {
+  execa(process.execPath, [CLI_MAIN, ...args], {
     cwd: options.cwd,
     env: options.env,
     extendEnv: false,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exitCodeFor } from '../../../src/cli/headless.js';
+import { exitCodeFor } from '../../../src/orchestrator/exitCode.js';
 import { formatSummaryTable } from '../../../src/cli/summaryTable.js';
 import { buildSummary } from '../../../src/logs/summary.js';
 

@@ -1,0 +1,84 @@
+import { Box, Text } from 'ink';
+import { memo } from 'react';
+import type { AgentView } from '../../agents/types.js';
+import { serializeViewport, type StyledRow } from '../terminal/serialize.js';
+import { formatCount, formatElapsed, STATE_STYLE } from './stateStyle.js';
+
+export interface PaneViewProps {
+  agent: AgentView;
+  width: number;
+  height: number;
+  selected: boolean;
+  focused: boolean;
+  /** Lines scrolled back (0 = live). */
+  scrollback: number;
+  /** The agent's screen version: the body re-serializes only when it changes. */
+  version: number;
+  now: number;
+}
+
+const Row = ({ row }: { row: StyledRow }) => (
+  <Box height={1} overflow="hidden">
+    <Text wrap="truncate">
+      {row.length === 0
+        ? ' '
+        : row.map((segment, i) => (
+            <Text
+              key={i}
+              color={segment.fg}
+              backgroundColor={segment.bg}
+              bold={segment.bold}
+              dimColor={segment.dim}
+              italic={segment.italic}
+              underline={segment.underline}
+              inverse={segment.inverse}
+            >
+              {segment.text}
+            </Text>
+          ))}
+    </Text>
+  </Box>
+);
+
+/** The agent's terminal screen; memoized so unchanged panes cost nothing per frame. */
+const PaneBody = memo(
+  ({ agent, rows, scrollback, showCursor }: { agent: AgentView; rows: number; scrollback: number; showCursor: boolean; version: number; cols: number }) => {
+    const styled = serializeViewport(agent.terminal, { scrollback, showCursor }).slice(0, rows);
+    return (
+      <Box flexDirection="column" height={rows} overflow="hidden">
+        {styled.map((row, y) => (
+          <Row key={y} row={row} />
+        ))}
+      </Box>
+    );
+  },
+);
+
+/** One agent: a title line (id, state, iterations, tokens, elapsed, branch) over its live screen. */
+export const PaneView = ({ agent, width, height, selected, focused, scrollback, version, now }: PaneViewProps) => {
+  const style = STATE_STYLE[agent.state];
+  const elapsed = agent.startedAt ? (agent.finishedAt ?? now) - agent.startedAt : 0;
+  const rows = Math.max(1, height - 3);
+  return (
+    <Box
+      flexDirection="column"
+      width={width}
+      height={height}
+      borderStyle={focused ? 'double' : 'round'}
+      borderColor={focused ? 'yellow' : selected ? 'cyan' : 'gray'}
+      overflow="hidden"
+    >
+      <Box height={1} overflow="hidden">
+        <Text wrap="truncate">
+          <Text bold>#{agent.id}</Text> <Text color={style.color}>{style.symbol} {agent.state}</Text>{' '}
+          <Text>
+            {agent.usage.iterations}/{agent.maxIterations}
+          </Text>{' '}
+          <Text dimColor>{formatCount(agent.usage.tokens.total)} tok</Text> <Text dimColor>{formatElapsed(elapsed)}</Text>
+          {scrollback > 0 ? <Text color="yellow"> ↑{scrollback}</Text> : null} <Text dimColor>{agent.branch}</Text>
+        </Text>
+      </Box>
+      <PaneBody agent={agent} rows={rows} cols={width - 2} scrollback={scrollback} showCursor={focused} version={version} />
+    </Box>
+  );
+};

@@ -1,0 +1,42 @@
+import { render } from 'ink';
+import { editInEditor } from '../cli/editor.js';
+import type { ConfigStore } from '../config/store.js';
+import { openConfigStore } from '../config/store.js';
+import type { Run } from '../orchestrator/run.js';
+import { App } from './App.js';
+import { RunStoreContext } from './hooks/useRunStore.js';
+import { ConfigScreen } from './screens/ConfigScreen.js';
+import { PANE_FPS, RunStore } from './state/runStore.js';
+
+const RENDER_OPTIONS = { exitOnCtrlC: false, alternateScreen: true, maxFps: PANE_FPS } as const;
+
+/** The full-screen app for one run; resolves with the process exit code. */
+export const runTui = async (run: Run, options: { warnings: string[]; yes: boolean }): Promise<number> => {
+  const store = new RunStore(run);
+  const instance = render(
+    <RunStoreContext.Provider value={store}>
+      <App
+        warnings={options.warnings}
+        yes={options.yes}
+        editText={(text) => editInEditor(text, `prd-${run.runId}.md`)}
+        openConfigStore={() => openConfigStore()}
+      />
+    </RunStoreContext.Provider>,
+    RENDER_OPTIONS,
+  );
+  try {
+    const code = await instance.waitUntilExit();
+    return typeof code === 'number' ? code : 0;
+  } finally {
+    store.dispose();
+    run.dispose();
+  }
+};
+
+/** `aider-orchestrator config`: the settings form on its own. */
+export const runConfigTui = async (store: ConfigStore): Promise<number> => {
+  let instance: ReturnType<typeof render> | undefined;
+  instance = render(<ConfigScreen store={store} height={process.stdout.rows ?? 24} onBack={() => instance?.unmount()} />, RENDER_OPTIONS);
+  await instance.waitUntilExit();
+  return 0;
+};

@@ -1,0 +1,112 @@
+import { Box, Text, useInput } from 'ink';
+import { useState } from 'react';
+import type { ConfigStore, StoredSettings } from '../../config/store.js';
+import { Footer } from '../components/Footer.js';
+import { TextInput } from '../components/TextInput.js';
+
+type Field = keyof StoredSettings;
+
+/** The form's fields, in order, with how they are typed in. */
+const FIELDS: { key: Field; label: string; kind: 'text' | 'number' | 'args' }[] = [
+  { key: 'agentModel', label: 'Agent model (aider --model)', kind: 'text' },
+  { key: 'prdModel', label: 'PRD model (Gemini)', kind: 'text' },
+  { key: 'maxAgents', label: 'Max agents at once', kind: 'number' },
+  { key: 'maxIterations', label: 'Max iterations per agent', kind: 'number' },
+  { key: 'agentsPerTask', label: 'Agents per task', kind: 'number' },
+  { key: 'aiderArgs', label: 'Extra aider arguments', kind: 'args' },
+  { key: 'checkCommand', label: 'Check command', kind: 'text' },
+  { key: 'aiderBin', label: 'aider executable', kind: 'text' },
+  { key: 'geminiBaseUrl', label: 'Gemini base URL', kind: 'text' },
+  { key: 'prdDir', label: 'PRD folder (in the repo)', kind: 'text' },
+  { key: 'logDir', label: 'Log folder (in the repo)', kind: 'text' },
+  { key: 'dataDir', label: 'Data folder', kind: 'text' },
+];
+
+const show = (value: unknown): string => (Array.isArray(value) ? value.join(' ') : value === undefined ? '' : String(value));
+
+const parse = (kind: 'text' | 'number' | 'args', text: string): unknown => {
+  const trimmed = text.trim();
+  if (!trimmed) return undefined;
+  if (kind === 'number') return /^\d+$/.test(trimmed) ? Number(trimmed) : Number.NaN;
+  if (kind === 'args') return trimmed.split(/\s+/);
+  return trimmed;
+};
+
+export interface ConfigScreenProps {
+  store: ConfigStore;
+  height: number;
+  onBack(): void;
+}
+
+/** The stored settings as a form: Enter edits a field, S validates and saves, Esc goes back. */
+export const ConfigScreen = ({ store, height, onBack }: ConfigScreenProps) => {
+  const [values, setValues] = useState<StoredSettings>(() => store.read());
+  const [selected, setSelected] = useState(0);
+  const [editing, setEditing] = useState(false);
+  const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
+  const [message, setMessage] = useState<string>();
+  const field = FIELDS[selected]!;
+
+  useInput(
+    (input, key) => {
+      if (key.upArrow) setSelected(Math.max(0, selected - 1));
+      if (key.downArrow) setSelected(Math.min(FIELDS.length - 1, selected + 1));
+      if (key.return) setEditing(true);
+      if (key.escape) onBack();
+      if (input === 'S') {
+        const found = store.validate(values);
+        setErrors(found);
+        if (Object.keys(found).length > 0) {
+          setMessage('not saved: fix the fields marked in red');
+          return;
+        }
+        store.write(values);
+        setMessage(`saved to ${store.path}; applies to the next run`);
+      }
+    },
+    { isActive: !editing },
+  );
+
+  return (
+    <Box flexDirection="column" height={height}>
+      <Text bold>Settings</Text>
+      <Text dimColor>Stored in {store.path}. Environment variables and flags override these. API keys live in the environment or .env.</Text>
+      <Box flexDirection="column" marginTop={1} flexGrow={1} overflow="hidden">
+        {FIELDS.map((f, i) => (
+          <Box key={f.key} flexDirection="column">
+            <Text wrap="truncate" inverse={i === selected && !editing}>
+              {i === selected ? '›' : ' '} {f.label.padEnd(30)}{' '}
+              {i === selected && editing ? null : <Text color={errors[f.key] ? 'red' : 'cyan'}>{show(values[f.key]) || <Text dimColor>(default)</Text>}</Text>}
+            </Text>
+            {i === selected && editing ? (
+              <Box marginLeft={33}>
+                <TextInput
+                  initial={show(values[f.key])}
+                  onSubmit={(text) => {
+                    const value = parse(f.kind, text);
+                    const next = { ...values, [f.key]: value };
+                    setValues(next);
+                    setErrors({ ...errors, [f.key]: store.validate({ [f.key]: value } as StoredSettings)[f.key] });
+                    setMessage(undefined);
+                    setEditing(false);
+                  }}
+                  onCancel={() => setEditing(false)}
+                />
+              </Box>
+            ) : null}
+            {errors[f.key] ? (
+              <Text color="red">
+                {'    '}
+                {f.label} {errors[f.key]}
+              </Text>
+            ) : null}
+          </Box>
+        ))}
+      </Box>
+      <Text color={message?.startsWith('saved') ? 'green' : 'yellow'} wrap="truncate">
+        {message ?? (editing ? `editing ${field.label}: Enter keeps it, Esc cancels, empty = default` : ' ')}
+      </Text>
+      <Footer screen="config" />
+    </Box>
+  );
+};

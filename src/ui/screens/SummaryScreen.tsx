@@ -1,0 +1,100 @@
+import { Box, Text, useInput } from 'ink';
+import { useState } from 'react';
+import type { RunSummary } from '../../logs/types.js';
+import { Footer } from '../components/Footer.js';
+import { formatCount, formatElapsed, STATE_STYLE } from '../components/stateStyle.js';
+
+export interface SummaryScreenProps {
+  summary: RunSummary;
+  height: number;
+  helpOpen: boolean;
+  onDiff(agent: number): void;
+  onBack(): void;
+  onQuit(): void;
+}
+
+const cell = (text: string, width: number) => text.slice(0, width).padEnd(width);
+
+/** The summary JSON, as a table: per agent status, iterations, tokens, cost, time, commits, files. */
+export const SummaryScreen = ({ summary, height, helpOpen, onDiff, onBack, onQuit }: SummaryScreenProps) => {
+  const [selected, setSelected] = useState(0);
+  const agents = summary.agents;
+  const agent = agents[selected];
+  useInput(
+    (input, key) => {
+      if (key.upArrow) setSelected(Math.max(0, selected - 1));
+      if (key.downArrow) setSelected(Math.min(agents.length - 1, selected + 1));
+      if (input === 'd' && agent) onDiff(agent.id);
+      if (input === 'b') onBack();
+      if (input === 'q' || (key.ctrl && input === 'c')) onQuit();
+    },
+    { isActive: !helpOpen },
+  );
+  const { totals } = summary;
+  const detailHeight = Math.max(3, height - agents.length - 9);
+  return (
+    <Box flexDirection="column" height={height}>
+      <Text bold>
+        Summary · run {summary.runId} ·{' '}
+        <Text color={summary.status === 'succeeded' ? 'green' : summary.status === 'failed' ? 'red' : 'magenta'}>{summary.status}</Text>
+      </Text>
+      <Text dimColor>
+        {cell('agent', 6)}
+        {cell('status', 13)}
+        {cell('iter', 6)}
+        {cell('tokens', 8)}
+        {cell('cost', 9)}
+        {cell('time', 7)}
+        {cell('commits', 8)}
+        {cell('files', 6)}branch
+      </Text>
+      {agents.map((row, i) => (
+        <Text key={row.id} inverse={i === selected} wrap="truncate">
+          {cell(`#${row.id}`, 6)}
+          <Text color={STATE_STYLE[row.status].color}>{cell(`${STATE_STYLE[row.status].symbol} ${row.status}`, 13)}</Text>
+          {cell(String(row.iterations), 6)}
+          {cell(formatCount(row.tokens.total), 8)}
+          {cell(`$${row.cost.toFixed(4)}`, 9)}
+          {cell(formatElapsed(row.durationMs), 7)}
+          {cell(String(row.commits.length), 8)}
+          {cell(String(row.filesChanged.length), 6)}
+          {row.branch}
+        </Text>
+      ))}
+      <Text bold wrap="truncate">
+        {cell('total', 6)}
+        {cell(`${totals.succeeded}/${agents.length} ok`, 13)}
+        {cell(String(totals.iterations), 6)}
+        {cell(formatCount(totals.tokens.total), 8)}
+        {cell(`$${totals.cost.toFixed(4)}`, 9)}
+      </Text>
+      <Box flexDirection="column" height={detailHeight} marginTop={1} overflow="hidden">
+        {agent ? (
+          <>
+            <Text wrap="truncate">
+              <Text bold>#{agent.id}</Text> {agent.reason ? <Text color="red">{agent.reason}</Text> : null}
+            </Text>
+            {agent.commits.map((commit) => (
+              <Text key={commit.hash} wrap="truncate">
+                <Text color="yellow">{commit.hash.slice(0, 7)}</Text> {commit.message}
+              </Text>
+            ))}
+            {agent.filesChanged.map((change) => (
+              <Text key={change.path} wrap="truncate">
+                {'  '}
+                <Text color="green">+{change.added}</Text> <Text color="red">-{change.removed}</Text> {change.path}
+              </Text>
+            ))}
+          </>
+        ) : null}
+      </Box>
+      <Text wrap="truncate" dimColor>
+        PRD {summary.prdPath ?? '(none)'} · logs {summary.logDir} · summary {summary.summaryPath}
+      </Text>
+      <Text wrap="truncate" dimColor>
+        merge: git merge {agent?.branch ?? '<branch>'}
+      </Text>
+      <Footer screen="summary" />
+    </Box>
+  );
+};
