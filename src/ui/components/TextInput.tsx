@@ -1,5 +1,5 @@
-import { Text, useInput } from 'ink';
-import { useState } from 'react';
+import { Text, useInput, type Key } from 'ink';
+import { useKeyState } from '../hooks/useKeyState.js';
 
 export interface TextInputProps {
   initial?: string;
@@ -9,32 +9,37 @@ export interface TextInputProps {
   isActive?: boolean;
 }
 
+interface LineState {
+  value: string;
+  cursor: number;
+}
+
+/** Applies one key to the line (a reducer, so keys typed faster than renders are not lost). */
+export const editLine = (state: LineState, { input, key }: { input: string; key: Key }): LineState => {
+  const { value, cursor } = state;
+  if (key.leftArrow) return { value, cursor: Math.max(0, cursor - 1) };
+  if (key.rightArrow) return { value, cursor: Math.min(value.length, cursor + 1) };
+  if (key.backspace || key.delete) {
+    return cursor === 0 ? state : { value: value.slice(0, cursor - 1) + value.slice(cursor), cursor: cursor - 1 };
+  }
+  if (key.ctrl && input === 'u') return { value: '', cursor: 0 };
+  if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow || key.return || key.escape || !input) return state;
+  const text = input.replace(/[\r\n]+/g, ' ');
+  return { value: value.slice(0, cursor) + text + value.slice(cursor), cursor: cursor + text.length };
+};
+
 /** One editable line: typing, Backspace, ←/→, Ctrl-U clears; Enter submits, Esc cancels. */
 export const TextInput = ({ initial = '', placeholder = '', onSubmit, onCancel, isActive = true }: TextInputProps) => {
-  const [value, setValue] = useState(initial);
-  const [cursor, setCursor] = useState(initial.length);
+  const [state, update] = useKeyState<LineState>({ value: initial, cursor: initial.length });
   useInput(
     (input, key) => {
-      if (key.return) return onSubmit(value);
-      if (key.escape) return onCancel?.();
-      if (key.leftArrow) return setCursor((c) => Math.max(0, c - 1));
-      if (key.rightArrow) return setCursor((c) => Math.min(value.length, c + 1));
-      if (key.backspace || key.delete) {
-        if (cursor === 0) return;
-        setValue(value.slice(0, cursor - 1) + value.slice(cursor));
-        return setCursor(cursor - 1);
-      }
-      if (key.ctrl && input === 'u') {
-        setValue('');
-        return setCursor(0);
-      }
-      if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow || !input) return;
-      const text = input.replace(/[\r\n]+/g, ' ');
-      setValue(value.slice(0, cursor) + text + value.slice(cursor));
-      setCursor(cursor + text.length);
+      if (key.return) onSubmit(update((s) => s).value);
+      else if (key.escape) onCancel?.();
+      else update((s) => editLine(s, { input, key }));
     },
     { isActive },
   );
+  const { value, cursor } = state;
   if (!value) {
     return (
       <Text>

@@ -1,5 +1,5 @@
 import { Box, Text, useInput } from 'ink';
-import { useMemo, useState } from 'react';
+import { useKeyState } from '../hooks/useKeyState.js';
 import { addAgent, moveFile, removeAgent } from '../../plan/build.js';
 import type { Plan } from '../../plan/types.js';
 import { Footer } from '../components/Footer.js';
@@ -27,42 +27,38 @@ const agentOf = (entry: Entry | undefined): number | undefined => (entry && entr
 
 /** Review who edits what; move files between agents; add or remove agents; start. */
 export const AssignmentScreen = ({ initialPlan, maxAgents, height, error, helpOpen, onStart, onCancel }: AssignmentScreenProps) => {
-  const [plan, setPlan] = useState(initialPlan);
-  const [cursor, setCursor] = useState(0);
-  const [picked, setPicked] = useState<string>();
-  const entries = useMemo(() => entriesOf(plan), [plan]);
-  const current = entries[Math.min(cursor, entries.length - 1)];
-  const currentFile = current?.kind === 'file' ? current.file : undefined;
-
-  /** Keeps the cursor on `file` after the list changed. */
-  const update = (next: Plan, follow?: string) => {
-    setPlan(next);
-    const list = entriesOf(next);
-    const index = follow ? list.findIndex((entry) => entry.kind === 'file' && entry.file === follow) : -1;
-    setCursor(index >= 0 ? index : Math.min(cursor, list.length - 1));
-  };
+  const [state, update] = useKeyState({ plan: initialPlan, cursor: 0, picked: undefined as string | undefined });
+  const { plan, cursor, picked } = state;
+  const entries = entriesOf(plan);
 
   useInput(
     (input, key) => {
-      if (key.upArrow) setCursor(Math.max(0, cursor - 1));
-      if (key.downArrow) setCursor(Math.min(entries.length - 1, cursor + 1));
-      if (input === ' ') {
-        if (picked) {
-          update(moveFile(plan, picked, agentOf(current)), picked);
-          setPicked(undefined);
-        } else if (currentFile) {
-          setPicked(currentFile);
+      const next = update((current) => {
+        const list = entriesOf(current.plan);
+        const entry = list[Math.min(current.cursor, list.length - 1)];
+        const file = entry?.kind === 'file' ? entry.file : undefined;
+        /** The plan changed: keep the cursor on `follow` (or where it was). */
+        const withPlan = (nextPlan: Plan, follow = file) => {
+          const nextList = entriesOf(nextPlan);
+          const index = follow ? nextList.findIndex((e) => e.kind === 'file' && e.file === follow) : -1;
+          return { ...current, plan: nextPlan, cursor: index >= 0 ? index : Math.min(current.cursor, nextList.length - 1) };
+        };
+        if (key.upArrow) return { ...current, cursor: Math.max(0, current.cursor - 1) };
+        if (key.downArrow) return { ...current, cursor: Math.min(list.length - 1, current.cursor + 1) };
+        if (key.escape) return { ...current, picked: undefined };
+        if (input === ' ') {
+          if (current.picked) return { ...withPlan(moveFile(current.plan, current.picked, agentOf(entry)), current.picked), picked: undefined };
+          return file ? { ...current, picked: file } : current;
         }
-      }
-      if (/^[1-9]$/.test(input) && currentFile) {
-        const target = Number(input);
-        if (plan.tasks.some((task) => task.agent === target)) update(moveFile(plan, currentFile, target), currentFile);
-      }
-      if (input === 'u' && currentFile) update(moveFile(plan, currentFile, undefined), currentFile);
-      if (input === '+' && plan.tasks.length < maxAgents) update(addAgent(plan));
-      if (input === '-' && plan.tasks.length > 1) update(removeAgent(plan, agentOf(current) ?? plan.tasks.length));
-      if (key.escape) setPicked(undefined);
-      if (key.return) onStart(plan);
+        if (/^[1-9]$/.test(input) && file && current.plan.tasks.some((task) => task.agent === Number(input))) {
+          return withPlan(moveFile(current.plan, file, Number(input)));
+        }
+        if (input === 'u' && file) return withPlan(moveFile(current.plan, file, undefined));
+        if (input === '+' && current.plan.tasks.length < maxAgents) return withPlan(addAgent(current.plan));
+        if (input === '-' && current.plan.tasks.length > 1) return withPlan(removeAgent(current.plan, agentOf(entry) ?? current.plan.tasks.length));
+        return current;
+      });
+      if (key.return) onStart(next.plan);
       if (input === 'q' || (key.ctrl && input === 'c')) onCancel();
     },
     { isActive: !helpOpen },

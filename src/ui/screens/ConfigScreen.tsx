@@ -3,6 +3,7 @@ import { useState } from 'react';
 import type { ConfigStore, StoredSettings } from '../../config/store.js';
 import { Footer } from '../components/Footer.js';
 import { TextInput } from '../components/TextInput.js';
+import { useKeyState } from '../hooks/useKeyState.js';
 
 type Field = keyof StoredSettings;
 
@@ -41,7 +42,7 @@ export interface ConfigScreenProps {
 /** The stored settings as a form: Enter edits a field, S validates and saves, Esc goes back. */
 export const ConfigScreen = ({ store, height, onBack }: ConfigScreenProps) => {
   const [values, setValues] = useState<StoredSettings>(() => store.read());
-  const [selected, setSelected] = useState(0);
+  const [selected, select] = useKeyState(0);
   const [editing, setEditing] = useState(false);
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
   const [message, setMessage] = useState<string>();
@@ -49,8 +50,8 @@ export const ConfigScreen = ({ store, height, onBack }: ConfigScreenProps) => {
 
   useInput(
     (input, key) => {
-      if (key.upArrow) setSelected(Math.max(0, selected - 1));
-      if (key.downArrow) setSelected(Math.min(FIELDS.length - 1, selected + 1));
+      if (key.upArrow) select((i) => Math.max(0, i - 1));
+      if (key.downArrow) select((i) => Math.min(FIELDS.length - 1, i + 1));
       if (key.return) setEditing(true);
       if (key.escape) onBack();
       if (input === 'S') {
@@ -103,8 +104,8 @@ export const ConfigScreen = ({ store, height, onBack }: ConfigScreenProps) => {
           </Box>
         ))}
       </Box>
-      <Text color={message?.startsWith('saved') ? 'green' : 'yellow'} wrap="truncate">
-        {message ?? (editing ? `editing ${field.label}: Enter keeps it, Esc cancels, empty = default` : ' ')}
+      <Text color={!editing && message?.startsWith('saved') ? 'green' : 'yellow'} wrap="truncate">
+        {editing ? `editing ${field.label}: Enter keeps it, Esc cancels, empty = default` : (message ?? ' ')}
       </Text>
       <Footer screen="config" />
     </Box>

@@ -1,5 +1,6 @@
 import { Box, Text, useInput, useStdin } from 'ink';
 import { useEffect, useState } from 'react';
+import { useKeyState } from '../hooks/useKeyState.js';
 import { Footer } from '../components/Footer.js';
 import { PaneView } from '../components/PaneView.js';
 import { StatusBar } from '../components/StatusBar.js';
@@ -26,11 +27,8 @@ export const DashboardScreen = ({ width, height, helpOpen, onQuit, onConfig, onH
   const store = useRunStore();
   const { run } = store;
   const agents = run.agents;
-  const [selected, setSelected] = useState(0);
-  const [zoomed, setZoomed] = useState(false);
-  const [focused, setFocused] = useState(false);
-  const [confirmQuit, setConfirmQuit] = useState(false);
-  const [scroll, setScroll] = useState<Record<number, number>>({});
+  const [ui, update] = useKeyState({ selected: 0, zoomed: false, focused: false, confirmQuit: false, scroll: {} as Record<number, number> });
+  const { selected, zoomed, focused, confirmQuit, scroll } = ui;
   const [now, setNow] = useState(Date.now());
   const { stdin } = useStdin();
 
@@ -58,9 +56,10 @@ export const DashboardScreen = ({ width, height, helpOpen, onQuit, onConfig, onH
   useEffect(() => {
     if (!focused || !agent) return;
     const onData = (data: Buffer | string) => {
+      if (!update((state) => state).focused) return; // left focus; the listener goes with the next effect run
       const text = data.toString();
       if (text.includes(LEAVE_FOCUS)) {
-        setFocused(false);
+        update((state) => ({ ...state, focused: false }));
         return;
       }
       agent.write(text);
@@ -71,33 +70,36 @@ export const DashboardScreen = ({ width, height, helpOpen, onQuit, onConfig, onH
     };
   }, [focused, agent, stdin]);
 
-  const scrollBy = (lines: number) => {
-    if (!agent) return;
-    const max = agent.terminal.buffer.active.baseY;
-    setScroll({ ...scroll, [agent.id]: Math.max(0, Math.min(max, (scroll[agent.id] ?? 0) + lines)) });
-  };
-
   useInput(
     (input, key) => {
-      if (confirmQuit) {
+      const before = update((state) => state);
+      if (before.confirmQuit) {
+        update((state) => ({ ...state, confirmQuit: false }));
         if (input === 'y') onQuit();
-        else setConfirmQuit(false);
         return;
       }
-      const pageSize = Math.max(1, (layout.panes.find((pane) => pane.agent === selected)?.height ?? 10) - 4);
-      if (key.tab) setSelected((selected + (key.shift ? agents.length - 1 : 1)) % Math.max(1, agents.length));
-      else if (/^[1-9]$/.test(input) && Number(input) <= agents.length) setSelected(Number(input) - 1);
-      else if (input === 'z') setZoomed(!zoomed);
-      else if (key.return && agent && isRunning(agent.state)) setFocused(true);
+      const count = Math.max(1, agents.length);
+      const current = agents[before.selected];
+      const pageSize = Math.max(1, (layout.panes.find((pane) => pane.agent === before.selected)?.height ?? 10) - 4);
+      const scrollBy = (lines: number) =>
+        current &&
+        update((state) => {
+          const max = current.terminal.buffer.active.baseY;
+          const at = Math.max(0, Math.min(max, (state.scroll[current.id] ?? 0) + lines));
+          return { ...state, scroll: { ...state.scroll, [current.id]: at } };
+        });
+      if (key.tab) update((state) => ({ ...state, selected: (state.selected + (key.shift ? count - 1 : 1)) % count }));
+      else if (/^[1-9]$/.test(input) && Number(input) <= agents.length) update((state) => ({ ...state, selected: Number(input) - 1 }));
+      else if (input === 'z') update((state) => ({ ...state, zoomed: !state.zoomed }));
+      else if (key.return && current && isRunning(current.state)) update((state) => ({ ...state, focused: true }));
       else if (key.pageUp) scrollBy(pageSize);
       else if (key.pageDown) scrollBy(-pageSize);
-      else if (key.end) setScroll({ ...scroll, [agent?.id ?? 0]: 0 });
-      else if (input === 's' && agent) void run.stopAgent(agent.id);
-      else if (input === 'R' && agent) run.restartAgent(agent.id);
+      else if (input === 's' && current) void run.stopAgent(current.id);
+      else if (input === 'R' && current) run.restartAgent(current.id);
       else if (input === 'c') onConfig();
       else if (input === '?') onHelp();
       else if (input === 'q' || (key.ctrl && input === 'c')) {
-        if (agents.some((a) => isRunning(a.state) || a.state === 'queued')) setConfirmQuit(true);
+        if (agents.some((a) => isRunning(a.state) || a.state === 'queued')) update((state) => ({ ...state, confirmQuit: true }));
         else onQuit();
       }
     },

@@ -1,5 +1,5 @@
 import { Box, Text, useInput } from 'ink';
-import { useState } from 'react';
+import { useKeyState } from '../hooks/useKeyState.js';
 import type { RunSummary } from '../../logs/types.js';
 import { Footer } from '../components/Footer.js';
 import { formatCount, formatElapsed, STATE_STYLE } from '../components/stateStyle.js';
@@ -17,14 +17,13 @@ const cell = (text: string, width: number) => text.slice(0, width).padEnd(width)
 
 /** The summary JSON, as a table: per agent status, iterations, tokens, cost, time, commits, files. */
 export const SummaryScreen = ({ summary, height, helpOpen, onDiff, onBack, onQuit }: SummaryScreenProps) => {
-  const [selected, setSelected] = useState(0);
+  const [selected, select] = useKeyState(0);
   const agents = summary.agents;
   const agent = agents[selected];
   useInput(
     (input, key) => {
-      if (key.upArrow) setSelected(Math.max(0, selected - 1));
-      if (key.downArrow) setSelected(Math.min(agents.length - 1, selected + 1));
-      if (input === 'd' && agent) onDiff(agent.id);
+      const index = key.upArrow ? select((i) => Math.max(0, i - 1)) : key.downArrow ? select((i) => Math.min(agents.length - 1, i + 1)) : select((i) => i);
+      if (input === 'd' && agents[index]) onDiff(agents[index].id);
       if (input === 'b') onBack();
       if (input === 'q' || (key.ctrl && input === 'c')) onQuit();
     },

@@ -1,0 +1,313 @@
+import fs from 'node:fs';
+import { render } from 'ink-testing-library';
+import { act } from 'react';
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+import { afterEach, describe, expect, it } from 'vitest';
+import { editInEditor } from '../../src/cli/editor.js';
+import { openConfigStore } from '../../src/config/store.js';
+import type { RunSummary } from '../../src/logs/types.js';
+import { App } from '../../src/ui/App.js';
+import { RunStoreContext } from '../../src/ui/hooks/useRunStore.js';
+import { ConfigScreen } from '../../src/ui/screens/ConfigScreen.js';
+import { RunStore } from '../../src/ui/state/runStore.js';
+import { KEYS, TestAgent, TestRun, waitFor } from '../support/fakeRun.js';
+import { makeTempDir } from '../support/gitRepo.js';
+
+/** Lets React run the effects of what is on screen (Ink's useInput subscribes in an effect). */
+const settled = () => act(async () => {});
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+const renderApp = (run: TestRun, options: { yes?: boolean; edit?: (text: string) => Promise<string> } = {}) => {
+  const store = new RunStore(run);
+  const config = makeTempDir('ao-config-');
+  const app = render(
+    <RunStoreContext.Provider value={store}>
+      <App
+        warnings={['2 uncommitted changes will not be seen by the agents']}
+        yes={options.yes ?? false}
+        editText={options.edit ?? (async (text) => text)}
+        openConfigStore={() => openConfigStore({ AIDER_ORCHESTRATOR_CONFIG_DIR: config.dir })}
+      />
+    </RunStoreContext.Provider>,
+  );
+  cleanups.push(() => app.unmount(), () => store.dispose(), config.cleanup);
+  const frame = () => app.lastFrame() ?? '';
+  const shows = async (text: string | RegExp) => {
+    await waitFor(() => (typeof text === 'string' ? frame().includes(text) : text.test(frame())), `screen to show ${text}\n${frame()}`);
+    await settled();
+  };
+  return { ...app, frame, shows };
+};
+
+const plan = () => ({
+  tasks: [
+    { agent: 1, title: 'Part 1 of 2: api', description: 'd', files: ['src/api.ts', 'src/client.ts'], attempt: 1 },
+    { agent: 2, title: 'Part 2 of 2: ui', description: 'd', files: ['src/ui.tsx'], attempt: 1 },
+  ],
+  unassigned: [],
+});
+
+describe('change screen', () => {
+  it('asks for the change when --change was not given, then writes the PRD', async () => {
+    const run = new TestRun();
+    run.change = '';
+    const app = renderApp(run);
+    await app.shows('What should the agents change?');
+    expect(app.frame()).toContain('warning: 2 uncommitted changes');
+    app.stdin.write('Add dark mode');
+    await app.shows('Add dark mode');
+    app.stdin.write(KEYS.enter);
+    await waitFor(() => run.calls.includes('generatePrd'), 'the PRD to start');
+    expect(run.calls[0]).toBe('setChange Add dark mode');
+  });
+});
+
+describe('PRD review', () => {
+  it('streams the PRD in, then approves with a', async () => {
+    const run = new TestRun();
+    const app = renderApp(run);
+    await app.shows('Writing the PRD with gemini-2.5-flash');
+    run.prd = '# PRD\n\n## Goal\nGreet users by name.';
+    run.emit('prd:chunk', run.prd);
+    await app.shows('Greet users by name.');
+    app.stdin.write('a'); // ignored while streaming
+    run.setPhase('review');
+    await app.shows('PRD ready');
+    app.stdin.write('a');
+    await waitFor(() => run.calls.includes('approvePrd'), 'approvePrd');
+    expect(run.calls.filter((call) => call === 'approvePrd')).toHaveLength(1);
+  });
+
+  it('regenerates with the feedback typed in the app', async () => {
+    const run = new TestRun();
+    run.phase = 'review';
+    run.prd = '# PRD';
+    const app = renderApp(run);
+    await app.shows('PRD ready');
+    app.stdin.write('r');
+    await app.shows('What should change?');
+    app.stdin.write('mention rate limits');
+    await app.shows('mention rate limits');
+    app.stdin.write(KEYS.enter);
+    await waitFor(() => run.calls.includes('generatePrd mention rate limits'), 'regeneration with feedback');
+  });
+
+  it('replaces the PRD with what the editor saved', async () => {
+    const run = new TestRun();
+    run.phase = 'review';
+    run.prd = '# PRD v1';
+    const app = renderApp(run, { edit: async (text) => `${text}\nEdited by hand.` });
+    await app.shows('PRD ready');
+    app.stdin.write('e');
+    await waitFor(() => run.prd.endsWith('Edited by hand.'), 'the edited PRD');
+    expect(run.calls).toContain('setPrd');
+  });
+
+  it('cancels with q without starting anything', async () => {
+    const run = new TestRun();
+    run.phase = 'review';
+    const app = renderApp(run);
+    await app.shows('PRD ready');
+    app.stdin.write('q');
+    await waitFor(() => run.calls.includes('cancel'), 'cancel');
+    expect(run.calls).not.toContain('startAgents');
+  });
+});
+
+describe('file assignment', () => {
+  it('moves a file to another agent with its number, and starts with Enter', async () => {
+    const run = new TestRun();
+    run.phase = 'assignment';
+    run.plan = plan();
+    const app = renderApp(run);
+    await app.shows('File assignment · 2 agents');
+    app.stdin.write(KEYS.down); // src/api.ts
+    app.stdin.write('2');
+    await app.shows('Agent 1 Part 1 of 2: api (1 file)');
+    app.stdin.write(KEYS.enter);
+    await waitFor(() => run.calls.includes('startAgents'), 'startAgents');
+    expect(run.plan!.tasks.map((task) => task.files)).toEqual([['src/client.ts'], ['src/api.ts', 'src/ui.tsx']]);
+  });
+
+  it('picks up a file with Space and drops it on another agent; adds and removes agents', async () => {
+    const run = new TestRun();
+    run.phase = 'assignment';
+    run.plan = plan();
+    const app = renderApp(run);
+    await app.shows('File assignment · 2 agents');
+    app.stdin.write(KEYS.down);
+    app.stdin.write(' ');
+    await app.shows('moving src/api.ts');
+    app.stdin.write(KEYS.down);
+    app.stdin.write(KEYS.down); // Agent 2's header
+    app.stdin.write(' ');
+    await app.shows('Agent 2 Part 2 of 2: ui (2 files)');
+    app.stdin.write('+');
+    await app.shows('File assignment · 3 agents');
+    app.stdin.write('-');
+    await app.shows('File assignment · 2 agents');
+  });
+});
+
+describe('agents dashboard', () => {
+  const dashboard = async (count: number) => {
+    const run = new TestRun();
+    run.phase = 'agents';
+    run.agents = Array.from({ length: count }, (_, i) => new TestAgent(i + 1));
+    for (const agent of run.agents) await agent.print(`output of agent ${agent.id}\r\n\x1b[32mgreen line\x1b[0m`);
+    const app = renderApp(run);
+    await app.shows('output of agent 1');
+    return { run, app };
+  };
+
+  it('shows every agent’s live screen with its state, iterations and status bar', async () => {
+    const { run, app } = await dashboard(2);
+    expect(app.frame()).toContain('output of agent 2');
+    expect(app.frame()).toMatch(/#1 ● working 0\/10/);
+    expect(app.frame()).toMatch(/2 working · 0 queued · 0 done · 0 failed/);
+    await run.agents[0]!.print('\r\nnew text after start');
+    run.emit('agent:output', 1);
+    await app.shows('new text after start');
+    // Each pane's terminal was resized to the pane's inner size.
+    expect(run.agents[0]!.sizes.length).toBeGreaterThan(0);
+  });
+
+  it('selects with Tab, zooms with z, stops with s and restarts with R', async () => {
+    const { run, app } = await dashboard(3);
+    app.stdin.write(KEYS.tab);
+    app.stdin.write('z');
+    await waitFor(() => !app.frame().includes('output of agent 1'), 'the zoomed pane alone');
+    expect(app.frame()).toContain('output of agent 2');
+    app.stdin.write('s');
+    await waitFor(() => run.calls.includes('stopAgent 2'), 'stopAgent 2');
+    app.stdin.write('3');
+    app.stdin.write('R');
+    await waitFor(() => run.calls.includes('restartAgent 3'), 'restartAgent 3');
+  });
+
+  it('sends keystrokes to the agent in focus mode until Ctrl-]', async () => {
+    const { run, app } = await dashboard(1);
+    app.stdin.write(KEYS.enter);
+    await app.shows('typing into agent 1');
+    app.stdin.write('y');
+    await waitFor(() => run.agents[0]!.written.join('') === 'y', 'the key to reach the agent');
+    app.stdin.write('\x1d');
+    await app.shows('Tab 1-9 select a pane');
+    app.stdin.write('s');
+    await waitFor(() => run.calls.includes('stopAgent 1'), `keys handled by the app again\n${JSON.stringify(run.agents[0]!.written)}\n${app.frame()}`);
+    expect(run.agents[0]!.written).toEqual(['y']);
+  });
+
+  it('asks before quitting while agents run', async () => {
+    const { run, app } = await dashboard(1);
+    app.stdin.write('q');
+    await app.shows('Stop 1 running agent and quit?');
+    app.stdin.write('n');
+    await app.shows('Tab 1-9 select a pane');
+    expect(run.calls).not.toContain('stopAll');
+    app.stdin.write('q');
+    await app.shows('and quit?');
+    app.stdin.write('y');
+    await waitFor(() => run.calls.includes('stopAll'), 'stopAll');
+  });
+});
+
+describe('summary', () => {
+  it('moves to the summary when the run ends and shows an agent’s diff', async () => {
+    const run = new TestRun();
+    run.phase = 'agents';
+    run.agents = [new TestAgent(1)];
+    const app = renderApp(run);
+    await app.shows('#1 ● working');
+    const summary: RunSummary = {
+      runId: run.runId,
+      change: run.change,
+      repo: '/repo',
+      baseCommit: 'abc',
+      prdPath: '/repo/docs/prd/x.md',
+      startedAt: '2026-01-01T00:00:00Z',
+      finishedAt: '2026-01-01T00:01:00Z',
+      status: 'succeeded',
+      agents: [
+        {
+          id: 1,
+          branch: 'aider-orchestrator/test/agent-1',
+          worktree: '/wt/agent-1',
+          task: 'Task 1',
+          files: ['a.py'],
+          status: 'succeeded',
+          reason: undefined,
+          exitCode: 0,
+          iterations: 2,
+          tokens: { prompt: 1000, completion: 200, total: 1200 },
+          cost: 0.0123,
+          durationMs: 61_000,
+          commits: [{ hash: '0123456789abcdef', message: 'feat: greet' }],
+          filesChanged: [{ path: 'a.py', added: 3, removed: 1 }],
+          log: '/repo/.aider_logs/agent1_x.jsonl',
+        },
+      ],
+      totals: { agents: 1, succeeded: 1, failed: 0, stopped: 0, iterations: 2, tokens: { prompt: 1000, completion: 200, total: 1200 }, cost: 0.0123, commits: 1, durationMs: 61_000 },
+      logDir: '/repo/.aider_logs',
+      summaryPath: '/repo/.aider_logs/summary_x.json',
+    };
+    run.summary = summary;
+    run.setPhase('summary');
+    await app.shows('Summary · run 20260101-000000-test');
+    expect(app.frame()).toMatch(/#1\s+✔ succeeded\s+2\s+1\.2k\s+\$0\.0123\s+01:01\s+1\s+1/);
+    expect(app.frame()).toContain('0123456 feat: greet');
+    app.stdin.write('d');
+    await waitFor(() => run.calls.includes('diff 1'), `the diff request\n${app.frame()}`);
+    await app.shows('+added line of agent 1');
+    app.stdin.write(KEYS.escape);
+    await app.shows('Summary · run');
+    app.stdin.write('b');
+    await app.shows('#1 ● working');
+  });
+});
+
+describe('settings form', () => {
+  it('shows an invalid value inline and does not save it; saves valid values', async () => {
+    const dir = makeTempDir('ao-config-');
+    cleanups.push(dir.cleanup);
+    const store = openConfigStore({ AIDER_ORCHESTRATOR_CONFIG_DIR: dir.dir });
+    const app = render(<ConfigScreen store={store} height={30} onBack={() => {}} />);
+    cleanups.push(() => app.unmount());
+    const frame = () => app.lastFrame() ?? '';
+    app.stdin.write(KEYS.down);
+    app.stdin.write(KEYS.down); // Max agents at once
+    app.stdin.write(KEYS.enter);
+    await waitFor(() => frame().includes('editing Max agents at once'), 'the field editor');
+    app.stdin.write('0');
+    app.stdin.write(KEYS.enter);
+    await waitFor(() => frame().includes('Max agents at once must be a whole number from 1 to 64'), `the inline error\n${frame()}`);
+    app.stdin.write('S');
+    await waitFor(() => frame().includes('not saved'), 'the refusal');
+    expect(fs.existsSync(store.path)).toBe(false);
+
+    app.stdin.write(KEYS.enter);
+    await waitFor(() => frame().includes('editing Max agents'), 'the field editor again');
+    app.stdin.write(KEYS.backspace);
+    app.stdin.write('3');
+    app.stdin.write(KEYS.enter);
+    await waitFor(() => !frame().includes('must be a whole number'), 'the error to clear');
+    app.stdin.write('S');
+    await waitFor(() => frame().includes('saved to'), 'the save');
+    expect(openConfigStore({ AIDER_ORCHESTRATOR_CONFIG_DIR: dir.dir }).read()).toEqual({ maxAgents: 3 });
+  });
+});
+
+describe('$EDITOR', () => {
+  it('returns what a real editor process saved', async () => {
+    const edited = await editInEditor('# PRD\nold line\n', 'prd.md', { ...process.env, EDITOR: "sed -i 's/old line/new line/'" });
+    expect(edited).toBe('# PRD\nnew line\n');
+  });
+
+  it('reports an editor that fails', async () => {
+    await expect(editInEditor('x', 'prd.md', { ...process.env, EDITOR: 'false' })).rejects.toThrow(/exited with code 1: the PRD was not changed/);
+  });
+});
