@@ -33,7 +33,7 @@ export type ChatReply =
   | { hang: true };
 
 /** Turn replies in order (the last repeats), or chosen per request. */
-export type ChatScript = ChatReply[] | ((request: RecordedChatRequest, index: number) => ChatReply);
+export type ChatScript = ChatReply[] | ((request: RecordedChatRequest, index: number) => ChatReply | Promise<ChatReply>);
 
 export interface OpenAiServer {
   /** `http://127.0.0.1:<port>/v1` */
@@ -76,7 +76,7 @@ export const startOpenAiServer = async (
   const sockets = new Set<Socket>();
   let turns = 0;
 
-  const pick = (request: RecordedChatRequest): ChatReply => {
+  const pick = (request: RecordedChatRequest): ChatReply | Promise<ChatReply> => {
     const index = turns++;
     if (typeof script === 'function') return script(request, index);
     return script[Math.min(index, script.length - 1)] ?? { text: '' };
@@ -118,7 +118,7 @@ export const startOpenAiServer = async (
             ? { text: options.commitMessage ?? DEFAULT_COMMIT_MESSAGE }
             : request.kind === 'summary'
               ? { text: 'The user asked for a change; the assistant made it.' }
-              : pick(request);
+              : await pick(request);
         if ('hang' in reply) return; // close() ends it
         if (reply.delayMs) await sleep(reply.delayMs);
         if ('error' in reply) {

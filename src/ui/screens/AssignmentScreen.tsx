@@ -1,4 +1,5 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../hooks/useKeys.js';
 import { useKeyState } from '../hooks/useKeyState.js';
 import { addAgent, moveFile, removeAgent } from '../../plan/build.js';
 import type { Plan } from '../../plan/types.js';
@@ -31,7 +32,7 @@ export const AssignmentScreen = ({ initialPlan, maxAgents, height, error, helpOp
   const { plan, cursor, picked } = state;
   const entries = entriesOf(plan);
 
-  useInput(
+  useKeys(
     (input, key) => {
       const next = update((current) => {
         const list = entriesOf(current.plan);

@@ -1,4 +1,5 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../hooks/useKeys.js';
 import { useState } from 'react';
 import { Footer } from '../components/Footer.js';
 import { TextInput } from '../components/TextInput.js';
@@ -13,7 +14,7 @@ export interface ChangeScreenProps {
 /** Asks for the change request when --change was not given. */
 export const ChangeScreen = ({ warnings, onSubmit, onConfig, onQuit }: ChangeScreenProps) => {
   const [error, setError] = useState<string>();
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (key.ctrl && input === 'o') onConfig();
     if (key.ctrl && input === 'c') onQuit();
   });

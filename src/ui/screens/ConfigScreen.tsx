@@ -1,4 +1,5 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../hooks/useKeys.js';
 import { useState } from 'react';
 import type { ConfigStore, StoredSettings } from '../../config/store.js';
 import { Footer } from '../components/Footer.js';
@@ -48,7 +49,7 @@ export const ConfigScreen = ({ store, height, onBack }: ConfigScreenProps) => {
   const [message, setMessage] = useState<string>();
   const field = FIELDS[selected]!;
 
-  useInput(
+  useKeys(
     (input, key) => {
       if (key.upArrow) select((i) => Math.max(0, i - 1));
       if (key.downArrow) select((i) => Math.min(FIELDS.length - 1, i + 1));

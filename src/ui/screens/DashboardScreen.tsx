@@ -1,4 +1,5 @@
-import { Box, Text, useInput, useStdin } from 'ink';
+import { Box, Text, useStdin } from 'ink';
+import { useKeys } from '../hooks/useKeys.js';
 import { useEffect, useState } from 'react';
 import { useKeyState } from '../hooks/useKeyState.js';
 import { Footer } from '../components/Footer.js';
@@ -70,7 +71,7 @@ export const DashboardScreen = ({ width, height, helpOpen, onQuit, onConfig, onH
     };
   }, [focused, agent, stdin]);
 
-  useInput(
+  useKeys(
     (input, key) => {
       const before = update((state) => state);
       if (before.confirmQuit) {

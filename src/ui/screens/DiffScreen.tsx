@@ -1,4 +1,5 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../hooks/useKeys.js';
 import { useState } from 'react';
 import { Footer } from '../components/Footer.js';
 
@@ -11,7 +12,7 @@ export const DiffScreen = ({ title, diff, height, onBack }: { title: string; dif
   const lines = (diff ?? 'loading…').split('\n');
   const bodyHeight = Math.max(3, height - 2);
   const max = Math.max(0, lines.length - bodyHeight);
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (key.upArrow) setTop(Math.max(0, top - 1));
     if (key.downArrow) setTop(Math.min(max, top + 1));
     if (key.pageUp) setTop(Math.max(0, top - bodyHeight));

@@ -1,4 +1,5 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../hooks/useKeys.js';
 import { useState } from 'react';
 import { Footer } from '../components/Footer.js';
 import { TextInput } from '../components/TextInput.js';
@@ -39,7 +40,7 @@ export const PrdScreen = ({ height, width, onApprove, onEdit, onRegenerate, onCa
   // While streaming, follow the end; after, keep the user's position.
   const top = streaming ? maxScroll : Math.min(scroll, maxScroll);
 
-  useInput(
+  useKeys(
     (input, key) => {
       if (key.upArrow) setScroll(Math.max(0, top - 1));
       if (key.downArrow) setScroll(Math.min(maxScroll, top + 1));

@@ -1,4 +1,5 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../hooks/useKeys.js';
 import { useKeyState } from '../hooks/useKeyState.js';
 import type { RunSummary } from '../../logs/types.js';
 import { Footer } from '../components/Footer.js';
@@ -20,7 +21,7 @@ export const SummaryScreen = ({ summary, height, helpOpen, onDiff, onBack, onQui
   const [selected, select] = useKeyState(0);
   const agents = summary.agents;
   const agent = agents[selected];
-  useInput(
+  useKeys(
     (input, key) => {
       const index = key.upArrow ? select((i) => Math.max(0, i - 1)) : key.downArrow ? select((i) => Math.min(agents.length - 1, i + 1)) : select((i) => i);
       if (input === 'd' && agents[index]) onDiff(agents[index].id);

@@ -1,0 +1,86 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { findTestAider } from '../support/aider.js';
+import { CLI_MAIN, isolatedEnv } from '../support/cli.js';
+import { startGeminiServer } from '../support/geminiServer.js';
+import { makeTempDir, makeTempRepo } from '../support/gitRepo.js';
+import { startOpenAiServer, wholeFileEdit } from '../support/openaiServer.js';
+import { PtyScreen } from '../support/ptyScreen.js';
+
+const aider = findTestAider();
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const EDITS: Record<string, string> = { 'app/greet.py': 'GREETING = "hello"\n', 'lib/calc.py': 'TOTAL = 42\n' };
+
+describe.skipIf('skip' in aider)(`the TUI in a real terminal${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`, () => {
+  it('walks a person from PRD review through live panes to the summary', async () => {
+    const repo = await makeTempRepo({ 'app/greet.py': 'GREETING = "hi"\n', 'lib/calc.py': 'TOTAL = 0\n', 'README.md': '# Demo\n' });
+    const home = makeTempDir('ao-home-');
+    const gemini = await startGeminiServer([{ text: '# PRD: greetings\n\n## Goal\nSay hello everywhere.\n', chunks: 4 }]);
+    // The model answers only when the test has seen both agents at work.
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const openai = await startOpenAiServer(async (request) => {
+      await released;
+      const file = Object.keys(EDITS).find((name) => request.text.includes(`${name}\n\`\`\``));
+      return file ? { text: wholeFileEdit(file, EDITS[file]!, 'python') } : { text: 'Nothing to do.' };
+    });
+    cleanups.push(repo.cleanup, home.cleanup, () => gemini.close(), () => openai.close());
+
+    const env = isolatedEnv(
+      { home: home.dir },
+      { TERM: 'xterm-256color', GEMINI_API_KEY: 'g-key', GOOGLE_GEMINI_BASE_URL: gemini.url, OPENAI_API_KEY: 'sk-x', OPENAI_API_BASE: openai.url },
+    );
+    const screen = new PtyScreen(
+      process.execPath,
+      [CLI_MAIN, '--change', 'Say hello everywhere', '--files', 'app/greet.py', 'lib/calc.py', '--max-agents', '2', '--model', 'openai/test-model', '--aider-bin', 'bin' in aider ? aider.bin : ''],
+      { cwd: repo.dir, env, cols: 120, rows: 40 },
+    );
+    cleanups.push(() => release(), () => screen.close());
+
+    // PRD review: the streamed PRD, then approve.
+    let text = await screen.waitFor('PRD ready');
+    expect(text).toContain('Say hello everywhere.');
+    expect(text).toMatch(/a approve\s+e edit in \$EDITOR\s+r regenerate/);
+    screen.press('a');
+
+    // File assignment: one file per agent; start.
+    text = await screen.waitFor('File assignment · 2 agents');
+    expect(text).toMatch(/Agent 1 .*\n\s+app\/greet\.py/);
+    expect(text).toMatch(/Agent 2 .*\n\s+lib\/calc\.py/);
+    screen.press('\r');
+
+    // Dashboard: both agents' aider screens, live, side by side.
+    // (Working = aider has started its LLM call, which the scripted model holds until released.)
+    text = await screen.waitFor(/(?=[\s\S]*#1 ● working)(?=[\s\S]*#2 ● working)/);
+    expect(text).toContain('Added app/greet.py to the chat');
+    expect(text).toContain('Added lib/calc.py to the chat');
+    expect(text).toMatch(/2 working · 0 queued · 0 done/);
+
+    // Select the second pane and zoom it: only its screen is left.
+    screen.press('\t');
+    screen.press('z');
+    text = await screen.waitFor(/^(?![\s\S]*#1 ● working)[\s\S]*#2 ● working/);
+    expect(text).toContain('Added lib/calc.py to the chat');
+    expect(text).not.toContain('Added app/greet.py to the chat');
+    screen.press('z');
+    await screen.waitFor(/#1 ● working[\s\S]*#2 ● working|#2 ● working[\s\S]*#1 ● working/);
+
+    // Let the model answer: both agents commit, the app moves to the summary.
+    release();
+    text = await screen.waitFor('Summary · run', 120_000);
+    expect(text).toMatch(/#1\s+✔ succeeded\s+1\s/);
+    expect(text).toMatch(/#2\s+✔ succeeded\s+1\s/);
+    expect(text).toMatch(/total\s+2\/2 ok/);
+    expect(text).toContain('feat: scripted change');
+
+    screen.press('q');
+    expect(await screen.exited).toBe(0);
+    const logDir = path.join(repo.dir, '.aider_logs');
+    expect(fs.readdirSync(logDir).filter((name) => name.startsWith('summary_'))).toHaveLength(1);
+  }, 240_000);
+});

@@ -1,0 +1,59 @@
+import xterm from '@xterm/headless';
+import * as pty from 'node-pty';
+
+/**
+ * A program in a real pseudo-terminal, its screen kept by a headless terminal emulator:
+ * what a person would see, read as text.
+ */
+export class PtyScreen {
+  private readonly terminal: xterm.Terminal;
+  private readonly process: pty.IPty;
+  private exitCode: number | undefined;
+  readonly exited: Promise<number>;
+
+  constructor(file: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; cols?: number; rows?: number }) {
+    const cols = options.cols ?? 120;
+    const rows = options.rows ?? 40;
+    this.terminal = new xterm.Terminal({ cols, rows, allowProposedApi: true, scrollback: 0 });
+    this.process = pty.spawn(file, args, { name: 'xterm-256color', cols, rows, cwd: options.cwd, env: options.env as Record<string, string> });
+    this.process.onData((data) => this.terminal.write(data));
+    // Answer the program's terminal queries (cursor position, device attributes) like a terminal does.
+    this.terminal.onData((data) => this.process.write(data));
+    this.exited = new Promise((resolve) =>
+      this.process.onExit(({ exitCode }) => {
+        this.exitCode = exitCode;
+        resolve(exitCode);
+      }),
+    );
+  }
+
+  /** The visible screen, one string per row, trailing spaces removed. */
+  text(): string {
+    const buffer = this.terminal.buffer.active;
+    return Array.from({ length: this.terminal.rows }, (_, y) => buffer.getLine(buffer.viewportY + y)?.translateToString(true) ?? '').join('\n');
+  }
+
+  /** Waits until the screen shows `pattern`; fails with the screen after the deadline. */
+  async waitFor(pattern: RegExp | string, timeoutMs = 60_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const screen = this.text();
+      if (typeof pattern === 'string' ? screen.includes(pattern) : pattern.test(screen)) return screen;
+      if (this.exitCode !== undefined) throw new Error(`the program exited (${this.exitCode}) before showing ${pattern}:\n${screen}`);
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; the screen:\n${screen}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  press(keys: string): void {
+    this.process.write(keys);
+  }
+
+  /** Ends the program if it still runs (test teardown). */
+  async close(): Promise<void> {
+    if (this.exitCode !== undefined) return;
+    this.process.kill('SIGKILL');
+    await this.exited;
+    this.terminal.dispose();
+  }
+}
