@@ -7,6 +7,10 @@ import { setupCommand } from './setupCommand.js';
 import { configCommand } from './configCommand.js';
 import { buildProgram } from './program.js';
 
+// React and Ink run their development builds (several times slower) unless told otherwise;
+// they are imported lazily (ui/runTui), so setting this here is in time.
+process.env.NODE_ENV ??= 'production';
+
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 /** Runs the CLI and returns the exit code (README "Exit codes"). */

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
 import type { AgentView } from '../../agents/types.js';
-import { serializeViewport, type StyledRow } from '../terminal/serialize.js';
+import { rowToAnsi, serializeViewport } from '../terminal/serialize.js';
 import { formatCount, formatElapsed, STATE_STYLE } from './stateStyle.js';
 
 export interface PaneViewProps {
@@ -17,26 +17,10 @@ export interface PaneViewProps {
   now: number;
 }
 
-const Row = ({ row }: { row: StyledRow }) => (
+/** One terminal row: a single Text holding the row's SGR-styled string. */
+const Row = ({ ansi }: { ansi: string }) => (
   <Box height={1} overflow="hidden">
-    <Text wrap="truncate">
-      {row.length === 0
-        ? ' '
-        : row.map((segment, i) => (
-            <Text
-              key={i}
-              color={segment.fg}
-              backgroundColor={segment.bg}
-              bold={segment.bold}
-              dimColor={segment.dim}
-              italic={segment.italic}
-              underline={segment.underline}
-              inverse={segment.inverse}
-            >
-              {segment.text}
-            </Text>
-          ))}
-    </Text>
+    <Text wrap="truncate">{ansi || ' '}</Text>
   </Box>
 );
 
@@ -47,7 +31,7 @@ const PaneBody = memo(
     return (
       <Box flexDirection="column" height={rows} overflow="hidden">
         {styled.map((row, y) => (
-          <Row key={y} row={row} />
+          <Row key={y} ansi={rowToAnsi(row)} />
         ))}
       </Box>
     );

@@ -94,3 +94,32 @@ export const serializeViewport = (terminal: Terminal, options: ViewportOptions =
 
 /** The rows as plain text (tests, headless fallbacks). */
 export const rowsToText = (rows: readonly StyledRow[]): string[] => rows.map((row) => row.map((segment) => segment.text).join(''));
+
+const sgrColor = (color: string, layer: 'fg' | 'bg'): string => {
+  const palette = /^ansi256\((\d+)\)$/.exec(color);
+  if (palette) return `${layer === 'fg' ? 38 : 48};5;${palette[1]}`;
+  const rgb = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(color);
+  if (rgb) return `${layer === 'fg' ? 38 : 48};2;${parseInt(rgb[1]!, 16)};${parseInt(rgb[2]!, 16)};${parseInt(rgb[3]!, 16)}`;
+  return '';
+};
+
+/**
+ * One row as a string with SGR escape codes. A pane draws each row as one Ink <Text>:
+ * one node per row instead of one per segment keeps layout cheap with many busy panes.
+ */
+export const rowToAnsi = (row: StyledRow): string => {
+  let out = '';
+  for (const segment of row) {
+    const codes = [
+      segment.bold ? '1' : '',
+      segment.dim ? '2' : '',
+      segment.italic ? '3' : '',
+      segment.underline ? '4' : '',
+      segment.inverse ? '7' : '',
+      segment.fg ? sgrColor(segment.fg, 'fg') : '',
+      segment.bg ? sgrColor(segment.bg, 'bg') : '',
+    ].filter(Boolean);
+    out += codes.length > 0 ? `\x1b[${codes.join(';')}m${segment.text}\x1b[0m` : segment.text;
+  }
+  return out;
+};
