@@ -96,4 +96,22 @@ describe('usage and configuration errors exit 2 with one clear line', () => {
     expectUserError(result.stderr, /GEMINI_API_KEY|API key/);
     expect(gemini.requests).toHaveLength(1);
   });
+
+  it('setup refuses a Python that does not exist, naming the fix', async () => {
+    const result = await runCli(['setup', '--python', '/nonexistent/python3'], { cwd: temp(), env: isolatedEnv({ home: temp() }) });
+    expect(result.exitCode).toBe(2);
+    expectUserError(result.stderr, /\/nonexistent\/python3 not found: install Python 3.10, 3.11 or 3.12, or pass --python/);
+  });
+
+  it('the settings form needs a terminal', async () => {
+    const result = await runCli(['config'], { cwd: temp(), env: isolatedEnv({ home: temp() }) });
+    expect(result.exitCode).toBe(2);
+    expectUserError(result.stderr, /the config form needs a terminal; edit .*config\.json by hand/);
+  });
+
+  it('rejects an unquoted change text', async () => {
+    const result = await runCli(['--headless', '--yes', '--change', 'Add', 'dark', 'mode'], { cwd: await repo(), env: isolatedEnv({ home: temp() }, keys) });
+    expect(result.exitCode).toBe(2);
+    expectUserError(result.stderr, /unexpected argument 'dark': quote the change text/);
+  });
 });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commitsSince, filesChanged } from '../../../src/git/commits.js';
-import { dirtyFiles, findRepoRoot, headCommit, trackedFiles } from '../../../src/git/repo.js';
+import { cloneFolderName, cloneRepo, dirtyFiles, findRepoRoot, headCommit, trackedFiles } from '../../../src/git/repo.js';
 import { agentBranchName, createWorktree, newRunId } from '../../../src/git/worktrees.js';
 import { validatePaths } from '../../../src/plan/validate.js';
 import { makeTempDir, makeTempRepo, type TempRepo } from '../../support/gitRepo.js';
@@ -84,5 +84,32 @@ describe('paths given to --files', () => {
     fs.writeFileSync(path.join(r.dir, 'new.ts'), 'x');
     await expect(validatePaths(r.dir, ['new.ts'], tracked)).rejects.toThrow(/is not committed/);
     expect(await validatePaths(r.dir, ['created-later.ts'], tracked, { allowMissing: true })).toEqual(['created-later.ts']);
+  });
+});
+
+describe('--repo with a URL', () => {
+  it('clones into the data folder, and reuses the clone next time', async () => {
+    const origin = await repo({ 'a.txt': 'one\n' });
+    const data = makeTempDir();
+    cleanups.push(data.cleanup);
+    const url = `file://${origin.dir}`;
+    const dir = await cloneRepo(url, path.join(data.dir, 'repos'));
+    expect(dir).toBe(path.join(data.dir, 'repos', cloneFolderName(url)));
+    expect(fs.readFileSync(path.join(dir, 'a.txt'), 'utf8')).toBe('one\n');
+    fs.writeFileSync(path.join(origin.dir, 'a.txt'), 'two\n');
+    await origin.git('commit', '-qam', 'two');
+    expect(await cloneRepo(url, path.join(data.dir, 'repos'))).toBe(dir);
+    expect(fs.readFileSync(path.join(dir, 'a.txt'), 'utf8')).toBe('two\n');
+  });
+
+  it('says so when the URL cannot be cloned', async () => {
+    const data = makeTempDir();
+    cleanups.push(data.cleanup);
+    await expect(cloneRepo('file:///nonexistent/repo.git', data.dir)).rejects.toThrow(/cannot clone file:\/\/\/nonexistent\/repo.git: .*check the URL and your access/);
+  });
+
+  it('names the folder after the repository', () => {
+    expect(cloneFolderName('https://github.com/owner/project.git')).toBe('project');
+    expect(cloneFolderName('git@github.com:owner/other.git')).toBe('other');
   });
 });
