@@ -5,6 +5,7 @@ import { CancelledError, isUserError, UserError } from '../errors.js';
 import { runCommand } from './runCommand.js';
 import { setupCommand } from './setupCommand.js';
 import { configCommand } from './configCommand.js';
+import { cleanCommand, mergeCommand } from './runFilesCommands.js';
 import { buildProgram } from './program.js';
 
 // React and Ink run their development builds (several times slower) unless told otherwise;
@@ -23,6 +24,12 @@ export const main = async (argv: string[]): Promise<number> => {
       },
       setup: async (options) => {
         exitCode = await setupCommand(options);
+      },
+      merge: async (runId, options) => {
+        exitCode = await mergeCommand(runId, options);
+      },
+      clean: async (runId, options) => {
+        exitCode = await cleanCommand(runId, options);
       },
       config: async () => {
         exitCode = await configCommand();

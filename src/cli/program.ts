@@ -23,6 +23,8 @@ export interface RunFlags {
 
 export interface CommandHandlers {
   run(flags: RunFlags): Promise<void>;
+  merge(runId: string | undefined, options: { repo?: string }): Promise<void>;
+  clean(runId: string | undefined, options: { repo?: string; branches?: boolean; yes?: boolean }): Promise<void>;
   setup(options: { python?: string }): Promise<void>;
   config(): Promise<void>;
 }
@@ -54,6 +56,8 @@ export const buildProgram = (handlers: CommandHandlers, version: string): Comman
       'Turn one change request into parallel work by several Aider agents, each in its own git worktree and branch.',
     )
     .version(version, '-V, --version')
+    // Subcommand options (clean --yes) belong to the subcommand, not to the run's own --yes.
+    .enablePositionalOptions()
     .usage('[options] [-- <aider args...>]')
     .option('-c, --change <text>', 'the change request (asked for in the app when missing)')
     .option(
@@ -85,6 +89,22 @@ export const buildProgram = (handlers: CommandHandlers, version: string): Comman
     .description(`install aider (aider-chat) into the app's own virtualenv, with progress`)
     .option('--python <path>', 'the Python (>= 3.10, < 3.13) to create the virtualenv with (default: python3)')
     .action(async (options: { python?: string }) => handlers.setup(options));
+
+  program
+    .command('merge')
+    .argument('[run]', 'run id (default: the latest run of this repository)')
+    .description("merge the succeeded agents' branches into aider-orchestrator/<run>/merged, off the run's base (your branch is not touched)")
+    .option('--repo <path>', 'the repository (default: the current one)')
+    .action(async (runId: string | undefined, options: { repo?: string }) => handlers.merge(runId, options));
+
+  program
+    .command('clean')
+    .argument('[run]', 'run id (default: the latest run of this repository)')
+    .description("remove a run's agent worktrees (asks first)")
+    .option('--branches', 'also delete the agent branches')
+    .option('-y, --yes', 'do not ask')
+    .option('--repo <path>', 'the repository (default: the current one)')
+    .action(async (runId: string | undefined, options: { repo?: string; branches?: boolean; yes?: boolean }) => handlers.clean(runId, options));
 
   program
     .command('config')

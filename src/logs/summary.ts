@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AgentSummary, RunSummary, RunTotals } from './types.js';
+import { UserError } from '../errors.js';
 import type { Redactor } from './redact.js';
 
 export const summaryPath = (logDir: string, ts: string): string => path.join(logDir, `summary_${ts}.json`);
@@ -74,4 +75,26 @@ export const writeSummary = (summary: RunSummary, redactor: Redactor): void => {
   const tmp = `${summary.summaryPath}.tmp`;
   fs.writeFileSync(tmp, `${redactor.redact(JSON.stringify(summary, null, 2))}\n`);
   fs.renameSync(tmp, summary.summaryPath);
+};
+
+/**
+ * The summary of run `runId` in `logDir`, or of the latest run when no id is given.
+ * A clear error when there is none.
+ */
+export const readSummary = (logDir: string, runId?: string): RunSummary => {
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(logDir).filter((name) => /^summary_.+\.json$/.test(name));
+  } catch {
+    // no log folder: no runs
+  }
+  const name = runId ? `summary_${runId}.json` : names.sort().at(-1);
+  if (!name || !names.includes(name)) {
+    throw new UserError(
+      runId
+        ? `no run ${runId} in ${logDir}: the runs there are ${names.map((n) => n.slice(8, -5)).join(', ') || 'none'}`
+        : `no finished run in ${logDir}: run aider-orchestrator first (or cd into the repository it ran on)`,
+    );
+  }
+  return JSON.parse(fs.readFileSync(path.join(logDir, name), 'utf8')) as RunSummary;
 };

@@ -5,6 +5,7 @@ import type { GoogleGenAI } from '@google/genai';
 import { Agent, type AgentResult } from '../agents/agent.js';
 import { isFinalState, type AgentView } from '../agents/types.js';
 import type { Settings } from '../config/settings.js';
+import { UserError } from '../errors.js';
 import { commitsSince, diffSince, filesChanged } from '../git/commits.js';
 import { agentBranchName, createWorktree } from '../git/worktrees.js';
 import { generatePrd } from '../llm/prd.js';
@@ -18,6 +19,7 @@ import { planFromFiles, planFromProposal } from '../plan/build.js';
 import type { Plan } from '../plan/types.js';
 import { validatePaths, validatePlan } from '../plan/validate.js';
 import type { RunEvents, RunPhase } from './events.js';
+import { describeMerge, mergeRun } from './merge.js';
 import { Scheduler } from './scheduler.js';
 import type { RunController } from './types.js';
 
@@ -127,6 +129,11 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
 
   setChange(text: string): void {
     this.change = text.trim();
+  }
+
+  async merge(): Promise<string[]> {
+    if (!this.summary) throw new UserError('the run has not finished: merge once every agent is done');
+    return describeMerge(await mergeRun(this.summary));
   }
 
   async diff(id: number): Promise<string> {

@@ -40,6 +40,8 @@ export interface RunController extends EventEmitter<RunEvents> {
   /** Create workspaces, run every agent (≤ maxAgents at once), write logs and the summary. */
   startAgents(): Promise<RunSummary>;
   stopAgent(agent: number): Promise<void>;
+  /** Merge the succeeded agents' branches into `aider-orchestrator/<run>/merged`; returns what happened, in lines. */
+  merge(): Promise<string[]>;
   /** The agent's changes since the run's base commit, as a patch. */
   diff(agent: number): Promise<string>;
   restartAgent(agent: number): void;

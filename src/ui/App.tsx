@@ -40,6 +40,7 @@ export const App = ({ warnings, yes, editText, openConfigStore }: AppProps) => {
   const [help, setHelp] = useState(false);
   const [error, setError] = useState<string>();
   const [diff, setDiff] = useState<{ agent: number; text: string | undefined }>();
+  const [mergeReport, setMergeReport] = useState<string[]>();
   const started = useRef(false);
   const sawSummary = useRef(false);
 
@@ -156,6 +157,11 @@ export const App = ({ warnings, yes, editText, openConfigStore }: AppProps) => {
             (text) => setDiff({ agent, text }),
             (caught: unknown) => setDiff({ agent, text: messageOf(caught) }),
           );
+        }}
+        mergeReport={mergeReport}
+        onMerge={() => {
+          setMergeReport(['merging…']);
+          run.merge().then(setMergeReport, (caught: unknown) => setMergeReport([messageOf(caught)]));
         }}
         onBack={() => setView('run')}
         onQuit={() => quit(exitCodeFor(run.summary!.status))}

@@ -151,6 +151,15 @@ describe.skipIf('skip' in aider)(`headless run with the real aider${'skip' in ai
     expect(result.stdout).toMatch(/^\[agent-1\] /m);
     expect(result.stdout).toMatch(/^\[agent-2\] /m);
     expect(result.stdout).toMatch(/total\s+2\/2 ok/);
+    // `merge` puts both agents' work on one new branch; the user's branch stays.
+    const merge = await runCli(['merge'], { cwd: repo.dir, env: cliEnv(home, gemini, openai) });
+    expect(merge.exitCode, merge.stderr).toBe(0);
+    expect(merge.stdout).toContain(`merged agents 1, 2 into aider-orchestrator/${summary.runId}/merged`);
+    for (const file of Object.keys(EDITS)) {
+      expect(await repo.git('show', `aider-orchestrator/${summary.runId}/merged:${file}`)).toBe(EDITS[file]!.trimEnd());
+    }
+    expect(await repo.git('branch', '--show-current')).toBe('main');
+
     // Aider got the key and the model through the environment, and asked for the commit message.
     expect(openai.requests.some((request) => request.kind === 'commit')).toBe(true);
     expect(openai.requests.every((request) => request.authorization === `Bearer ${OPENAI_KEY}`)).toBe(true);
@@ -197,5 +206,14 @@ describe.skipIf('skip' in aider)(`headless run with the real aider${'skip' in ai
     expect(summary.agents.map((agent: { status: string }) => agent.status)).toEqual(['stopped', 'stopped']);
     const processes = String((await execa('ps', ['-eo', 'args'])).stdout);
     expect(processes).not.toContain(path.join(home, 'data', 'runs'));
+
+    // `clean` asks first; without a terminal it needs --yes; then worktrees and branches go.
+    const refused = await runCli(['clean', '--branches'], { cwd: repo.dir, env: cliEnv(home, gemini, openai) });
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toMatch(/needs a confirmation, and there is no terminal to ask: pass --yes/);
+    const cleaned = await runCli(['clean', '--branches', '--yes'], { cwd: repo.dir, env: cliEnv(home, gemini, openai) });
+    expect(cleaned.exitCode, cleaned.stderr).toBe(0);
+    expect(summary.agents.every((agent: { worktree: string }) => !fs.existsSync(agent.worktree))).toBe(true);
+    expect(await repo.git('branch', '--list', 'aider-orchestrator/*')).toBe('');
   });
 });

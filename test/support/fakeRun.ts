@@ -104,6 +104,11 @@ export class TestRun extends EventEmitter<RunEvents> implements RunController {
     this.calls.push(`stopAgent ${agent}`);
   }
 
+  async merge(): Promise<string[]> {
+    this.calls.push('merge');
+    return ['merged agent 1 into aider-orchestrator/test/merged'];
+  }
+
   async diff(agent: number): Promise<string> {
     this.calls.push(`diff ${agent}`);
     return `diff --git a/x b/x\n+added line of agent ${agent}\n`;

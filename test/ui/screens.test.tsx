@@ -265,6 +265,8 @@ describe('summary', () => {
     await app.shows('+added line of agent 1');
     app.stdin.write(KEYS.escape);
     await app.shows('Summary · run');
+    app.stdin.write('m');
+    await app.shows('merged agent 1 into aider-orchestrator/test/merged');
     app.stdin.write('b');
     await app.shows('#1 ● working');
   });

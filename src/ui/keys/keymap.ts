@@ -45,6 +45,7 @@ export const KEYMAP: Record<ScreenName, KeyHint[]> = {
   summary: [
     { keys: '↑↓', action: 'select an agent' },
     { keys: 'd', action: 'view its diff' },
+    { keys: 'm', action: 'merge the succeeded branches' },
     { keys: 'b', action: 'back to the panes' },
     { keys: 'q', action: 'quit' },
     { keys: '?', action: 'help' },

@@ -10,6 +10,9 @@ export interface SummaryScreenProps {
   height: number;
   helpOpen: boolean;
   onDiff(agent: number): void;
+  onMerge(): void;
+  /** What the last merge did. */
+  mergeReport: readonly string[] | undefined;
   onBack(): void;
   onQuit(): void;
 }
@@ -17,7 +20,7 @@ export interface SummaryScreenProps {
 const cell = (text: string, width: number) => text.slice(0, width).padEnd(width);
 
 /** The summary JSON, as a table: per agent status, iterations, tokens, cost, time, commits, files. */
-export const SummaryScreen = ({ summary, height, helpOpen, onDiff, onBack, onQuit }: SummaryScreenProps) => {
+export const SummaryScreen = ({ summary, height, helpOpen, onDiff, onMerge, mergeReport, onBack, onQuit }: SummaryScreenProps) => {
   const [selected, select] = useKeyState(0);
   const agents = summary.agents;
   const agent = agents[selected];
@@ -26,12 +29,14 @@ export const SummaryScreen = ({ summary, height, helpOpen, onDiff, onBack, onQui
       const index = key.upArrow ? select((i) => Math.max(0, i - 1)) : key.downArrow ? select((i) => Math.min(agents.length - 1, i + 1)) : select((i) => i);
       if (input === 'd' && agents[index]) onDiff(agents[index].id);
       if (input === 'b') onBack();
+      if (input === 'm') onMerge();
       if (input === 'q' || (key.ctrl && input === 'c')) onQuit();
     },
     { isActive: !helpOpen },
   );
   const { totals } = summary;
-  const detailHeight = Math.max(3, height - agents.length - 9);
+  const report = mergeReport ?? [];
+  const detailHeight = Math.max(3, height - agents.length - 9 - report.length);
   return (
     <Box flexDirection="column" height={height}>
       <Text bold>
@@ -88,6 +93,11 @@ export const SummaryScreen = ({ summary, height, helpOpen, onDiff, onBack, onQui
           </>
         ) : null}
       </Box>
+      {report.map((line) => (
+        <Text key={line} wrap="truncate" color={line.includes('conflicts') ? 'yellow' : 'green'}>
+          {line}
+        </Text>
+      ))}
       <Text wrap="truncate" dimColor>
         PRD {summary.prdPath ?? '(none)'} · logs {summary.logDir} · summary {summary.summaryPath}
       </Text>
