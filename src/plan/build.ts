@@ -10,7 +10,7 @@ export interface PlanLimits {
 }
 
 const summarizeFiles = (files: readonly string[]): string => {
-  if (files.length === 1) return files[0]!;
+  if (files.length <= 3) return files.join(', ');
   const dirs = [...new Set(files.map((file) => (file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '.')))];
   return dirs.length === 1 ? `${dirs[0]}/ (${files.length} files)` : `${files.length} files in ${dirs.length} folders`;
 };

@@ -35,7 +35,11 @@ export const TextInput = ({ initial = '', placeholder = '', onSubmit, onCancel, 
     (input, key) => {
       if (key.return) onSubmit(update((s) => s).value);
       else if (key.escape) onCancel?.();
-      else update((s) => editLine(s, { input, key }));
+      else if (/[\r\n]/.test(input) && !key.ctrl && !key.meta) {
+        // Text and Enter arrived together (a paste, a script): type the text, then submit.
+        const typed = input.split(/[\r\n]/)[0] ?? '';
+        onSubmit(update((s) => editLine(s, { input: typed, key })).value);
+      } else update((s) => editLine(s, { input, key }));
     },
     { isActive },
   );

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { useKeys } from '../hooks/useKeys.js';
 import { useState } from 'react';
+import { defaultSettings } from '../../config/settings.js';
 import type { ConfigStore, StoredSettings } from '../../config/store.js';
 import { Footer } from '../components/Footer.js';
 import { TextInput } from '../components/TextInput.js';
@@ -48,6 +49,7 @@ export const ConfigScreen = ({ store, height, onBack }: ConfigScreenProps) => {
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
   const [message, setMessage] = useState<string>();
   const field = FIELDS[selected]!;
+  const defaults = defaultSettings();
 
   useKeys(
     (input, key) => {
@@ -78,7 +80,7 @@ export const ConfigScreen = ({ store, height, onBack }: ConfigScreenProps) => {
           <Box key={f.key} flexDirection="column">
             <Text wrap="truncate" inverse={i === selected && !editing}>
               {i === selected ? '›' : ' '} {f.label.padEnd(30)}{' '}
-              {i === selected && editing ? null : <Text color={errors[f.key] ? 'red' : 'cyan'}>{show(values[f.key]) || <Text dimColor>(default)</Text>}</Text>}
+              {i === selected && editing ? null : <Text color={errors[f.key] ? 'red' : 'cyan'}>{show(values[f.key]) || <Text dimColor>default: {show(defaults[f.key]) || 'none'}</Text>}</Text>}
             </Text>
             {i === selected && editing ? (
               <Box marginLeft={33}>

@@ -56,7 +56,7 @@ export const PrdScreen = ({ height, width, onApprove, onEdit, onRegenerate, onCa
   );
 
   const status = streaming
-    ? `${spinner} Writing the PRD with ${run.settings.prdModel}… ${run.prd.length} characters`
+    ? `${spinner} Writing the PRD with ${run.settings.prdModel}… ≈${Math.round(run.prd.length / 4)} tokens so far`
     : working
       ? `${spinner} Planning the agents' tasks…`
       : `PRD ready (${lines.length} lines) — review it`;
