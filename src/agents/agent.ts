@@ -28,12 +28,17 @@ export interface AgentOptions {
   checkCommand: string | undefined;
   cols: number;
   rows: number;
+  /**
+   * Resuming after a crash: a finished agent keeps its result; an unfinished one continues
+   * its last conversation (same folder, --restore-chat-history) instead of starting over.
+   */
+  resume?: { state: AgentState; reason: string | undefined; usage: Usage; startedAt: number | undefined; finishedAt: number | undefined };
 }
 
 /** What one aider process (one orchestrator turn) did. */
 export interface TurnRecord {
   turn: number;
-  kind: 'task' | 'check-fix';
+  kind: 'task' | 'check-fix' | 'resume';
   exitCode: number | undefined;
   signal: number | undefined;
   iterations: number;
@@ -61,6 +66,18 @@ export interface AgentEvents {
 }
 
 const OUTPUT_THROTTLE_MS = 50;
+
+/** The first message of a resumed agent: its conversation so far comes back with --restore-chat-history. */
+const RESUME_MESSAGE = 'The session was interrupted. Continue your task from where you left off, and finish it.\n';
+
+/** The highest `run-<n>` folder of an agent (0 when there is none). */
+const lastRunNumber = (runDir: string): number => {
+  try {
+    return Math.max(0, ...fs.readdirSync(runDir).map((name) => Number(/^run-(\d+)$/.exec(name)?.[1] ?? 0)));
+  } catch {
+    return 0;
+  }
+};
 /** How often the analytics log is read while aider runs (it is the only live source of iterations). */
 const ANALYTICS_POLL_MS = 250;
 const STOP_GRACE_MS = 3000;
@@ -78,8 +95,11 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
   readonly title: string;
   readonly description: string;
   readonly files: readonly string[];
+  readonly task: AgentTask;
   readonly branch: string;
   readonly worktree: string;
+  /** The agent's own folder (messages, chat history, analytics log). */
+  readonly runDir: string;
   readonly maxIterations: number;
   readonly terminal: xterm.Terminal;
 
@@ -97,6 +117,8 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
   private current: AnalyticsReport = { usage: emptyUsage(), starts: 0, exceptions: 0, exitReason: undefined };
   private attempt = 0;
   private stopRequested = false;
+  /** The next run continues the conversation of the last one (resume after a crash). */
+  private continuing = false;
   private capReached = false;
   private outputTimer: NodeJS.Timeout | undefined;
   private readonly lines = new OutputLines((line) => this.emit('line', line));
@@ -107,12 +129,20 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     this.id = options.task.agent;
     this.title = options.task.title;
     this.description = options.task.description;
+    this.task = options.task;
     this.files = options.task.files;
     this.branch = options.branch;
     this.worktree = options.worktree;
+    this.runDir = options.runDir;
     this.maxIterations = options.maxIterations;
     this.cols = options.cols;
     this.rows = options.rows;
+    const resume = options.resume;
+    if (resume && isFinalState(resume.state)) {
+      Object.assign(this, { state: resume.state, reason: resume.reason, startedAt: resume.startedAt, finishedAt: resume.finishedAt });
+      this.previousUsage = resume.usage;
+    }
+    this.continuing = resume !== undefined && !isFinalState(resume.state);
     this.terminal = new xterm.Terminal({ cols: this.cols, rows: this.rows, scrollback: SCROLLBACK_LINES, allowProposedApi: true });
     // The terminal answers aider's queries (cursor position, device attributes) through the pty.
     this.terminal.onData((data) => this.process?.write(data));
@@ -143,8 +173,10 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
 
   private async runTurns(): Promise<AgentResult> {
     if (isFinalState(this.state)) return this.result();
-    this.attempt += 1;
-    this.startedAt = Date.now();
+    const continuing = this.continuing;
+    this.continuing = false;
+    this.attempt = continuing ? Math.max(1, lastRunNumber(this.options.runDir)) : this.attempt + 1;
+    this.startedAt = continuing ? (this.options.resume?.startedAt ?? Date.now()) : Date.now();
     this.finishedAt = undefined;
     const dir = path.join(this.options.runDir, `run-${this.attempt}`);
     fs.mkdirSync(dir, { recursive: true });
@@ -158,8 +190,10 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     const modelMetadataFile = metadata ? path.join(dir, 'model-metadata.json') : undefined;
     if (modelMetadataFile) fs.writeFileSync(modelMetadataFile, JSON.stringify(metadata, null, 2));
     this.setState('starting');
-    let message = agentMessage(this.options.task, this.options.prd);
-    for (let turn = 1; ; turn += 1) {
+    let message = continuing ? RESUME_MESSAGE : agentMessage(this.options.task, this.options.prd);
+    // Turns so far in this folder (a resumed run goes on numbering its message files).
+    const firstTurn = continuing ? fs.readdirSync(dir).filter((name) => /^message-\d+\.md$/.test(name)).length + 1 : 1;
+    for (let turn = firstTurn; ; turn += 1) {
       const messageFile = path.join(dir, `message-${turn}.md`);
       fs.writeFileSync(messageFile, message);
       const iterationsBefore = this.current.usage.iterations;
@@ -168,7 +202,7 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
           model: this.options.model,
           ...files,
           messageFile,
-          restoreChatHistory: turn > 1,
+          restoreChatHistory: turn > 1 || continuing,
           modelMetadataFile,
           files: this.files,
           extraArgs: this.options.extraArgs,
@@ -178,7 +212,7 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
       this.readAnalytics(analyticsLog);
       const record: TurnRecord = {
         turn,
-        kind: turn === 1 ? 'task' : 'check-fix',
+        kind: turn === 1 ? 'task' : continuing && turn === firstTurn ? 'resume' : 'check-fix',
         exitCode: exit.exitCode,
         signal: exit.signal,
         iterations: this.current.usage.iterations - iterationsBefore,

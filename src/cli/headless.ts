@@ -46,27 +46,31 @@ export const runHeadless = async (run: Run, io: HeadlessIo = consoleIo): Promise
   run.on('agent:line', (agent, line) => io.out(`[agent-${agent}] ${line}`));
 
   try {
-    io.err(`Run ${run.runId}: writing the PRD with ${run.settings.prdModel}...`);
-    let chars = 0;
-    let reported = 0;
-    const onChunk = (text: string) => {
-      chars += text.length;
-      if (chars - reported >= 2000) {
-        reported = chars;
-        io.err(`  PRD: ${chars} characters so far`);
+    if (run.phase === 'agents') {
+      io.err(`Resuming run ${run.runId}: ${run.agents.length || run.plan?.tasks.length || 0} agents, the unfinished ones continue...`);
+    } else {
+      io.err(`Run ${run.runId}: writing the PRD with ${run.settings.prdModel}...`);
+      let chars = 0;
+      let reported = 0;
+      const onChunk = (text: string) => {
+        chars += text.length;
+        if (chars - reported >= 2000) {
+          reported = chars;
+          io.err(`  PRD: ${chars} characters so far`);
+        }
+      };
+      run.on('prd:chunk', onChunk);
+      await run.generatePrd();
+      run.off('prd:chunk', onChunk);
+      await run.approvePrd();
+      io.err(`PRD saved: ${run.prdPath}`);
+      for (const task of run.plan?.tasks ?? []) {
+        const attempt = task.attempt > 1 ? ` (attempt ${task.attempt})` : '';
+        const files = task.files.length > 4 ? `${task.files.slice(0, 4).join(', ')} +${task.files.length - 4} more` : task.files.join(', ');
+        io.err(`  agent ${task.agent}${attempt}: ${task.title} [${files || 'no files'}]`);
       }
-    };
-    run.on('prd:chunk', onChunk);
-    await run.generatePrd();
-    run.off('prd:chunk', onChunk);
-    await run.approvePrd();
-    io.err(`PRD saved: ${run.prdPath}`);
-    for (const task of run.plan?.tasks ?? []) {
-      const attempt = task.attempt > 1 ? ` (attempt ${task.attempt})` : '';
-      const files = task.files.length > 4 ? `${task.files.slice(0, 4).join(', ')} +${task.files.length - 4} more` : task.files.join(', ');
-      io.err(`  agent ${task.agent}${attempt}: ${task.title} [${files || 'no files'}]`);
+      io.err(`Starting ${run.plan?.tasks.length ?? 0} agents (at most ${run.maxAgents} at once)...`);
     }
-    io.err(`Starting ${run.plan?.tasks.length ?? 0} agents (at most ${run.maxAgents} at once)...`);
     const summary = await run.startAgents();
     io.out('');
     io.out(formatSummaryTable(summary));

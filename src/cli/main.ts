@@ -5,6 +5,7 @@ import { CancelledError, isUserError, UserError } from '../errors.js';
 import { runCommand } from './runCommand.js';
 import { setupCommand } from './setupCommand.js';
 import { configCommand } from './configCommand.js';
+import { resumeCommand, runsCommand, showCommand } from './historyCommands.js';
 import { cleanCommand, mergeCommand } from './runFilesCommands.js';
 import { buildProgram } from './program.js';
 
@@ -24,6 +25,15 @@ export const main = async (argv: string[]): Promise<number> => {
       },
       setup: async (options) => {
         exitCode = await setupCommand(options);
+      },
+      runs: async (options) => {
+        exitCode = await runsCommand(options);
+      },
+      show: async (runId) => {
+        exitCode = await showCommand(runId);
+      },
+      resume: async (runId, options) => {
+        exitCode = await resumeCommand(runId, options);
       },
       merge: async (runId, options) => {
         exitCode = await mergeCommand(runId, options);

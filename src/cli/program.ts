@@ -24,6 +24,9 @@ export interface RunFlags {
 export interface CommandHandlers {
   run(flags: RunFlags): Promise<void>;
   merge(runId: string | undefined, options: { repo?: string }): Promise<void>;
+  resume(runId: string | undefined, options: { headless?: boolean }): Promise<void>;
+  runs(options: { limit?: number }): Promise<void>;
+  show(runId: string): Promise<void>;
   clean(runId: string | undefined, options: { repo?: string; branches?: boolean; yes?: boolean }): Promise<void>;
   setup(options: { python?: string }): Promise<void>;
   config(): Promise<void>;
@@ -89,6 +92,25 @@ export const buildProgram = (handlers: CommandHandlers, version: string): Comman
     .description(`install aider (aider-chat) into the app's own virtualenv, with progress`)
     .option('--python <path>', 'the Python (>= 3.10, < 3.13) to create the virtualenv with (default: python3)')
     .action(async (options: { python?: string }) => handlers.setup(options));
+
+  program
+    .command('runs')
+    .description('list the latest runs (all repositories), newest first')
+    .option('-n, --limit <n>', 'how many', positiveInt('--limit', 1000))
+    .action(async (options: { limit?: number }) => handlers.runs(options));
+
+  program
+    .command('show')
+    .argument('<run>', 'run id (see `runs`)')
+    .description("print a run's summary")
+    .action(async (runId: string) => handlers.show(runId));
+
+  program
+    .command('resume')
+    .argument('[run]', 'run id (default: the newest unfinished run of this repository)')
+    .description('continue a run the app did not finish (killed, terminal closed): its unfinished agents go on where they were')
+    .option('--headless', 'no TUI (automatic without a terminal)')
+    .action(async (runId: string | undefined, options: { headless?: boolean }) => handlers.resume(runId, options));
 
   program
     .command('merge')

@@ -12,6 +12,8 @@ import { createGeminiClient } from '../llm/geminiClient.js';
 import { buildRepoContext } from '../llm/repoContext.js';
 import { Redactor, secretValuesFromEnv } from '../logs/redact.js';
 import { validatePaths } from '../plan/validate.js';
+import { UserError } from '../errors.js';
+import { RunHistory } from './history.js';
 import { Run } from './run.js';
 
 export interface RunRequest {
@@ -88,5 +90,70 @@ export const createRun = async (request: RunRequest): Promise<Run> => {
     agentEnv: buildAiderEnv(env),
     redactor,
     terminalSize: request.terminalSize,
+    history: openHistory(settings.dataDir, request.warn),
+  });
+};
+
+/** The run history, or none (with a warning) when its database cannot be opened. */
+const openHistory = (dataDir: string, warn: (message: string) => void): RunHistory | undefined => {
+  try {
+    return RunHistory.inDataDir(dataDir);
+  } catch (error) {
+    warn(`cannot open the run history in ${dataDir} (${(error as Error).message}); this run will not be resumable`);
+    return undefined;
+  }
+};
+
+export interface ResumeRequest {
+  /** A run id; default: the newest unfinished run of the repository in the cwd (or any repository). */
+  runId: string | undefined;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  terminalSize: { cols: number; rows: number };
+  warn(message: string): void;
+}
+
+/**
+ * A run the app did not finish (killed, terminal closed), rebuilt from the history:
+ * same run id, worktrees, branches, logs; its unfinished agents continue.
+ */
+export const resumeRun = async (request: ResumeRequest): Promise<Run> => {
+  const early = resolveSettings({ stored: openConfigStore().read(), env: settingsFromEnv(readEnvironment({ dirs: [request.cwd], env: request.env })) });
+  const history = RunHistory.inDataDir(early.dataDir);
+  const repoHere = await findRepoRoot(request.cwd).catch(() => undefined);
+  const record = request.runId ? history.getRun(request.runId) : (history.latestUnfinished(repoHere) ?? history.latestUnfinished());
+  if (!record) {
+    throw new UserError(
+      request.runId
+        ? `no run ${request.runId} in the history (${history.file}): see \`aider-orchestrator runs\``
+        : 'no unfinished run to resume: every run in the history has finished (see `aider-orchestrator runs`)',
+    );
+  }
+  if (record.status !== 'running') {
+    throw new UserError(`run ${record.id} has finished (${record.status}): nothing to resume; use R on the dashboard of a new run to retry an agent`);
+  }
+  const env = readEnvironment({ dirs: [record.repo, request.cwd], env: request.env });
+  const stored = JSON.parse(record.settingsJson) as Partial<Settings>;
+  const settings = resolveSettings({ stored, env: { geminiApiKey: settingsFromEnv(env).geminiApiKey } });
+  checkAgentModelKey(settings.agentModel, env);
+  const aider = await locateAider({ aiderBin: settings.aiderBin, dataDir: settings.dataDir, env });
+  const redactor = new Redactor([...secretValuesFromEnv(env), settings.geminiApiKey]);
+  const tracked = await trackedFiles(record.repo);
+  return new Run({
+    runId: record.id,
+    change: record.change,
+    repoRoot: record.repo,
+    baseCommit: record.baseCommit,
+    settings,
+    files: undefined,
+    trackedFiles: tracked,
+    repoContext: '',
+    gemini: createGeminiClient({ apiKey: settings.geminiApiKey ?? 'unused-when-resuming', baseUrl: settings.geminiBaseUrl }),
+    aiderBin: aider.bin,
+    agentEnv: buildAiderEnv(env),
+    redactor,
+    terminalSize: request.terminalSize,
+    history,
+    resume: { agents: history.agentsOf(record.id), prd: record.prd, prdPath: record.prdPath, startedAt: new Date(record.startedAt) },
   });
 };

@@ -16,10 +16,11 @@ import type { Redactor } from '../logs/redact.js';
 import { buildSummary, summaryPath, writeSummary } from '../logs/summary.js';
 import type { AgentSummary, RunSummary } from '../logs/types.js';
 import { planFromFiles, planFromProposal } from '../plan/build.js';
-import type { Plan } from '../plan/types.js';
+import type { AgentTask, Plan } from '../plan/types.js';
 import { validatePaths, validatePlan } from '../plan/validate.js';
 import type { RunEvents, RunPhase } from './events.js';
 import { describeMerge, mergeRun } from './merge.js';
+import type { AgentRecord, RunHistory } from './history.js';
 import { Scheduler } from './scheduler.js';
 import type { RunController } from './types.js';
 
@@ -42,6 +43,18 @@ export interface RunOptions {
   redactor: Redactor;
   /** Initial pty size of every agent; the TUI resizes panes later. */
   terminalSize: { cols: number; rows: number };
+  /** Where runs and agents are recorded as they change (for `runs`, `show`, `resume`). */
+  history: RunHistory | undefined;
+  /** Continue a run the app did not finish (see createRun.ts resumeRun). */
+  resume?: ResumeState;
+}
+
+/** A run to continue: what the history knows of it. */
+export interface ResumeState {
+  agents: AgentRecord[];
+  prd: string;
+  prdPath: string | undefined;
+  startedAt: Date;
 }
 
 /** Everything the run knows about one agent. */
@@ -68,8 +81,9 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
   private readonly slots = new Map<number, AgentSlot>();
   private readonly scheduler: Scheduler;
   private readonly abort = new AbortController();
-  private readonly startedAt = new Date();
+  private readonly startedAt: Date;
   private stopping = false;
+  private historyFailed = false;
   private finishing: Promise<RunSummary> | undefined;
 
   constructor(private readonly options: RunOptions) {
@@ -77,6 +91,13 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
     this.runId = options.runId;
     this.change = options.change;
     this.scheduler = new Scheduler(options.settings.maxAgents);
+    this.startedAt = options.resume?.startedAt ?? new Date();
+    if (options.resume) {
+      this.prd = options.resume.prd;
+      this.prdPath = options.resume.prdPath;
+      this.plan = { tasks: options.resume.agents.map((agent) => agent.task), unassigned: [] };
+      this.phase = 'agents';
+    }
   }
 
   get maxAgents(): number {
@@ -184,7 +205,7 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
   }
 
   startAgents(): Promise<RunSummary> {
-    this.finishing ??= this.runAgents();
+    this.finishing ??= this.options.resume ? this.resumeAgents(this.options.resume) : this.runAgents();
     return this.finishing;
   }
 
@@ -201,36 +222,105 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
       const branch = agentBranchName(runId, task.agent);
       const worktree = path.join(worktreeRoot, `agent-${task.agent}`);
       await createWorktree({ root: repoRoot, path: worktree, branch, base: baseCommit });
-      const agent = new Agent({
-        task,
-        branch,
-        worktree,
-        runDir: path.join(runDir, `agent-${task.agent}`),
-        prd: this.prd,
-        aiderBin: this.options.aiderBin,
-        model: settings.agentModel,
-        extraArgs: settings.aiderArgs,
-        env: this.options.agentEnv,
-        maxIterations: settings.maxIterations,
-        checkCommand: settings.checkCommand,
-        cols: this.options.terminalSize.cols,
-        rows: this.options.terminalSize.rows,
-      });
-      const log = new AgentLog(agentLogPath(this.logDir, task.agent, runId), this.options.redactor, (error) =>
-        this.emit('run:warning', `cannot write the log of agent ${task.agent} (${error.message}); the run goes on`),
-      );
-      this.slots.set(task.agent, { agent, log, done: undefined, result: undefined });
-      this.wireAgent(agent, log);
-      log.append('start', { runId, branch, worktree, task: task.title, files: task.files, model: settings.agentModel });
+      this.addAgent({ task, branch, worktree, runDir: path.join(runDir, `agent-${task.agent}`) });
     }
+    this.record(() =>
+      this.options.history?.startRun(
+        {
+          id: runId,
+          repo: repoRoot,
+          baseCommit,
+          change: this.change,
+          prd: this.prd,
+          prdPath: this.prdPath,
+          startedAt: this.startedAt.toISOString(),
+          settingsJson: JSON.stringify({ ...settings, geminiApiKey: undefined }),
+        },
+        [...this.slots.values()].map(({ agent }) => ({
+          task: agent.task,
+          branch: agent.branch,
+          worktree: agent.worktree,
+          runDir: agent.runDir,
+          state: agent.state,
+          reason: agent.reason,
+          usage: agent.usage,
+          startedAt: agent.startedAt,
+          finishedAt: agent.finishedAt,
+        })),
+      ),
+    );
     this.setPhase('agents');
     for (const id of this.slots.keys()) this.schedule(id);
     await this.settle();
     return this.finish();
   }
 
+  /** After a crash: finished agents keep their result, the others continue their conversations. */
+  private async resumeAgents(resume: ResumeState): Promise<RunSummary> {
+    for (const record of resume.agents) {
+      this.addAgent({ task: record.task, branch: record.branch, worktree: record.worktree, runDir: record.runDir, resume: record });
+    }
+    this.setPhase('agents');
+    for (const [id, slot] of this.slots) if (!isFinalState(slot.agent.state)) this.schedule(id);
+    await this.settle();
+    return this.finish();
+  }
+
+  private addAgent(place: { task: AgentTask; branch: string; worktree: string; runDir: string; resume?: AgentRecord }): void {
+    const { settings, runId } = this.options;
+    const { task } = place;
+    const agent = new Agent({
+      ...place,
+      prd: this.prd,
+      aiderBin: this.options.aiderBin,
+      model: settings.agentModel,
+      extraArgs: settings.aiderArgs,
+      env: this.options.agentEnv,
+      maxIterations: settings.maxIterations,
+      checkCommand: settings.checkCommand,
+      cols: this.options.terminalSize.cols,
+      rows: this.options.terminalSize.rows,
+    });
+    const log = new AgentLog(agentLogPath(this.logDir, task.agent, runId), this.options.redactor, (error) =>
+      this.emit('run:warning', `cannot write the log of agent ${task.agent} (${error.message}); the run goes on`),
+    );
+    this.slots.set(task.agent, { agent, log, done: undefined, result: undefined });
+    this.wireAgent(agent, log);
+    log.append(place.resume ? 'resume' : 'start', {
+      runId,
+      branch: place.branch,
+      worktree: place.worktree,
+      task: task.title,
+      files: task.files,
+      model: settings.agentModel,
+    });
+  }
+
+  /** History writes must never stop a run: a failure is reported once. */
+  private record(write: () => void): void {
+    if (this.historyFailed) return;
+    try {
+      write();
+    } catch (error) {
+      this.historyFailed = true;
+      this.emit('run:warning', `cannot write the run history (${(error as Error).message}); the run goes on, resume will not know it`);
+    }
+  }
+
   private wireAgent(agent: Agent, log: AgentLog): void {
     const id = agent.id;
+    const save = () =>
+      this.record(() =>
+        this.options.history?.updateAgent(this.runId, id, {
+          state: agent.state,
+          reason: agent.reason,
+          usage: agent.usage,
+          startedAt: agent.startedAt,
+          finishedAt: agent.finishedAt,
+        }),
+      );
+    agent.on('state', save);
+    agent.on('usage', save);
     agent.on('state', (state, reason) => {
       log.append('state', { state, reason });
       this.emit('agent:state', id, state, reason);
@@ -316,6 +406,14 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
     } catch (error) {
       this.emit('run:warning', `cannot write ${summary.summaryPath} (${(error as Error).message})`);
     }
+    this.record(() =>
+      this.options.history?.finishRun(runId, {
+        status: summary.status,
+        finishedAt: summary.finishedAt,
+        summaryPath: summary.summaryPath,
+        cost: summary.totals.cost,
+      }),
+    );
     this.summary = summary;
     this.emit('run:summary', summary);
     this.setPhase('summary');

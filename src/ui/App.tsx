@@ -88,7 +88,9 @@ export const App = ({ warnings, yes, editText, openConfigStore }: AppProps) => {
   useEffect(() => {
     if (view === 'run' && !started.current) {
       started.current = true;
-      writePrd();
+      // A resumed run is past its PRD and plan: straight to the agents.
+      if (run.phase === 'agents') run.startAgents().catch((caught: unknown) => setError(messageOf(caught)));
+      else writePrd();
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps -- start once, when the change is known
   }, [view]);

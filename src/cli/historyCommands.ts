@@ -1,0 +1,72 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { readEnvironment, settingsFromEnv } from '../config/env.js';
+import { resolveSettings } from '../config/resolve.js';
+import { openConfigStore } from '../config/store.js';
+import { UserError } from '../errors.js';
+import type { RunSummary } from '../logs/types.js';
+import { resumeRun } from '../orchestrator/createRun.js';
+import { RunHistory } from '../orchestrator/history.js';
+import { runHeadless } from './headless.js';
+import { formatSummaryTable, formatTokens } from './summaryTable.js';
+
+const history = (): RunHistory => {
+  const env = readEnvironment({ dirs: [process.cwd()], env: process.env });
+  const settings = resolveSettings({ stored: openConfigStore().read(), env: settingsFromEnv(env) });
+  return RunHistory.inDataDir(settings.dataDir);
+};
+
+const pad = (text: string, width: number) => (text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width));
+
+/** `aider-orchestrator runs`: the newest runs, one line each. */
+export const runsCommand = async (options: { limit?: number }): Promise<number> => {
+  const runs = history().listRuns(options.limit ?? 20);
+  if (runs.length === 0) {
+    process.stdout.write('no runs yet\n');
+    return 0;
+  }
+  const h = history();
+  process.stdout.write(`${pad('run', 22)} ${pad('started', 17)} ${pad('status', 10)} ${pad('agents', 16)} ${pad('cost', 9)} ${pad('repo', 18)} change\n`);
+  for (const run of runs) {
+    const counts = h.agentCounts(run.id);
+    process.stdout.write(
+      `${pad(run.id, 22)} ${pad(run.startedAt.slice(0, 16).replace('T', ' '), 17)} ${pad(run.status === 'running' ? 'unfinished' : run.status, 10)} ${pad(`${counts.succeeded} ok ${counts.failed} failed`, 16)} ${pad(`$${run.cost.toFixed(4)}`, 9)} ${pad(path.basename(run.repo), 18)} ${run.change.split('\n')[0]}\n`,
+    );
+  }
+  return 0;
+};
+
+/** `aider-orchestrator show <run>`: the run's summary table (or, for an unfinished run, its agents so far). */
+export const showCommand = async (runId: string): Promise<number> => {
+  const h = history();
+  const run = h.getRun(runId);
+  if (!run) throw new UserError(`no run ${runId} in the history (${h.file}): see \`aider-orchestrator runs\``);
+  process.stdout.write(`run ${run.id} · ${run.status === 'running' ? 'unfinished (resume it with `aider-orchestrator resume`)' : run.status}\nrepo ${run.repo}\nchange ${run.change}\n\n`);
+  if (run.summaryPath && fs.existsSync(run.summaryPath)) {
+    const summary = JSON.parse(fs.readFileSync(run.summaryPath, 'utf8')) as RunSummary;
+    process.stdout.write(`${formatSummaryTable(summary)}\n`);
+    return 0;
+  }
+  for (const agent of h.agentsOf(run.id)) {
+    process.stdout.write(
+      `agent ${agent.task.agent}  ${pad(agent.state, 10)} ${agent.usage.iterations} iterations  ${formatTokens(agent.usage.tokens.total)} tokens  ${agent.branch}${agent.reason ? `  (${agent.reason})` : ''}\n`,
+    );
+  }
+  return 0;
+};
+
+/** `aider-orchestrator resume [run]`: continue an unfinished run, in the TUI or headless. */
+export const resumeCommand = async (runId: string | undefined, options: { headless?: boolean }): Promise<number> => {
+  const headless = options.headless === true || !process.stdout.isTTY || !process.stdin.isTTY;
+  const warnings: string[] = [];
+  const run = await resumeRun({
+    runId,
+    cwd: process.cwd(),
+    env: process.env,
+    terminalSize: headless ? { cols: 120, rows: 40 } : { cols: process.stdout.columns ?? 120, rows: process.stdout.rows ?? 40 },
+    warn: (message) => (headless ? process.stderr.write(`warning: ${message}\n`) : warnings.push(message)),
+  });
+  if (headless) return runHeadless(run);
+  const { runTui } = await import('../ui/runTui.js');
+  return runTui(run, { warnings, yes: true });
+};

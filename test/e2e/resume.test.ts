@@ -1,0 +1,80 @@
+import { execa } from 'execa';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { findTestAider } from '../support/aider.js';
+import { isolatedEnv, runCli, startCli } from '../support/cli.js';
+import { startGeminiServer } from '../support/geminiServer.js';
+import { makeTempDir, makeTempRepo } from '../support/gitRepo.js';
+import { startOpenAiServer, wholeFileEdit } from '../support/openaiServer.js';
+
+const aider = findTestAider();
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const waitUntil = async (condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 120_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+};
+
+describe.skipIf('skip' in aider)(`a run that survives being killed${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`, () => {
+  it('leaves no aider behind after SIGKILL, keeps the commits, and resume finishes the unfinished agent', async () => {
+    const repo = await makeTempRepo({ 'a.py': 'A = 1\n', 'b.py': 'B = 2\n' });
+    const home = makeTempDir('ao-home-');
+    const gemini = await startGeminiServer([{ text: '# PRD\n\nSet A to 10 and B to 20.\n' }]);
+    let answerB = false;
+    const openai = await startOpenAiServer((request) => {
+      if (request.text.includes('a.py\n```')) return { text: wholeFileEdit('a.py', 'A = 10\n', 'python') };
+      return answerB ? { text: wholeFileEdit('b.py', 'B = 20\n', 'python') } : { hang: true };
+    });
+    cleanups.push(repo.cleanup, home.cleanup, () => gemini.close(), () => openai.close());
+    const env = isolatedEnv({ home: home.dir }, { GEMINI_API_KEY: 'g', GOOGLE_GEMINI_BASE_URL: gemini.url, OPENAI_API_KEY: 'sk-x', OPENAI_API_BASE: openai.url });
+    const bin = 'bin' in aider ? aider.bin : '';
+
+    const child = startCli(['--headless', '--yes', '--change', 'Set A and B', '--files', 'a.py', 'b.py', '--max-agents', '2', '--model', 'openai/test-model', '--aider-bin', bin], { cwd: repo.dir, env });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await waitUntil(() => /state: succeeded/.test(stderr) && (stderr.match(/state: working/g) ?? []).length >= 2, `one agent done and the other working:\n${stderr}`);
+    child.kill('SIGKILL');
+    await child;
+
+    // The pty hang-up ends every aider of the run.
+    const runsDir = path.join(home.dir, 'data', 'runs');
+    await waitUntil(async () => !String((await execa('ps', ['-eo', 'args'])).stdout).includes(runsDir), 'the aider processes to end', 30_000);
+    // The finished agent's commit is on its branch; no summary was written.
+    const branches = (await repo.git('branch', '--list', 'aider-orchestrator/*', '--format=%(refname:short)')).trim().split('\n');
+    expect(branches).toHaveLength(2);
+    const logs = await Promise.all(branches.map((branch) => repo.git('log', '--format=%s', `main..${branch}`)));
+    expect(logs.filter((log) => log.trim() === 'feat: scripted change')).toHaveLength(1);
+    expect(fs.readdirSync(path.join(repo.dir, '.aider_logs')).some((name) => name.startsWith('summary_'))).toBe(false);
+
+    const listed = await runCli(['runs'], { cwd: repo.dir, env });
+    expect(listed.stdout).toMatch(/unfinished\s+1 ok 0 failed/);
+
+    answerB = true;
+    const resumed = await runCli(['resume'], { cwd: repo.dir, env });
+    expect(resumed.exitCode, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(/Resuming run \d{8}-\d{6}-[0-9a-f]{4}/);
+    const logDir = path.join(repo.dir, '.aider_logs');
+    const summaryFile = fs.readdirSync(logDir).find((name) => name.startsWith('summary_'))!;
+    const summary = JSON.parse(fs.readFileSync(path.join(logDir, summaryFile), 'utf8'));
+    expect(summary.status).toBe('succeeded');
+    expect(summary.agents.map((agent: { status: string }) => agent.status)).toEqual(['succeeded', 'succeeded']);
+    for (const agent of summary.agents) expect(agent.commits).toHaveLength(1);
+    // The resumed aider continued its conversation: the task it had is in the request again.
+    const resumedTurn = openai.requests.filter((request) => request.kind === 'turn' && request.text.includes('The session was interrupted'));
+    expect(resumedTurn).toHaveLength(1);
+    expect(resumedTurn[0]!.text).toContain('# Your task');
+
+    const shown = await runCli(['show', summary.runId], { cwd: repo.dir, env });
+    expect(shown.stdout).toMatch(/total\s+2\/2 ok/);
+    const again = await runCli(['resume', summary.runId], { cwd: repo.dir, env });
+    expect(again.exitCode).toBe(2);
+    expect(again.stderr).toMatch(/has finished \(succeeded\): nothing to resume/);
+  }, 300_000);
+});
