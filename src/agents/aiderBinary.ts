@@ -13,6 +13,20 @@ export interface LocatedAider {
   source: 'flag or config' | 'PATH' | 'managed venv';
 }
 
+/** The oldest aider whose flags and analytics events the orchestrator relies on. */
+export const MIN_AIDER_VERSION = [0, 86] as const;
+
+/** Refuses an aider older than MIN_AIDER_VERSION (an unparsable version is let through). */
+const checkVersion = (found: LocatedAider): LocatedAider => {
+  const match = /^(\d+)\.(\d+)/.exec(found.version);
+  if (!match) return found;
+  const [major, minor] = [Number(match[1]), Number(match[2])];
+  if (major > MIN_AIDER_VERSION[0] || (major === MIN_AIDER_VERSION[0] && minor >= MIN_AIDER_VERSION[1])) return found;
+  throw new UserError(
+    `${found.bin} is aider ${found.version}, older than the ${MIN_AIDER_VERSION.join('.')} this app needs: run \`aider-orchestrator setup\`, or pip install -U aider-chat, or pass --aider-bin <path>`,
+  );
+};
+
 /** The app's own virtualenv (created by `aider-orchestrator setup`). */
 export const managedVenvDir = (dataDir: string): string => path.join(dataDir, 'venv');
 export const managedAiderBin = (dataDir: string): string => path.join(managedVenvDir(dataDir), 'bin', 'aider');
@@ -65,7 +79,7 @@ export const locateAider = async (options: {
     }
     const version = await aiderVersion(bin, env);
     if (!version) throw new UserError(`${bin} does not run as aider (\`${bin} --version\` failed): reinstall it, or ${SETUP_HINT}`);
-    return { bin, version, source: 'flag or config' };
+    return checkVersion({ bin, version, source: 'flag or config' });
   }
   const candidates: [string | undefined, LocatedAider['source']][] = [
     [findOnPath('aider', env), 'PATH'],
@@ -74,7 +88,7 @@ export const locateAider = async (options: {
   for (const [bin, source] of candidates) {
     if (!bin) continue;
     const version = await aiderVersion(bin, env);
-    if (version) return { bin, version, source };
+    if (version) return checkVersion({ bin, version, source });
   }
   throw new UserError(`aider is not installed (not on PATH, not in ${managedVenvDir(options.dataDir)}): ${SETUP_HINT}`);
 };

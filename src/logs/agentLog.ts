@@ -24,11 +24,23 @@ export class AgentLog {
     private readonly redactor: Redactor,
     private readonly onError: (error: Error) => void = () => {},
   ) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+    } catch (error) {
+      // Reported on the first append, like any other write failure.
+      this.folderError = error as Error;
+    }
   }
+
+  private folderError: Error | undefined;
 
   append(type: string, data: unknown = {}): void {
     if (this.failed) return;
+    if (this.folderError) {
+      this.failed = true;
+      this.onError(this.folderError);
+      return;
+    }
     const line = JSON.stringify({ time: new Date().toISOString(), type, data } satisfies AgentLogEntry);
     try {
       fs.appendFileSync(this.file, `${this.redactor.redact(line)}\n`);

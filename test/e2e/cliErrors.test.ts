@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findTestAider } from '../support/aider.js';
 import { isolatedEnv, runCli } from '../support/cli.js';
@@ -113,5 +115,53 @@ describe('usage and configuration errors exit 2 with one clear line', () => {
     const result = await runCli(['--headless', '--yes', '--change', 'Add', 'dark', 'mode'], { cwd: await repo(), env: isolatedEnv({ home: temp() }, keys) });
     expect(result.exitCode).toBe(2);
     expectUserError(result.stderr, /unexpected argument 'dark': quote the change text/);
+  });
+
+  it('names a corrupted stored configuration', async () => {
+    const home = temp();
+    fs.mkdirSync(path.join(home, 'config'));
+    fs.writeFileSync(path.join(home, 'config', 'config.json'), '{"maxAgents": "lots"');
+    const result = await runCli(['--headless', '--yes', '--change', 'x'], { cwd: await repo(), env: isolatedEnv({ home }, keys) });
+    expect(result.exitCode).toBe(2);
+    expectUserError(result.stderr, /the stored configuration is invalid .*fix or delete the file/);
+  });
+
+  it('refuses an aider that is too old', async () => {
+    const dir = temp();
+    const old = path.join(dir, 'aider');
+    fs.writeFileSync(old, '#!/bin/sh\necho "aider 0.50.1"\n', { mode: 0o755 });
+    const result = await runCli(['--headless', '--yes', '--change', 'x', '--aider-bin', old], { cwd: await repo(), env: isolatedEnv({ home: temp() }, keys) });
+    expect(result.exitCode).toBe(2);
+    expectUserError(result.stderr, /is aider 0\.50\.1, older than the 0\.86 this app needs/);
+  });
+});
+
+describe('failures during a run: the run ends, reports and exits 1', () => {
+  /** An executable that answers --version like aider 0.86.2 and crashes on anything else. */
+  const crashingAider = () => {
+    const file = path.join(temp(), 'aider');
+    fs.writeFileSync(file, '#!/bin/sh\nif [ "$1" = "--version" ]; then echo "aider 0.86.2"; exit 0; fi\necho "Traceback: ImportError: boom" >&2\nexit 3\n', { mode: 0o755 });
+    return file;
+  };
+
+  it('an aider that crashes at start fails its agent with its exit code', async () => {
+    const gemini = await startGeminiServer([{ text: '# PRD' }]);
+    cleanups.push(() => gemini.close());
+    const env = isolatedEnv({ home: temp() }, { ...keys, GOOGLE_GEMINI_BASE_URL: gemini.url });
+    const result = await runCli(['--headless', '--yes', '--change', 'x', '--files', 'a.py', '--aider-bin', crashingAider()], { cwd: await repo(), env });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toMatch(/agent 1 failed: aider exited with code 3/);
+  });
+
+  it('a log folder that cannot be written is reported, and the run still ends with its summary table', async () => {
+    const gemini = await startGeminiServer([{ text: '# PRD' }]);
+    cleanups.push(() => gemini.close());
+    // A file where the log folder should be: every write under it fails, even as root.
+    const env = isolatedEnv({ home: temp() }, { ...keys, GOOGLE_GEMINI_BASE_URL: gemini.url, AIDER_ORCHESTRATOR_LOG_DIR: 'a.py/logs' });
+    const result = await runCli(['--headless', '--yes', '--change', 'x', '--files', 'a.py', '--aider-bin', crashingAider()], { cwd: await repo(), env });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/warning: cannot write the log of agent 1 \(.*\); the run goes on/);
+    expect(result.stderr).toMatch(/warning: cannot write .*summary_.*\.json/);
+    expect(result.stdout).toMatch(/total\s+0\/1 ok/);
   });
 });

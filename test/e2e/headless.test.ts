@@ -216,4 +216,19 @@ describe.skipIf('skip' in aider)(`headless run with the real aider${'skip' in ai
     expect(summary.agents.every((agent: { worktree: string }) => !fs.existsSync(agent.worktree))).toBe(true);
     expect(await repo.git('branch', '--list', 'aider-orchestrator/*')).toBe('');
   });
+
+  it('runs two orchestrations at once in the same repository without collisions', async () => {
+    const { repo, home } = await setup();
+    const { gemini, openai } = await servers();
+    const env = cliEnv(home, gemini, openai);
+    const [first, second] = await Promise.all([
+      runCli(runArgs(bin, ['--files', 'app/greet.py']), { cwd: repo.dir, env }),
+      runCli(runArgs(bin, ['--files', 'lib/calc.py']), { cwd: repo.dir, env }),
+    ]);
+    expect(first.exitCode, first.stderr).toBe(0);
+    expect(second.exitCode, second.stderr).toBe(0);
+    const summaries = fs.readdirSync(path.join(repo.dir, '.aider_logs')).filter((name) => name.startsWith('summary_'));
+    expect(summaries).toHaveLength(2);
+    expect((await repo.git('branch', '--list', 'aider-orchestrator/*')).trim().split('\n')).toHaveLength(2);
+  });
 });
