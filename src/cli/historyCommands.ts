@@ -8,6 +8,7 @@ import type { RunSummary } from '../logs/types.js';
 import { resumeRun } from '../orchestrator/createRun.js';
 import { RunHistory } from '../orchestrator/history.js';
 import { runHeadless } from './headless.js';
+import { runInTui } from './tui.js';
 import { formatSummaryTable, formatTokens } from './summaryTable.js';
 
 const history = (): RunHistory => {
@@ -67,6 +68,5 @@ export const resumeCommand = async (runId: string | undefined, options: { headle
     warn: (message) => (headless ? process.stderr.write(`warning: ${message}\n`) : warnings.push(message)),
   });
   if (headless) return runHeadless(run);
-  const { runTui } = await import('../ui/runTui.js');
-  return runTui(run, { warnings, yes: true });
+  return runInTui(run, { warnings, yes: true });
 };

@@ -2,6 +2,7 @@ import { UserError } from '../errors.js';
 import { createRun } from '../orchestrator/createRun.js';
 import { settingsFromFlags } from './flags.js';
 import { runHeadless } from './headless.js';
+import { runInTui } from './tui.js';
 import { strayOperands, type RunFlags } from './program.js';
 
 /** `aider-orchestrator [options]`: check the flags, build the run, drive it with the TUI or headless. */
@@ -34,6 +35,5 @@ export const runCommand = async (flags: RunFlags, argv: readonly string[]): Prom
     warn: (message) => (headless ? process.stderr.write(`warning: ${message}\n`) : warnings.push(message)),
   });
   if (headless) return runHeadless(run);
-  const { runTui } = await import('../ui/runTui.js');
-  return runTui(run, { warnings, yes: flags.yes === true });
+  return runInTui(run, { warnings, yes: flags.yes === true });
 };

@@ -23,6 +23,8 @@ export interface AppProps {
   /** Opens text in the user's editor (the terminal is handed over meanwhile). */
   editText(text: string): Promise<string>;
   openConfigStore(): ConfigStore;
+  /** Aborted on SIGTERM / SIGINT from outside: stop the agents (or cancel) and quit. */
+  interrupt?: AbortSignal;
 }
 
 type View = 'change' | 'run' | 'config' | 'summary' | 'diff';
@@ -31,7 +33,7 @@ const messageOf = (error: unknown): string =>
   isUserError(error) ? error.message : `unexpected error: ${(error as Error).message ?? String(error)}`;
 
 /** The app shell: picks the screen from the run's phase and the user's navigation; screens do the rest. */
-export const App = ({ warnings, yes, editText, openConfigStore }: AppProps) => {
+export const App = ({ warnings, yes, editText, openConfigStore, interrupt }: AppProps) => {
   const { run } = useRunStore();
   const { exit, suspendTerminal } = useApp();
   const { columns, rows } = useWindowSize();
@@ -101,6 +103,18 @@ export const App = ({ warnings, yes, editText, openConfigStore }: AppProps) => {
       setView('summary');
     }
   });
+
+  useEffect(() => {
+    if (!interrupt) return;
+    const onInterrupt = () => {
+      if (run.phase === 'summary' && run.summary) quit(exitCodeFor(run.summary.status));
+      else if (run.phase === 'agents' || run.phase === 'workspaces') stopAndQuit();
+      else cancel();
+    };
+    interrupt.addEventListener('abort', onInterrupt);
+    return () => interrupt.removeEventListener('abort', onInterrupt);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- registered once; reads the run when it fires
+  }, [interrupt]);
 
   useInput(() => setHelp(false), { isActive: help });
   const openHelp = (input: string) => input === '?' && setHelp(true);

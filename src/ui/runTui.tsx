@@ -11,7 +11,7 @@ import { PANE_FPS, RunStore } from './state/runStore.js';
 const RENDER_OPTIONS = { exitOnCtrlC: false, alternateScreen: true, maxFps: PANE_FPS } as const;
 
 /** The full-screen app for one run; resolves with the process exit code. */
-export const runTui = async (run: Run, options: { warnings: string[]; yes: boolean }): Promise<number> => {
+export const runTui = async (run: Run, options: { warnings: string[]; yes: boolean; interrupt?: AbortSignal }): Promise<number> => {
   const store = new RunStore(run);
   const instance = render(
     <RunStoreContext.Provider value={store}>
@@ -20,6 +20,7 @@ export const runTui = async (run: Run, options: { warnings: string[]; yes: boole
         yes={options.yes}
         editText={(text) => editInEditor(text, `prd-${run.runId}.md`)}
         openConfigStore={() => openConfigStore()}
+        interrupt={options.interrupt}
       />
     </RunStoreContext.Provider>,
     RENDER_OPTIONS,

@@ -83,4 +83,26 @@ describe.skipIf('skip' in aider)(`the TUI in a real terminal${'skip' in aider ? 
     const logDir = path.join(repo.dir, '.aider_logs');
     expect(fs.readdirSync(logDir).filter((name) => name.startsWith('summary_'))).toHaveLength(1);
   }, 240_000);
+
+  it('stops the agents and writes the summary on SIGTERM from outside', async () => {
+    const repo = await makeTempRepo({ 'a.py': 'A = 1\n' });
+    const home = makeTempDir('ao-home-');
+    const gemini = await startGeminiServer([{ text: '# PRD\n\nSet A.\n' }]);
+    const openai = await startOpenAiServer([{ hang: true }]);
+    cleanups.push(repo.cleanup, home.cleanup, () => gemini.close(), () => openai.close());
+    const env = isolatedEnv({ home: home.dir }, { TERM: 'xterm-256color', GEMINI_API_KEY: 'g', GOOGLE_GEMINI_BASE_URL: gemini.url, OPENAI_API_KEY: 'sk-x', OPENAI_API_BASE: openai.url });
+    const screen = new PtyScreen(
+      process.execPath,
+      [CLI_MAIN, '--yes', '--change', 'Set A', '--files', 'a.py', '--model', 'openai/test-model', '--aider-bin', 'bin' in aider ? aider.bin : ''],
+      { cwd: repo.dir, env, cols: 100, rows: 30 },
+    );
+    cleanups.push(() => screen.close());
+    // --yes: straight from the PRD to the agents.
+    await screen.waitFor('#1 ● working');
+    screen.signal('SIGTERM');
+    expect(await screen.exited).toBe(130);
+    const logDir = path.join(repo.dir, '.aider_logs');
+    const summary = JSON.parse(fs.readFileSync(path.join(logDir, fs.readdirSync(logDir).find((name) => name.startsWith('summary_'))!), 'utf8'));
+    expect(summary.status).toBe('stopped');
+  }, 120_000);
 });

@@ -45,6 +45,11 @@ export class PtyScreen {
     }
   }
 
+  /** Sends a signal to the program (like `kill` from another terminal). */
+  signal(signal: NodeJS.Signals): void {
+    this.process.kill(signal);
+  }
+
   press(keys: string): void {
     this.process.write(keys);
   }
