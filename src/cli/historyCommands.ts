@@ -9,7 +9,8 @@ import { resumeRun } from '../orchestrator/createRun.js';
 import { RunHistory } from '../orchestrator/history.js';
 import { runHeadless } from './headless.js';
 import { runInTui } from './tui.js';
-import { formatSummaryTable, formatTokens } from './summaryTable.js';
+import { formatCount } from '../logs/format.js';
+import { formatSummaryTable } from './summaryTable.js';
 
 const history = (): RunHistory => {
   const env = readEnvironment({ dirs: [process.cwd()], env: process.env });
@@ -50,7 +51,7 @@ export const showCommand = async (runId: string): Promise<number> => {
   }
   for (const agent of h.agentsOf(run.id)) {
     process.stdout.write(
-      `agent ${agent.task.agent}  ${pad(agent.state, 10)} ${agent.usage.iterations} iterations  ${formatTokens(agent.usage.tokens.total)} tokens  ${agent.branch}${agent.reason ? `  (${agent.reason})` : ''}\n`,
+      `agent ${agent.task.agent}  ${pad(agent.state, 10)} ${agent.usage.iterations} iterations  ${formatCount(agent.usage.tokens.total)} tokens  ${agent.branch}${agent.reason ? `  (${agent.reason})` : ''}\n`,
     );
   }
   return 0;

@@ -1,3 +1,4 @@
+import { formatCount } from '../logs/format.js';
 import type { RunSummary } from '../logs/types.js';
 
 const formatDuration = (ms: number): string => {
@@ -5,7 +6,6 @@ const formatDuration = (ms: number): string => {
   return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 };
 
-export const formatTokens = (n: number): string => (n >= 1000 ? `${(n / 1000).toFixed(1)}k` : String(n));
 
 const table = (rows: string[][]): string => {
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
@@ -20,7 +20,7 @@ export const formatSummaryTable = (summary: RunSummary): string => {
       String(a.id),
       a.status,
       String(a.iterations),
-      formatTokens(a.tokens.total),
+      formatCount(a.tokens.total),
       `$${a.cost.toFixed(4)}`,
       formatDuration(a.durationMs),
       String(a.commits.length),
@@ -33,7 +33,7 @@ export const formatSummaryTable = (summary: RunSummary): string => {
     'total',
     `${t.succeeded}/${t.agents} ok`,
     String(t.iterations),
-    formatTokens(t.tokens.total),
+    formatCount(t.tokens.total),
     `$${t.cost.toFixed(4)}`,
     formatDuration(t.durationMs),
     String(t.commits),

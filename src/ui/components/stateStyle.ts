@@ -11,8 +11,7 @@ export const STATE_STYLE: Record<AgentState, { color: string; symbol: string }> 
   stopped: { color: 'magenta', symbol: '■' },
 };
 
-export const formatCount = (n: number): string =>
-  n >= 1_000_000 ? `${(n / 1_000_000).toFixed(1)}M` : n >= 1000 ? `${(n / 1000).toFixed(1)}k` : String(n);
+export { formatCount } from '../../logs/format.js';
 
 export const formatElapsed = (ms: number): string => {
   const seconds = Math.max(0, Math.floor(ms / 1000));
