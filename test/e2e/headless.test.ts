@@ -141,10 +141,16 @@ describe.skipIf('skip' in aider)(`headless run with the real aider${'skip' in ai
         .map((line) => JSON.parse(line));
       expect(entries.map((entry) => entry.type)).toEqual(expect.arrayContaining(['start', 'state', 'usage', 'exit', 'commit']));
     }
-    for (const file of [...logs, `summary_${summary.runId}.json`]) {
-      const text = fs.readFileSync(path.join(repo.dir, '.aider_logs', file), 'utf8');
-      expect(text).not.toContain(GEMINI_KEY);
-      expect(text).not.toContain(OPENAI_KEY);
+    // No key in any file the run wrote: logs, summary, PRD, task files, aider's histories, the run history.
+    const written = [path.join(repo.dir, '.aider_logs'), path.join(repo.dir, 'docs'), path.join(home, 'data', 'runs'), path.join(home, 'data', 'runs.db')];
+    const files = written.flatMap((entry) =>
+      fs.statSync(entry).isDirectory() ? fs.readdirSync(entry, { recursive: true, encoding: 'utf8' }).map((name) => path.join(entry, name)) : [entry],
+    );
+    expect(files.length).toBeGreaterThan(10);
+    for (const file of files.filter((name) => fs.statSync(name).isFile())) {
+      const text = fs.readFileSync(file, 'latin1');
+      expect(text, file).not.toContain(GEMINI_KEY);
+      expect(text, file).not.toContain(OPENAI_KEY);
     }
 
     // Headless output: agent-prefixed lines and the summary table.
