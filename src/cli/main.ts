@@ -5,6 +5,7 @@ import { CancelledError, isUserError, UserError } from '../errors.js';
 import { runCommand } from './runCommand.js';
 import { setupCommand } from './setupCommand.js';
 import { configCommand } from './configCommand.js';
+import { demoCommand } from './demoCommand.js';
 import { resumeCommand, runsCommand, showCommand } from './historyCommands.js';
 import { cleanCommand, mergeCommand } from './runFilesCommands.js';
 import { buildProgram } from './program.js';
@@ -25,6 +26,9 @@ export const main = async (argv: string[]): Promise<number> => {
       },
       setup: async (options) => {
         exitCode = await setupCommand(options);
+      },
+      demo: async (options) => {
+        exitCode = await demoCommand(options);
       },
       runs: async (options) => {
         exitCode = await runsCommand(options);

@@ -26,6 +26,7 @@ export interface CommandHandlers {
   merge(runId: string | undefined, options: { repo?: string }): Promise<void>;
   resume(runId: string | undefined, options: { headless?: boolean }): Promise<void>;
   runs(options: { limit?: number }): Promise<void>;
+  demo(options: { headless?: boolean; agents?: number }): Promise<void>;
   show(runId: string): Promise<void>;
   clean(runId: string | undefined, options: { repo?: string; branches?: boolean; yes?: boolean }): Promise<void>;
   setup(options: { python?: string }): Promise<void>;
@@ -48,6 +49,7 @@ Examples:
   $ aider-orchestrator --change "Type the API client" --files src/api --max-agents 3
   $ aider-orchestrator --headless --yes --change "Fix lint errors" --files src -- --no-auto-lint
   $ aider-orchestrator setup            install aider into the app's own virtualenv
+  $ aider-orchestrator demo             try it on a sample project, no API key needed
 
 Environment: GEMINI_API_KEY (PRD), the agent model's key (OPENAI_API_KEY, ANTHROPIC_API_KEY, ...).
 See .env.example and README.md for every variable. Exit codes: 0 all agents succeeded, 1 some failed,
@@ -92,6 +94,13 @@ export const buildProgram = (handlers: CommandHandlers, version: string): Comman
     .description(`install aider (aider-chat) into the app's own virtualenv, with progress`)
     .option('--python <path>', 'the Python (>= 3.10, < 3.13) to create the virtualenv with (default: python3)')
     .action(async (options: { python?: string }) => handlers.setup(options));
+
+  program
+    .command('demo')
+    .description('the whole flow on a sample project, with local stand-ins for the LLMs: no API key needed (installs aider if missing)')
+    .option('--headless', 'no TUI (automatic without a terminal)')
+    .option('-n, --agents <n>', 'agents at once (default: 3)', positiveInt('--agents', 8))
+    .action(async (options: { headless?: boolean; agents?: number }) => handlers.demo(options));
 
   program
     .command('runs')

@@ -1,0 +1,68 @@
+import os from 'node:os';
+import path from 'node:path';
+import { installAider } from '../agents/aiderInstall.js';
+import { locateAider } from '../agents/aiderBinary.js';
+import { readEnvironment, settingsFromEnv } from '../config/env.js';
+import { resolveSettings } from '../config/resolve.js';
+import { openConfigStore } from '../config/store.js';
+import { isUserError } from '../errors.js';
+import { demoAgentReply, demoCommitMessage, demoGeminiReply } from '../demo/demoModels.js';
+import { createSampleProject, DEMO_CHANGE } from '../demo/sampleProject.js';
+import { createRun } from '../orchestrator/createRun.js';
+import { startGeminiServer } from '../standins/geminiStandIn.js';
+import { startOpenAiServer } from '../standins/openaiStandIn.js';
+import { runHeadless } from './headless.js';
+import { runInTui } from './tui.js';
+
+/** The demo's model names: local stand-ins, never a real API. */
+const DEMO_AGENT_MODEL = 'openai/demo-coder';
+const DEMO_PRD_MODEL = 'gemini-demo';
+
+/** Finds aider, or installs it into the managed venv (with pip's progress) when it is missing. */
+const ensureAider = async (env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<void> => {
+  const settings = resolveSettings({ stored: openConfigStore().read(), env: settingsFromEnv(env) });
+  try {
+    await locateAider({ aiderBin: settings.aiderBin, dataDir: settings.dataDir, env });
+  } catch (error) {
+    if (!isUserError(error) || settings.aiderBin) throw error;
+    log('aider is not installed: installing it first (aider-orchestrator setup)...');
+    await installAider({ dataDir: settings.dataDir, python: undefined, onProgress: (line) => log(`  ${line}`) });
+  }
+};
+
+/**
+ * `aider-orchestrator demo`: the whole flow on a sample project, with local stand-ins for
+ * Gemini and the agents' model (no API key, no network) and the real aider.
+ */
+export const demoCommand = async (options: { headless?: boolean; agents?: number }): Promise<number> => {
+  const headless = options.headless === true || !process.stdout.isTTY || !process.stdin.isTTY;
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const dir = await createSampleProject(path.join(os.tmpdir(), `aider-orchestrator-demo-${Date.now().toString(36)}`));
+  log(`Demo project: ${dir} (a small Python inventory app, one commit)`);
+  const gemini = await startGeminiServer(demoGeminiReply);
+  const openai = await startOpenAiServer(demoAgentReply, { commitMessage: demoCommitMessage });
+  try {
+    // The stand-ins' addresses and placeholder keys; everything else as the user has it.
+    const env = readEnvironment({
+      dirs: [],
+      env: { ...process.env, GEMINI_API_KEY: 'demo-key', GOOGLE_GEMINI_BASE_URL: gemini.url, OPENAI_API_KEY: 'demo-key', OPENAI_API_BASE: openai.url },
+    });
+    await ensureAider(env, log);
+    const warnings: string[] = [];
+    const run = await createRun({
+      change: DEMO_CHANGE,
+      flags: { agentModel: DEMO_AGENT_MODEL, prdModel: DEMO_PRD_MODEL, maxAgents: options.agents ?? 3, geminiBaseUrl: gemini.url },
+      files: undefined,
+      repo: undefined,
+      cwd: dir,
+      env,
+      terminalSize: headless ? { cols: 120, rows: 40 } : { cols: process.stdout.columns ?? 120, rows: process.stdout.rows ?? 40 },
+      warn: (message) => (headless ? log(`warning: ${message}`) : warnings.push(message)),
+    });
+    const code = headless ? await runHeadless(run) : await runInTui(run, { warnings, yes: false });
+    log(`Demo project with the agents' branches: ${dir}`);
+    return code;
+  } finally {
+    await Promise.all([gemini.close(), openai.close()]);
+  }
+};
