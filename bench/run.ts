@@ -1,42 +1,86 @@
 import os from 'node:os';
+import { findTestAider } from '../test/support/aider.js';
 import type { RenderBenchResult } from './render.js';
 
 // Measure what users run: React's production build (src/cli/main.ts sets the same).
 process.env.NODE_ENV ??= 'production';
-const { runRenderBench } = await import('./render.js');
 
 /**
- * `npm run bench`: the render benchmark (targets: p95 frame ≤ 33 ms, CPU ≤ 50% of a core).
- * Timing goals live here, never in tests.
+ * `npm run bench [-- <section>...]`: sections render, pipeline, workspaces, startup, parallel,
+ * memory (default: all). Medians over repeats where a section repeats. Timing goals live
+ * here, never in tests; results with the machine go in BENCHMARKS.md.
  */
-const scenarios = [
-  { ui: false, agents: 8, cols: 200, rows: 60, bytesPerSecond: 1_000_000, seconds: 10 },
-  { ui: true, agents: 8, cols: 200, rows: 60, bytesPerSecond: 1_000_000, seconds: 10 },
-  { ui: true, agents: 8, cols: 120, rows: 40, bytesPerSecond: 1_000_000, seconds: 10 },
-  { ui: true, agents: 2, cols: 120, rows: 40, bytesPerSecond: 1_000_000, seconds: 10 },
-];
-
-const row = (r: RenderBenchResult) =>
-  [
-    r.ui ? 'dashboard' : 'terminals only',
-    `${r.agents}`,
-    `${r.cols}×${r.rows}`,
-    `${(r.bytesPerSecond / 1e6).toFixed(1)} MB/s`,
-    `${r.frames}`,
-    r.frameP50Ms.toFixed(1),
-    r.frameP95Ms.toFixed(1),
-    r.frameMaxMs.toFixed(1),
-    `${r.cpuPercent.toFixed(0)}%`,
-    r.rssMb.toFixed(0),
-    r.ingestedMbPerSecond.toFixed(2),
-    r.outputKbPerSecond.toFixed(0),
-  ].join(' | ');
-
-const main = async () => {
-  console.log(`render benchmark — node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} ×${os.availableParallelism()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`);
-  console.log('render | agents | window | feed/agent | frames | p50 ms | p95 ms | max ms | CPU | RSS MB | ingested MB/s | out KB/s');
-  console.log('---|---|---|---|---|---|---|---|---|---|---|---');
-  for (const scenario of scenarios) console.log(row(await runRenderBench(scenario)));
+const sections = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
+const wanted = (name: string) => sections.length === 0 || sections.includes(name);
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+const p95 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * 0.95))] ?? 0;
+const table = (header: string[], rows: (string | number)[][]) => {
+  console.log(`| ${header.join(' | ')} |`);
+  console.log(`|${header.map(() => '---').join('|')}|`);
+  for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+  console.log('');
+};
+const aiderBin = (): string => {
+  const found = findTestAider();
+  if ('skip' in found) throw new Error(`this section needs the real aider: ${found.skip}`);
+  return found.bin;
 };
 
-await main();
+console.log(`benchmarks — node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} ×${os.availableParallelism()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB\n`);
+
+if (wanted('render')) {
+  const { runRenderBench } = await import('./render.js');
+  console.log('## render: agents dashboard, every agent fed 1 MB/s for 10 s');
+  const scenarios = [
+    { ui: false, agents: 8, cols: 200, rows: 60, bytesPerSecond: 1_000_000, seconds: 10 },
+    { ui: true, agents: 8, cols: 200, rows: 60, bytesPerSecond: 1_000_000, seconds: 10 },
+    { ui: true, agents: 8, cols: 120, rows: 40, bytesPerSecond: 1_000_000, seconds: 10 },
+    { ui: true, agents: 2, cols: 120, rows: 40, bytesPerSecond: 1_000_000, seconds: 10 },
+  ];
+  const rows: RenderBenchResult[] = [];
+  for (const scenario of scenarios) rows.push(await runRenderBench(scenario));
+  table(
+    ['render', 'agents', 'window', 'frames', 'p50 ms', 'p95 ms', 'max ms', 'CPU', 'RSS MB', 'ingested MB/s'],
+    rows.map((r) => [r.ui ? 'dashboard' : 'terminals only', r.agents, `${r.cols}×${r.rows}`, r.frames || '–', r.frameP50Ms.toFixed(1), r.frameP95Ms.toFixed(1), r.frameMaxMs.toFixed(1), `${r.cpuPercent.toFixed(0)}%`, r.rssMb.toFixed(0), r.ingestedMbPerSecond.toFixed(2)]),
+  );
+}
+
+if (wanted('pipeline')) {
+  const { runPipelineBench } = await import('./pipeline.js');
+  console.log('## pane pipeline: 30 MB of Aider-like output, pty → @xterm/headless → pane, vs tmux (median of 5)');
+  const r = await runPipelineBench({ megabytes: 30, repeats: 5, cols: 120, rows: 40 });
+  table(['recording', 'ours MB/s', 'tmux MB/s', 'ours / tmux'], [[`${r.megabytes.toFixed(1)} MB`, r.oursMbPerSecond.toFixed(1), r.tmuxMbPerSecond?.toFixed(1) ?? 'no tmux', r.ratio?.toFixed(2) ?? '–']]);
+}
+
+if (wanted('workspaces')) {
+  const { runWorkspaceBench } = await import('./workspaces.js');
+  console.log('## workspaces: 8 agents on a generated 20,000-file repository with history');
+  const results = runWorkspaceBench({ files: 20_000, agents: 8 });
+  const floor = results.find((r) => r.method.includes('floor'))!;
+  table(['method', 'seconds', 'disk MB', 'time vs floor'], results.map((r) => [r.method, r.seconds.toFixed(2), r.diskMb.toFixed(0), (r.seconds / floor.seconds).toFixed(2)]));
+}
+
+if (wanted('startup')) {
+  const { runStartupBench } = await import('./startup.js');
+  console.log('## start-up and keys, in a real pty (120×40)');
+  const r = await runStartupBench({ aiderBin: aiderBin(), launches: 9, keystrokes: 30 });
+  table(['measure', 'p50 ms', 'p95 ms', 'runs'], [
+    ['launch → first frame', median(r.firstFrameMs).toFixed(0), p95(r.firstFrameMs).toFixed(0), r.firstFrameMs.length],
+    ['key z (zoom) → frame, 8 agents running', median(r.keyToFrameMs).toFixed(0), p95(r.keyToFrameMs).toFixed(0), r.keyToFrameMs.length],
+  ]);
+}
+
+if (wanted('parallel')) {
+  const { runParallelBench } = await import('./parallel.js');
+  console.log('## parallel efficiency: N one-file tasks, model latency 10 s, real aider');
+  const { results, aiderStartSeconds } = await runParallelBench({ aiderBin: aiderBin(), counts: [1, 2, 4, 8], latencyMs: 10_000 });
+  table(['agents', 'wall s', 'wall(N) / wall(1)'], results.map((r) => [r.agents, r.wallSeconds.toFixed(1), r.efficiency.toFixed(2)]));
+  console.log(`aider's own start-up (\`aider --version\`, Python imports): ${aiderStartSeconds.toFixed(2)} s\n`);
+}
+
+if (wanted('memory')) {
+  const { runMemoryBench } = await import('./memory.js');
+  console.log('## memory: 8 agent terminals with 5,000 lines of scrollback each');
+  const r = await runMemoryBench({ agents: 8, lines: 5000 });
+  table(['RSS before MB', 'RSS after MB', 'per agent MB'], [[r.baselineMb.toFixed(0), r.withTerminalsMb.toFixed(0), r.perAgentMb.toFixed(1)]]);
+}

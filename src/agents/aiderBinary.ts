@@ -48,8 +48,48 @@ export const findOnPath = (name: string, env: NodeJS.ProcessEnv): string | undef
     .map((dir) => path.join(dir, name))
     .find(isExecutable);
 
+/**
+ * `aider --version` costs about a second (Python imports); its answer is kept per
+ * executable (path, size and mtime) in the data folder, so later starts skip it.
+ */
+const versionCacheFile = (dataDir: string) => path.join(dataDir, 'aider-versions.json');
+
+const executableKey = (bin: string): string | undefined => {
+  try {
+    const real = fs.realpathSync(bin);
+    const stat = fs.statSync(real);
+    return `${real}:${stat.size}:${stat.mtimeMs}`;
+  } catch {
+    return undefined;
+  }
+};
+
+const readVersionCache = (dataDir: string): Record<string, string> => {
+  try {
+    return JSON.parse(fs.readFileSync(versionCacheFile(dataDir), 'utf8')) as Record<string, string>;
+  } catch {
+    return {};
+  }
+};
+
+const aiderVersion = async (bin: string, env: NodeJS.ProcessEnv, dataDir: string): Promise<string | undefined> => {
+  const key = executableKey(bin);
+  const cache = readVersionCache(dataDir);
+  if (key && cache[key]) return cache[key];
+  const version = await runAiderVersion(bin, env);
+  if (key && version) {
+    try {
+      fs.mkdirSync(dataDir, { recursive: true });
+      fs.writeFileSync(versionCacheFile(dataDir), JSON.stringify({ ...cache, [key]: version }, null, 2));
+    } catch {
+      // a cache only: the next start asks aider again
+    }
+  }
+  return version;
+};
+
 /** Runs `aider --version`; undefined when it does not run. */
-const aiderVersion = async (bin: string, env: NodeJS.ProcessEnv): Promise<string | undefined> => {
+const runAiderVersion = async (bin: string, env: NodeJS.ProcessEnv): Promise<string | undefined> => {
   const result = await execa(bin, ['--version'], {
     reject: false,
     timeout: 120_000,
@@ -77,7 +117,7 @@ export const locateAider = async (options: {
     if (!bin || !isExecutable(bin)) {
       throw new UserError(`aider not found at ${options.aiderBin} (from --aider-bin or config): check the path, or ${SETUP_HINT}`);
     }
-    const version = await aiderVersion(bin, env);
+    const version = await aiderVersion(bin, env, options.dataDir);
     if (!version) throw new UserError(`${bin} does not run as aider (\`${bin} --version\` failed): reinstall it, or ${SETUP_HINT}`);
     return checkVersion({ bin, version, source: 'flag or config' });
   }
@@ -87,7 +127,7 @@ export const locateAider = async (options: {
   ];
   for (const [bin, source] of candidates) {
     if (!bin) continue;
-    const version = await aiderVersion(bin, env);
+    const version = await aiderVersion(bin, env, options.dataDir);
     if (version) return checkVersion({ bin, version, source });
   }
   throw new UserError(`aider is not installed (not on PATH, not in ${managedVenvDir(options.dataDir)}): ${SETUP_HINT}`);
