@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { buildAiderEnv } from '../agents/aiderArgs.js';
 import { locateAider } from '../agents/aiderBinary.js';
+import { checkAgentEndpoint } from '../config/endpoint.js';
 import { readEnvironment, settingsFromEnv } from '../config/env.js';
 import { checkAgentModelKey, checkGeminiKey } from '../config/providers.js';
 import { resolveSettings } from '../config/resolve.js';
@@ -66,7 +67,7 @@ export const createRun = async (request: RunRequest): Promise<Run> => {
       )
     : undefined;
 
-  const aider = await locateAider({ aiderBin: settings.aiderBin, dataDir: settings.dataDir, env });
+  const aider = await checkAgentPrerequisites(settings, env, request.warn);
 
   const dirty = await dirtyFiles(repoRoot);
   if (dirty.length > 0) {
@@ -92,6 +93,23 @@ export const createRun = async (request: RunRequest): Promise<Run> => {
     terminalSize: request.terminalSize,
     history: openHistory(settings.dataDir, request.warn),
   });
+};
+
+/**
+ * What the agents need before anything is spent: a usable aider and, for a self-hosted model,
+ * a server that accepts connections. The two are checked side by side.
+ */
+const checkAgentPrerequisites = async (
+  settings: Settings,
+  env: NodeJS.ProcessEnv,
+  warn: (message: string) => void,
+): Promise<Awaited<ReturnType<typeof locateAider>>> => {
+  const [aider, endpointWarning] = await Promise.all([
+    locateAider({ aiderBin: settings.aiderBin, dataDir: settings.dataDir, env }),
+    checkAgentEndpoint(settings.agentModel, env),
+  ]);
+  if (endpointWarning) warn(endpointWarning);
+  return aider;
 };
 
 /** The run history, or none (with a warning) when its database cannot be opened. */
@@ -136,7 +154,7 @@ export const resumeRun = async (request: ResumeRequest): Promise<Run> => {
   const stored = JSON.parse(record.settingsJson) as Partial<Settings>;
   const settings = resolveSettings({ stored, env: { geminiApiKey: settingsFromEnv(env).geminiApiKey } });
   checkAgentModelKey(settings.agentModel, env);
-  const aider = await locateAider({ aiderBin: settings.aiderBin, dataDir: settings.dataDir, env });
+  const aider = await checkAgentPrerequisites(settings, env, request.warn);
   const redactor = new Redactor([...secretValuesFromEnv(env), settings.geminiApiKey]);
   const tracked = await trackedFiles(record.repo);
   return new Run({

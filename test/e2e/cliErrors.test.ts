@@ -89,6 +89,17 @@ describe('usage and configuration errors exit 2 with one clear line', () => {
     expectUserError(result.stderr, /aider is not installed .*run `aider-orchestrator setup`/);
   });
 
+  it.skipIf('skip' in aider)(`refuses to start when the agents' model server is not running${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`, async () => {
+    const gemini = await startGeminiServer([{ text: '# PRD\n' }]);
+    cleanups.push(() => gemini.close());
+    const env = isolatedEnv({ home: temp() }, { ...keys, GOOGLE_GEMINI_BASE_URL: gemini.url, OPENAI_API_BASE: 'http://127.0.0.1:9/v1' });
+    const result = await runCli(['--headless', '--yes', '--change', 'x', '--model', 'openai/local', '--aider-bin', 'bin' in aider ? aider.bin : ''], { cwd: await repo(), env });
+    expect(result.exitCode).toBe(2);
+    expectUserError(result.stderr, /cannot reach the agents' model server http:\/\/127\.0\.0\.1:9\/v1 \(ECONNREFUSED\): start it, or fix OPENAI_API_BASE/);
+    // Caught before the PRD is paid for.
+    expect(gemini.requests).toHaveLength(0);
+  });
+
   it.skipIf('skip' in aider)(`reports a rejected Google key without retrying${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`, async () => {
     const gemini = await startGeminiServer([{ error: 401, message: 'API key not valid. Please pass a valid API key.' }]);
     cleanups.push(() => gemini.close());
