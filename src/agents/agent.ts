@@ -267,9 +267,10 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
       this.process = child;
       const poll = setInterval(() => this.readAnalytics(analyticsLog), ANALYTICS_POLL_MS);
       child.onData((data) => {
-        this.terminal.write(data);
+        // xterm parses asynchronously: announce the output once it is on the screen, or a
+        // pane drawn in between would keep the old screen until the next output.
+        this.terminal.write(data, () => this.scheduleOutput());
         this.lines.push(data);
-        this.scheduleOutput();
       });
       child.onExit(({ exitCode, signal }) => {
         clearInterval(poll);
@@ -315,9 +316,8 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
 
   /** A line from the orchestrator itself, shown in the pane and the headless output. */
   private writeNotice(text: string): void {
-    this.terminal.write(`\r\n\x1b[36m[orchestrator]\x1b[0m ${text.replace(/\n/g, '\r\n')}\r\n`);
+    this.terminal.write(`\r\n\x1b[36m[orchestrator]\x1b[0m ${text.replace(/\n/g, '\r\n')}\r\n`, () => this.scheduleOutput());
     this.emit('line', `[orchestrator] ${text}`);
-    this.scheduleOutput();
   }
 
   /** The last error-looking line on screen, for the failure reason. */

@@ -77,7 +77,9 @@ describe.skipIf('skip' in aider)(`one agent: real aider in a pty${'skip' in aide
     expect(result.state).toBe('failed');
     expect(result.reason).toMatch(/reached --max-iterations \(1\)/);
     expect(result.usage.iterations).toBe(1);
-    expect(server.requests.filter((request) => request.kind === 'turn')).toHaveLength(2);
+    // The cap acts when aider logs the reflection's start; its request may or may not have
+    // left aider by then (a 250 ms poll), but no third call ever happens.
+    expect(server.requests.filter((request) => request.kind === 'turn').length).toBeLessThanOrEqual(2);
   });
 
   it('stops a running agent whose model never answers, and can restart it', async () => {
