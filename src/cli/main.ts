@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { CancelledError, isUserError, UserError } from '../errors.js';

@@ -4,7 +4,7 @@ import { execa } from 'execa';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** The built CLI (test/support/buildCli.ts builds it before the tests run). */
-export const CLI_MAIN = path.join(ROOT, 'dist/cli/main.js');
+export const CLI_MAIN = path.join(ROOT, 'dist/cli/bin.js');
 
 export interface CliResult {
   exitCode: number | undefined;

@@ -1,0 +1,27 @@
+// `npm run build`: bundles the CLI into dist/cli/ with esbuild (type checking is `npm run typecheck`).
+// Why a bundle: unbundled, the TUI loads ~900 modules (ink alone pulls in 415 files of
+// es-toolkit for one `throttle`), and resolving them cost more start-up time than running them.
+// The UI stays a separate chunk, loaded while the run's checks are going on.
+import { build } from 'esbuild';
+import fs from 'node:fs';
+
+fs.rmSync('dist', { recursive: true, force: true });
+await build({
+  entryPoints: ['src/cli/bin.ts'],
+  outdir: 'dist/cli',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22',
+  minifySyntax: true,
+  sourcemap: 'linked',
+  // node-pty is native; react-devtools-core is only imported by ink when DEV=true (not a dependency).
+  external: ['node-pty', 'react-devtools-core'],
+  // React and Ink choose their production builds at bundle time (main.ts sets it for tsx runs).
+  define: { 'process.env.NODE_ENV': '"production"' },
+  logOverride: { 'assign-to-define': 'silent' },
+  // CommonJS packages inside an ES module bundle still call require() for node: built-ins.
+  banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
