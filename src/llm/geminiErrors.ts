@@ -1,4 +1,4 @@
-import { ApiError } from '@google/genai';
+import type { ApiError } from '@google/genai';
 import { CancelledError, UserError } from '../errors.js';
 import { RetryableError } from './retry.js';
 
@@ -83,6 +83,10 @@ const errorCode = (error: Error): string | undefined => {
   return undefined;
 };
 
+/** The SDK's ApiError, recognised without importing the SDK (it is loaded on the first request). */
+const isApiError = (error: unknown): error is ApiError =>
+  error instanceof Error && error.name === 'ApiError' && typeof (error as { status?: unknown }).status === 'number';
+
 /**
  * Turns anything a Gemini call threw into what the retry loop needs:
  * a UserError (stop, tell the user), a RetryableError (try again),
@@ -91,7 +95,7 @@ const errorCode = (error: Error): string | undefined => {
 export const classifyGeminiError = (error: unknown, context: { model: string; signal?: AbortSignal | undefined }): Error => {
   if (context.signal?.aborted) return new CancelledError();
   if (error instanceof UserError || error instanceof CancelledError || error instanceof RetryableError) return error;
-  if (error instanceof ApiError) return classifyApiError(error, context.model);
+  if (isApiError(error)) return classifyApiError(error, context.model);
   if (!(error instanceof Error)) return new Error(String(error));
   // The SDK aborts an attempt when httpOptions.timeout passes (the caller's signal is not aborted).
   if (error.name === 'AbortError' || error.name === 'TimeoutError') {

@@ -1,4 +1,5 @@
-import { Type, type GoogleGenAI, type Schema } from '@google/genai';
+import type { Schema, Type } from '@google/genai';
+import type { GeminiApi } from './geminiClient.js';
 import { UserError } from '../errors.js';
 import { classifyGeminiError } from './geminiErrors.js';
 import { planPrompt, PLAN_SYSTEM_INSTRUCTION } from './prompts.js';
@@ -22,14 +23,15 @@ export interface ProposePlanOptions {
   retry?: Partial<RetryPolicy>;
 }
 
+// The SDK's `Type` enum values, spelled out: importing the enum would load the SDK at start-up.
 export const PLAN_RESPONSE_SCHEMA: Schema = {
-  type: Type.ARRAY,
+  type: 'ARRAY' as Type,
   items: {
-    type: Type.OBJECT,
+    type: 'OBJECT' as Type,
     properties: {
-      title: { type: Type.STRING },
-      description: { type: Type.STRING },
-      files: { type: Type.ARRAY, items: { type: Type.STRING } },
+      title: { type: 'STRING' as Type },
+      description: { type: 'STRING' as Type },
+      files: { type: 'ARRAY' as Type, items: { type: 'STRING' as Type } },
     },
     required: ['title', 'description', 'files'],
   },
@@ -69,7 +71,7 @@ export const parseProposedTasks = (text: string): ProposedTask[] => {
 };
 
 /** Asks the PRD model to split the work; bad JSON gets one more request, then a UserError. */
-export const proposePlan = async (client: GoogleGenAI, options: ProposePlanOptions): Promise<ProposedTask[]> => {
+export const proposePlan = async (client: GeminiApi, options: ProposePlanOptions): Promise<ProposedTask[]> => {
   const context = { model: options.model, signal: options.signal };
   const prompt = planPrompt(options);
   const request = (): Promise<string> =>

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { GoogleGenAI } from '@google/genai';
+import type { GeminiApi } from './geminiClient.js';
 import { UserError } from '../errors.js';
 import { classifyGeminiError } from './geminiErrors.js';
 import { prdPrompt, PRD_SYSTEM_INSTRUCTION } from './prompts.js';
@@ -21,7 +21,7 @@ export interface GeneratePrdOptions {
 }
 
 /** Streams the PRD; returns the full text of the attempt that finished. */
-export const generatePrd = async (client: GoogleGenAI, options: GeneratePrdOptions): Promise<string> => {
+export const generatePrd = async (client: GeminiApi, options: GeneratePrdOptions): Promise<string> => {
   const context = { model: options.model, signal: options.signal };
   const prompt = prdPrompt(options);
   return withRetry(

@@ -1,13 +1,13 @@
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { GoogleGenAI } from '@google/genai';
 import { Agent, type AgentResult } from '../agents/agent.js';
 import { isFinalState, type AgentView } from '../agents/types.js';
 import type { Settings } from '../config/settings.js';
 import { UserError } from '../errors.js';
 import { commitsSince, diffSince, filesChanged } from '../git/commits.js';
 import { agentBranchName, createWorktree } from '../git/worktrees.js';
+import type { GeminiApi } from '../llm/geminiClient.js';
 import { generatePrd } from '../llm/prd.js';
 import { savePrd } from '../llm/prd.js';
 import { proposePlan } from '../llm/planner.js';
@@ -36,7 +36,7 @@ export interface RunOptions {
   trackedFiles: string[];
   /** Compact repo view for the PRD prompt (llm/repoContext.ts). */
   repoContext: string;
-  gemini: GoogleGenAI;
+  gemini: GeminiApi;
   aiderBin: string;
   /** The environment aider runs with (agents/aiderArgs.ts buildAiderEnv). */
   agentEnv: NodeJS.ProcessEnv;
