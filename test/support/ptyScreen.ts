@@ -27,6 +27,11 @@ export class PtyScreen {
     );
   }
 
+  /** The emulator holding the screen (colours and all, for screenshots). */
+  get screen(): xterm.Terminal {
+    return this.terminal;
+  }
+
   /** The visible screen, one string per row, trailing spaces removed. */
   text(): string {
     const buffer = this.terminal.buffer.active;
