@@ -3,6 +3,7 @@ import { render } from 'ink';
 import { App } from '../src/ui/App.js';
 import { RunStoreContext } from '../src/ui/hooks/useRunStore.js';
 import { RunStore } from '../src/ui/state/runStore.js';
+import { MAX_FPS } from '../src/ui/runTui.js';
 import { openConfigStore } from '../src/config/store.js';
 import { TestAgent, TestRun } from '../test/support/fakeRun.js';
 import { aiderLikeChunk } from './aiderLikeOutput.js';
@@ -73,7 +74,7 @@ export const runRenderBench = async (options: RenderBenchOptions): Promise<Rende
       stdin: stdin as unknown as NodeJS.ReadStream,
       exitOnCtrlC: false,
       patchConsole: false,
-      maxFps: 30,
+      maxFps: MAX_FPS,
       onRender: () => {
         if (pendingSince !== undefined) frameTimes.push(performance.now() - pendingSince);
         pendingSince = undefined;

@@ -66,7 +66,7 @@ if (wanted('startup')) {
   const r = await runStartupBench({ aiderBin: aiderBin(), launches: 9, keystrokes: 30 });
   table(['measure', 'p50 ms', 'p95 ms', 'runs'], [
     ['launch → first frame', median(r.firstFrameMs).toFixed(0), p95(r.firstFrameMs).toFixed(0), r.firstFrameMs.length],
-    ['key z (zoom) → frame, 8 agents running', median(r.keyToFrameMs).toFixed(0), p95(r.keyToFrameMs).toFixed(0), r.keyToFrameMs.length],
+    ['key z (zoom) → frame, 8 agents waiting on the model', median(r.keyToFrameMs).toFixed(0), p95(r.keyToFrameMs).toFixed(0), r.keyToFrameMs.length],
   ]);
 }
 

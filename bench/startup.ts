@@ -13,13 +13,8 @@ export interface StartupResult {
   rssWith8AgentsMb: number | undefined;
 }
 
-const until = async (condition: () => boolean, timeoutMs: number, what: string) => {
-  const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error(`bench: timed out waiting for ${what}`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-};
+/** Panes on screen: each has a title line starting with `#<agent>`. */
+const paneCount = (text: string): number => (text.match(/[│║]#\d+ /g) ?? []).length;
 
 /**
  * In a real pty (120×40): launch → first drawn frame (the PRD screen), and in the dashboard
@@ -48,7 +43,7 @@ export const runStartupBench = async (options: { aiderBin: string; launches: num
     for (let i = 0; i <= options.launches; i += 1) {
       const start = performance.now();
       const screen = new PtyScreen(process.execPath, [CLI_MAIN, '--change', 'Say hello', ...args], { cwd: repo, env: { ...env, GOOGLE_GEMINI_BASE_URL: gemini.url } });
-      await until(() => screen.text().includes('Writing the PRD'), 30_000, 'the first frame');
+      await screen.whenScreen((text) => text.includes('Writing the PRD'), 30_000, 'the first frame');
       if (i > 0) result.firstFrameMs.push(performance.now() - start);
       await screen.close();
     }
@@ -60,12 +55,20 @@ export const runStartupBench = async (options: { aiderBin: string; launches: num
     });
     try {
       // Every agent waits on the (silent) model: aider's start-up CPU is over.
-      await until(() => (screen.text().match(/● working/g) ?? []).length >= 4 && !/◌ starting|… queued/.test(screen.text()), 120_000, 'the agents to work');
+      // Every agent waits on the (silent) model: its request is in, so aider's start-up CPU
+      // (Python imports, which saturate both cores for ~20 s with 8 agents) is over.
+      const deadline = performance.now() + 180_000;
+      while (openai.requests.length < 8) {
+        if (performance.now() > deadline) throw new Error(`bench: only ${openai.requests.length} of 8 agents reached the model`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
       for (let i = 0; i < options.keystrokes; i += 1) {
-        const before = screen.text();
+        // The frame that answers the key: one pane after zooming in, all of them after zooming out
+        // (not just any change: the agents' spinners change the screen all the time).
+        const zoomedIn = paneCount(screen.text()) > 1;
         const start = performance.now();
         screen.press('z');
-        await until(() => screen.text() !== before, 5000, 'the zoomed frame');
+        await screen.whenScreen((text) => (zoomedIn ? paneCount(text) === 1 : paneCount(text) > 1), 5000, 'the zoomed frame');
         result.keyToFrameMs.push(performance.now() - start);
         await new Promise((resolve) => setTimeout(resolve, 100)); // let the frame settle before the next key
       }

@@ -6,9 +6,15 @@ import type { Run } from '../orchestrator/run.js';
 import { App } from './App.js';
 import { RunStoreContext } from './hooks/useRunStore.js';
 import { ConfigScreen } from './screens/ConfigScreen.js';
-import { PANE_FPS, RunStore } from './state/runStore.js';
+import { RunStore } from './state/runStore.js';
 
-const RENDER_OPTIONS = { exitOnCtrlC: false, alternateScreen: true, maxFps: PANE_FPS } as const;
+/**
+ * Ink's frame cap. Pane output is already coalesced to PANE_FPS by the RunStore, so this cap only
+ * decides how soon a key's frame follows: at Ink's default (30) it queued behind the output frames
+ * (key → frame p50 54 ms with 8 agents), at 120 it is drawn at once (p50 ~20 ms).
+ */
+export const MAX_FPS = 120;
+const RENDER_OPTIONS = { exitOnCtrlC: false, alternateScreen: true, maxFps: MAX_FPS } as const;
 
 /** The full-screen app for one run; resolves with the process exit code. */
 export const runTui = async (run: Run, options: { warnings: string[]; yes: boolean; interrupt?: AbortSignal }): Promise<number> => {

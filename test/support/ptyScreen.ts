@@ -9,6 +9,7 @@ export class PtyScreen {
   private readonly terminal: xterm.Terminal;
   private readonly process: pty.IPty;
   private exitCode: number | undefined;
+  private readonly parsedListeners = new Set<() => void>();
   readonly exited: Promise<number>;
 
   constructor(file: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; cols?: number; rows?: number }) {
@@ -16,7 +17,8 @@ export class PtyScreen {
     const rows = options.rows ?? 40;
     this.terminal = new xterm.Terminal({ cols, rows, allowProposedApi: true, scrollback: 0 });
     this.process = pty.spawn(file, args, { name: 'xterm-256color', cols, rows, cwd: options.cwd, env: options.env as Record<string, string> });
-    this.process.onData((data) => this.terminal.write(data));
+    // The write callback runs once xterm has parsed the data: the screen is up to date then.
+    this.process.onData((data) => this.terminal.write(data, () => this.parsedListeners.forEach((listener) => listener())));
     // Answer the program's terminal queries (cursor position, device attributes) like a terminal does.
     this.terminal.onData((data) => this.process.write(data));
     this.exited = new Promise((resolve) =>
@@ -48,6 +50,31 @@ export class PtyScreen {
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; the screen:\n${screen}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
+  }
+
+  /**
+   * Resolves (with the screen) as soon as the program's output makes the screen satisfy `test`:
+   * checked after each parsed write, so a benchmark timing it does not spin the CPU it measures.
+   */
+  whenScreen(test: (text: string) => boolean, timeoutMs: number, what: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const text = this.text();
+        if (!test(text)) return;
+        done();
+        resolve(text);
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`timed out waiting for ${what}; the screen:\n${this.text()}`));
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        this.parsedListeners.delete(check);
+      };
+      this.parsedListeners.add(check);
+      check();
+    });
   }
 
   /** Sends a signal to the program (like `kill` from another terminal). */

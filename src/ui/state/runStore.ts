@@ -1,6 +1,6 @@
 import type { RunController } from '../../orchestrator/types.js';
 
-/** Frames per second the panes redraw at most (Ink's maxFps matches). */
+/** Frames per second the panes redraw at most (agents' output; keys and state changes draw at once). */
 export const PANE_FPS = 30;
 
 /**
