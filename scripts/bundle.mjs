@@ -5,6 +5,23 @@
 import { build } from 'esbuild';
 import fs from 'node:fs';
 
+/**
+ * yoga-layout (Ink's layout engine) embeds its wasm as a data: URI and loads it with fetch()
+ * whenever fetch exists, which loads undici: ~40 ms of every TUI start. Its own fallback, which
+ * decodes the base64 in place, is taken instead. The build fails if yoga changes that code.
+ */
+const yogaWithoutFetch = {
+  name: 'yoga-without-fetch',
+  setup(bundler) {
+    bundler.onLoad({ filter: /yoga-layout[\\/]dist[\\/]binaries[\\/].*\.js$/ }, async (args) => {
+      const source = await fs.promises.readFile(args.path, 'utf8');
+      const check = '"function"!=typeof fetch';
+      if (!source.includes(check)) throw new Error(`${args.path} no longer has \`${check}\`: revisit the yoga-without-fetch patch`);
+      return { contents: source.replaceAll(check, '!0'), loader: 'js' };
+    });
+  },
+};
+
 fs.rmSync('dist', { recursive: true, force: true });
 await build({
   entryPoints: ['src/cli/bin.ts'],
@@ -23,5 +40,6 @@ await build({
   logOverride: { 'assign-to-define': 'silent' },
   // CommonJS packages inside an ES module bundle still call require() for node: built-ins.
   banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
+  plugins: [yogaWithoutFetch],
   logLevel: 'warning',
 });

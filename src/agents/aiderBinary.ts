@@ -72,11 +72,11 @@ const readVersionCache = (dataDir: string): Record<string, string> => {
   }
 };
 
-const aiderVersion = async (bin: string, env: NodeJS.ProcessEnv, dataDir: string): Promise<string | undefined> => {
+const aiderVersion = async (bin: string, env: NodeJS.ProcessEnv, dataDir: string, signal?: AbortSignal): Promise<string | undefined> => {
   const key = executableKey(bin);
   const cache = readVersionCache(dataDir);
   if (key && cache[key]) return cache[key];
-  const version = await runAiderVersion(bin, env);
+  const version = await runAiderVersion(bin, env, signal);
   if (key && version) {
     try {
       fs.mkdirSync(dataDir, { recursive: true });
@@ -89,8 +89,9 @@ const aiderVersion = async (bin: string, env: NodeJS.ProcessEnv, dataDir: string
 };
 
 /** Runs `aider --version`; undefined when it does not run. */
-const runAiderVersion = async (bin: string, env: NodeJS.ProcessEnv): Promise<string | undefined> => {
+const runAiderVersion = async (bin: string, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<string | undefined> => {
   const result = await execa(bin, ['--version'], {
+    cancelSignal: signal,
     reject: false,
     timeout: 120_000,
     env: { ...env, LITELLM_LOCAL_MODEL_COST_MAP: 'True' },
@@ -110,6 +111,8 @@ export const locateAider = async (options: {
   aiderBin: string | undefined;
   dataDir: string;
   env: NodeJS.ProcessEnv;
+  /** Aborted when the user cancels: a running version check is stopped. */
+  signal?: AbortSignal | undefined;
 }): Promise<LocatedAider> => {
   const { env } = options;
   if (options.aiderBin) {
@@ -117,7 +120,7 @@ export const locateAider = async (options: {
     if (!bin || !isExecutable(bin)) {
       throw new UserError(`aider not found at ${options.aiderBin} (from --aider-bin or config): check the path, or ${SETUP_HINT}`);
     }
-    const version = await aiderVersion(bin, env, options.dataDir);
+    const version = await aiderVersion(bin, env, options.dataDir, options.signal);
     if (!version) throw new UserError(`${bin} does not run as aider (\`${bin} --version\` failed): reinstall it, or ${SETUP_HINT}`);
     return checkVersion({ bin, version, source: 'flag or config' });
   }
@@ -127,7 +130,7 @@ export const locateAider = async (options: {
   ];
   for (const [bin, source] of candidates) {
     if (!bin) continue;
-    const version = await aiderVersion(bin, env, options.dataDir);
+    const version = await aiderVersion(bin, env, options.dataDir, options.signal);
     if (version) return checkVersion({ bin, version, source });
   }
   throw new UserError(`aider is not installed (not on PATH, not in ${managedVenvDir(options.dataDir)}): ${SETUP_HINT}`);

@@ -2,11 +2,6 @@ import { CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { CancelledError, isUserError, UserError } from '../errors.js';
 import { runCommand } from './runCommand.js';
-import { setupCommand } from './setupCommand.js';
-import { configCommand } from './configCommand.js';
-import { demoCommand } from './demoCommand.js';
-import { resumeCommand, runsCommand, showCommand } from './historyCommands.js';
-import { cleanCommand, mergeCommand } from './runFilesCommands.js';
 import { buildProgram } from './program.js';
 
 // React and Ink run their development builds (several times slower) unless told otherwise;
@@ -15,7 +10,11 @@ process.env.NODE_ENV ??= 'production';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
-/** Runs the CLI and returns the exit code (README "Exit codes"). */
+/**
+ * Runs the CLI and returns the exit code (README "Exit codes"). Subcommands other than the run
+ * are loaded when used: the demo's stand-in servers import node:http, whose ESM facade alone
+ * loads undici and zlib (~30 ms of every start-up).
+ */
 export const main = async (argv: string[]): Promise<number> => {
   let exitCode = 0;
   const program = buildProgram(
@@ -24,28 +23,28 @@ export const main = async (argv: string[]): Promise<number> => {
         exitCode = await runCommand(flags, argv);
       },
       setup: async (options) => {
-        exitCode = await setupCommand(options);
+        exitCode = await (await import('./setupCommand.js')).setupCommand(options);
       },
       demo: async (options) => {
-        exitCode = await demoCommand(options);
+        exitCode = await (await import('./demoCommand.js')).demoCommand(options);
       },
       runs: async (options) => {
-        exitCode = await runsCommand(options);
+        exitCode = await (await import('./historyCommands.js')).runsCommand(options);
       },
       show: async (runId) => {
-        exitCode = await showCommand(runId);
+        exitCode = await (await import('./historyCommands.js')).showCommand(runId);
       },
       resume: async (runId, options) => {
-        exitCode = await resumeCommand(runId, options);
+        exitCode = await (await import('./historyCommands.js')).resumeCommand(runId, options);
       },
       merge: async (runId, options) => {
-        exitCode = await mergeCommand(runId, options);
+        exitCode = await (await import('./runFilesCommands.js')).mergeCommand(runId, options);
       },
       clean: async (runId, options) => {
-        exitCode = await cleanCommand(runId, options);
+        exitCode = await (await import('./runFilesCommands.js')).cleanCommand(runId, options);
       },
       config: async () => {
-        exitCode = await configCommand();
+        exitCode = await (await import('./configCommand.js')).configCommand();
       },
     },
     version,

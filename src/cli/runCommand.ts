@@ -21,10 +21,10 @@ export const runCommand = async (flags: RunFlags, argv: readonly string[]): Prom
       throw new UserError(`--yes is required ${why}: nobody can review the PRD and the file assignment, so pass --yes to approve them`);
     }
   }
-  // Load the UI while the checks below wait on git and aider (saves ~0.3 s to the first frame).
-  if (!headless) void preloadTui();
+  if (!headless) preloadTui();
   const warnings: string[] = [];
-  const run = await createRun({
+  const checksAbort = new AbortController();
+  const checks = createRun({
     change: flags.change?.trim() ?? '',
     flags: settingsFromFlags(flags),
     files: flags.files,
@@ -35,7 +35,9 @@ export const runCommand = async (flags: RunFlags, argv: readonly string[]): Prom
       ? { cols: 120, rows: 40 }
       : { cols: process.stdout.columns ?? 120, rows: process.stdout.rows ?? 40 },
     warn: (message) => (headless ? process.stderr.write(`warning: ${message}\n`) : warnings.push(message)),
+    signal: checksAbort.signal,
   });
-  if (headless) return runHeadless(run);
-  return runInTui(run, { warnings, yes: flags.yes === true });
+  if (headless) return runHeadless(await checks);
+  // The TUI draws its first frame as soon as it is loaded, while the checks go on.
+  return runInTui(checks, { warnings, yes: flags.yes === true, change: flags.change?.trim(), checks: checksAbort });
 };

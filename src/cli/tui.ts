@@ -1,25 +1,29 @@
 import type { Run } from '../orchestrator/run.js';
+import type { TuiOptions } from '../ui/runTui.js';
 import { onInterrupt } from './interrupts.js';
 
-/** Starts loading Ink, React and the screens (the TUI's first frame waits on them). */
-export const preloadTui = () => import('../ui/runTui.js').then(() => undefined, () => undefined);
+/** Starts loading Ink, React and the screens, ahead of the run's checks (the first frame waits on them). */
+export const preloadTui = (): void => void import('../ui/runTui.js').catch(() => undefined);
 
 /**
  * The TUI for a run. Ctrl-C inside the app is a key (raw mode); a SIGTERM or SIGINT from
  * outside stops the agents cleanly too (a second one forces), so the summary is written.
  */
-export const runInTui = async (run: Run, options: { warnings: string[]; yes: boolean }): Promise<number> => {
+export const runInTui = async (pending: Run | Promise<Run>, options: Omit<TuiOptions, 'interrupt'>): Promise<number> => {
+  // The run once its checks pass. (They may fail while the UI still loads: runTui reports that.)
+  let run = pending instanceof Promise ? undefined : pending;
+  if (pending instanceof Promise) pending.then((checked) => (run = checked), () => undefined);
   const { runTui } = await import('../ui/runTui.js');
   const interrupt = new AbortController();
   const removeInterruptHandler = onInterrupt((_signal, count) => {
     if (count > 1) {
-      run.dispose();
+      run?.dispose();
       process.exit(130);
     }
     interrupt.abort();
   });
   try {
-    return await runTui(run, { ...options, interrupt: interrupt.signal });
+    return await runTui(pending, { ...options, interrupt: interrupt.signal });
   } finally {
     removeInterruptHandler();
   }

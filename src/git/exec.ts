@@ -16,9 +16,10 @@ export class GitError extends Error {
  * Runs git with an argument array (never a shell string) and returns stdout.
  * GIT_TERMINAL_PROMPT=0: a clone that needs credentials fails instead of waiting on a prompt.
  */
-export const git = async (cwd: string, args: readonly string[]): Promise<string> => {
+export const git = async (cwd: string, args: readonly string[], options: { signal?: AbortSignal | undefined } = {}): Promise<string> => {
   const result = await execa('git', args, {
     cwd,
+    cancelSignal: options.signal,
     reject: false,
     stripFinalNewline: false,
     env: { GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },

@@ -47,16 +47,16 @@ export const cloneFolderName = (url: string): string => {
  * Clones `url` into `reposDir` (or reuses an earlier clone there, fetching its latest
  * commits) and returns the clone's folder.
  */
-export const cloneRepo = async (url: string, reposDir: string, onProgress?: (line: string) => void): Promise<string> => {
+export const cloneRepo = async (url: string, reposDir: string, onProgress?: (line: string) => void, signal?: AbortSignal): Promise<string> => {
   const dir = path.join(reposDir, cloneFolderName(url));
   fs.mkdirSync(reposDir, { recursive: true });
   try {
     if (fs.existsSync(path.join(dir, '.git'))) {
       onProgress?.(`updating the clone in ${dir}`);
-      await git(dir, ['pull', '--ff-only', '--quiet']);
+      await git(dir, ['pull', '--ff-only', '--quiet'], { signal });
     } else {
       onProgress?.(`cloning ${url} into ${dir}`);
-      await git(reposDir, ['clone', '--quiet', '--', url, dir]);
+      await git(reposDir, ['clone', '--quiet', '--', url, dir], { signal });
     }
   } catch (error) {
     if (error instanceof GitError) {

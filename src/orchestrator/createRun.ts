@@ -30,6 +30,8 @@ export interface RunRequest {
   terminalSize: { cols: number; rows: number };
   /** One-line notices for the user (e.g. uncommitted changes). */
   warn(message: string): void;
+  /** Aborted when the user cancels during the checks: a clone or aider check in progress stops. */
+  signal?: AbortSignal | undefined;
 }
 
 const isUrl = (value: string): boolean => /^(https?|ssh|git|file):\/\/|^[\w.-]+@[\w.-]+:/.test(value);
@@ -46,7 +48,7 @@ export const createRun = async (request: RunRequest): Promise<Run> => {
   let repoDir = cwd;
   if (request.repo) {
     repoDir = isUrl(request.repo)
-      ? await cloneRepo(request.repo, path.join(early.dataDir, 'repos'))
+      ? await cloneRepo(request.repo, path.join(early.dataDir, 'repos'), undefined, request.signal)
       : path.resolve(cwd, request.repo);
   }
   const repoRoot = await findRepoRoot(repoDir);
@@ -67,7 +69,7 @@ export const createRun = async (request: RunRequest): Promise<Run> => {
       )
     : undefined;
 
-  const aider = await checkAgentPrerequisites(settings, env, request.warn);
+  const aider = await checkAgentPrerequisites(settings, env, request.warn, request.signal);
 
   const dirty = await dirtyFiles(repoRoot);
   if (dirty.length > 0) {
@@ -103,9 +105,10 @@ const checkAgentPrerequisites = async (
   settings: Settings,
   env: NodeJS.ProcessEnv,
   warn: (message: string) => void,
+  signal?: AbortSignal,
 ): Promise<Awaited<ReturnType<typeof locateAider>>> => {
   const [aider, endpointWarning] = await Promise.all([
-    locateAider({ aiderBin: settings.aiderBin, dataDir: settings.dataDir, env }),
+    locateAider({ aiderBin: settings.aiderBin, dataDir: settings.dataDir, env, signal }),
     checkAgentEndpoint(settings.agentModel, env),
   ]);
   if (endpointWarning) warn(endpointWarning);

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Agent, type AgentResult } from '../agents/agent.js';
+import type { Agent, AgentResult } from '../agents/agent.js';
 import { isFinalState, type AgentView } from '../agents/types.js';
 import type { Settings } from '../config/settings.js';
 import { UserError } from '../errors.js';
@@ -23,6 +23,9 @@ import { describeMerge, mergeRun } from './merge.js';
 import type { AgentRecord, RunHistory } from './history.js';
 import { Scheduler } from './scheduler.js';
 import type { RunController } from './types.js';
+
+/** The agent module (and @xterm/headless with it) is loaded when the agents start, not at launch. */
+const loadAgentClass = async (): Promise<typeof Agent> => (await import('../agents/agent.js')).Agent;
 
 export interface RunOptions {
   runId: string;
@@ -216,13 +219,14 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
     const { settings, repoRoot, baseCommit, runId } = this.options;
     const runDir = path.join(settings.dataDir, 'runs', runId);
     const worktreeRoot = path.join(settings.dataDir, 'worktrees', runId);
+    const AgentClass = await loadAgentClass();
     // Sequential: `git worktree add` locks the repo's worktree list.
     for (const task of plan.tasks) {
       if (this.stopping) break;
       const branch = agentBranchName(runId, task.agent);
       const worktree = path.join(worktreeRoot, `agent-${task.agent}`);
       await createWorktree({ root: repoRoot, path: worktree, branch, base: baseCommit });
-      this.addAgent({ task, branch, worktree, runDir: path.join(runDir, `agent-${task.agent}`) });
+      this.addAgent(AgentClass, { task, branch, worktree, runDir: path.join(runDir, `agent-${task.agent}`) });
     }
     this.record(() =>
       this.options.history?.startRun(
@@ -257,8 +261,9 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
 
   /** After a crash: finished agents keep their result, the others continue their conversations. */
   private async resumeAgents(resume: ResumeState): Promise<RunSummary> {
+    const AgentClass = await loadAgentClass();
     for (const record of resume.agents) {
-      this.addAgent({ task: record.task, branch: record.branch, worktree: record.worktree, runDir: record.runDir, resume: record });
+      this.addAgent(AgentClass, { task: record.task, branch: record.branch, worktree: record.worktree, runDir: record.runDir, resume: record });
     }
     this.setPhase('agents');
     for (const [id, slot] of this.slots) if (!isFinalState(slot.agent.state)) this.schedule(id);
@@ -266,10 +271,10 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
     return this.finish();
   }
 
-  private addAgent(place: { task: AgentTask; branch: string; worktree: string; runDir: string; resume?: AgentRecord }): void {
+  private addAgent(AgentClass: typeof Agent, place: { task: AgentTask; branch: string; worktree: string; runDir: string; resume?: AgentRecord }): void {
     const { settings, runId } = this.options;
     const { task } = place;
-    const agent = new Agent({
+    const agent = new AgentClass({
       ...place,
       prd: this.prd,
       aiderBin: this.options.aiderBin,

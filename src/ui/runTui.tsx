@@ -2,9 +2,11 @@ import { render } from 'ink';
 import { editInEditor } from '../cli/editor.js';
 import type { ConfigStore } from '../config/store.js';
 import { openConfigStore } from '../config/store.js';
+import { EXIT_CANCELLED } from '../orchestrator/exitCode.js';
 import type { Run } from '../orchestrator/run.js';
 import { App } from './App.js';
 import { RunStoreContext } from './hooks/useRunStore.js';
+import { CheckingScreen } from './screens/CheckingScreen.js';
 import { ConfigScreen } from './screens/ConfigScreen.js';
 import { RunStore } from './state/runStore.js';
 
@@ -16,10 +18,46 @@ import { RunStore } from './state/runStore.js';
 export const MAX_FPS = 120;
 const RENDER_OPTIONS = { exitOnCtrlC: false, alternateScreen: true, maxFps: MAX_FPS } as const;
 
-/** The full-screen app for one run; resolves with the process exit code. */
-export const runTui = async (run: Run, options: { warnings: string[]; yes: boolean; interrupt?: AbortSignal }): Promise<number> => {
-  const store = new RunStore(run);
+export interface TuiOptions {
+  warnings: string[];
+  yes: boolean;
+  interrupt?: AbortSignal;
+  /** The change request as given (for the first frame's title while the run is checked). */
+  change?: string | undefined;
+  /** Stops the run's checks when the user cancels on the first frame. */
+  checks?: AbortController | undefined;
+}
+
+/**
+ * The full-screen app for one run; resolves with the process exit code. Given the run's
+ * checks still under way (a promise), the first frame is drawn at once and the app takes
+ * over when they pass; when they fail, the screen is left before the error is thrown.
+ */
+export const runTui = async (pending: Run | Promise<Run>, options: TuiOptions): Promise<number> => {
   const instance = render(
+    pending instanceof Promise ? <CheckingScreen change={options.change} onCancel={() => instance.unmount()} interrupt={options.interrupt} /> : <></>,
+    RENDER_OPTIONS,
+  );
+  const exited = instance.waitUntilExit();
+  const checked = Promise.resolve(pending).then(
+    (run) => ({ run }),
+    (error: unknown) => ({ error }),
+  );
+  const outcome = await Promise.race([checked, exited.then(() => 'cancelled' as const, () => 'cancelled' as const)]);
+  if (outcome === 'cancelled') {
+    // Cancelled on the first frame: the checks stop, and a run they still finish is let go.
+    options.checks?.abort();
+    void checked.then((late) => ('run' in late ? late.run.dispose() : undefined));
+    return EXIT_CANCELLED;
+  }
+  if ('error' in outcome) {
+    instance.unmount();
+    await exited.catch(() => undefined);
+    throw outcome.error;
+  }
+  const { run } = outcome;
+  const store = new RunStore(run);
+  instance.rerender(
     <RunStoreContext.Provider value={store}>
       <App
         warnings={options.warnings}
@@ -29,10 +67,9 @@ export const runTui = async (run: Run, options: { warnings: string[]; yes: boole
         interrupt={options.interrupt}
       />
     </RunStoreContext.Provider>,
-    RENDER_OPTIONS,
   );
   try {
-    const code = await instance.waitUntilExit();
+    const code = await exited;
     return typeof code === 'number' ? code : 0;
   } finally {
     store.dispose();

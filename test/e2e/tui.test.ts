@@ -107,3 +107,41 @@ describe.skipIf('skip' in aider)(`the TUI in a real terminal${'skip' in aider ? 
     expect(summary.status).toBe('stopped');
   }, 120_000);
 });
+
+describe('the TUI while the run is checked', () => {
+  /** The app in a pty, with `aiderScript` as its aider (its version check is what makes the checks slow). */
+  const start = async (aiderScript: string): Promise<PtyScreen> => {
+    const repo = await makeTempRepo({ 'a.py': 'A = 1\n' });
+    const home = makeTempDir('ao-home-');
+    cleanups.push(repo.cleanup, home.cleanup);
+    const aiderBin = path.join(home.dir, 'aider');
+    fs.writeFileSync(aiderBin, aiderScript, { mode: 0o755 });
+    const env = isolatedEnv({ home: home.dir }, { TERM: 'xterm-256color', GEMINI_API_KEY: 'g', OPENAI_API_KEY: 'sk-x' });
+    const screen = new PtyScreen(process.execPath, [CLI_MAIN, '--change', 'Set A', '--files', 'a.py', '--model', 'openai/test-model', '--aider-bin', aiderBin], {
+      cwd: repo.dir,
+      env,
+      cols: 100,
+      rows: 20,
+    });
+    cleanups.push(() => screen.close());
+    return screen;
+  };
+
+  it('draws its first frame before the checks end; a failed check leaves the screen and prints the one-line error', async () => {
+    const screen = await start('#!/bin/sh\nsleep 3\necho "aider 0.50.1"\n');
+    await screen.waitFor(/PRD · Set A\n.*Checking the repository, the settings, the API keys and aider…/);
+    expect(await screen.exited).toBe(2);
+    const text = screen.text();
+    expect(text).toMatch(/error: .*is aider 0\.50\.1, older than the 0\.86 this app needs/);
+    expect(text).not.toContain('Checking the repository');
+  }, 60_000);
+
+  it('cancels from the first frame with q, without waiting for the checks', async () => {
+    // The version check would take 10 minutes: only a cancel that stops it ends within the test's time.
+    // (exec: one process, as the real aider is; a cancel stops the process it started.)
+    const screen = await start('#!/bin/sh\nexec sleep 600\n');
+    await screen.waitFor('Checking the repository');
+    screen.press('q');
+    expect(await screen.exited).toBe(130);
+  }, 60_000);
+});

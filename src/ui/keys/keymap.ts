@@ -4,9 +4,10 @@ export interface KeyHint {
   action: string;
 }
 
-export type ScreenName = 'change' | 'prd' | 'assignment' | 'dashboard' | 'focus' | 'summary' | 'diff' | 'config';
+export type ScreenName = 'checking' | 'change' | 'prd' | 'assignment' | 'dashboard' | 'focus' | 'summary' | 'diff' | 'config';
 
 export const KEYMAP: Record<ScreenName, KeyHint[]> = {
+  checking: [{ keys: 'q', action: 'cancel' }],
   change: [
     { keys: 'Enter', action: 'write the PRD' },
     { keys: 'Ctrl-O', action: 'settings' },
