@@ -55,7 +55,7 @@ if (wanted('pipeline')) {
 if (wanted('workspaces')) {
   const { runWorkspaceBench } = await import('./workspaces.js');
   console.log('## workspaces: 8 agents on a generated 20,000-file repository with history');
-  const results = runWorkspaceBench({ files: 20_000, agents: 8 });
+  const results = await runWorkspaceBench({ files: 20_000, agents: 8 });
   const floor = results.find((r) => r.method.includes('floor'))!;
   table(['method', 'seconds', 'disk MB', 'time vs floor'], results.map((r) => [r.method, r.seconds.toFixed(2), r.diskMb.toFixed(0), (r.seconds / floor.seconds).toFixed(2)]));
 }

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { WorkspacePool } from '../src/git/worktrees.js';
 
 export interface WorkspaceResult {
   method: string;
@@ -38,8 +39,12 @@ const generateRepo = (dir: string, files: number): void => {
   }
 };
 
-/** 8 agent workspaces three ways: our worktrees, a clone each (100x-orchestrator's way), plain copies (the floor). */
-export const runWorkspaceBench = (options: { files: number; agents: number }): WorkspaceResult[] => {
+/**
+ * 8 agent workspaces three ways: our worktrees, a clone each (100x-orchestrator's way), plain
+ * copies (the floor); then what "approve" costs with the app's WorkspacePool when the worktrees
+ * were prepared while the PRD was read, against making them at approve.
+ */
+export const runWorkspaceBench = async (options: { files: number; agents: number }): Promise<WorkspaceResult[]> => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ao-bench-ws-'));
   try {
     const repo = path.join(root, 'repo');
@@ -61,6 +66,20 @@ export const runWorkspaceBench = (options: { files: number; agents: number }): W
     const copies = agents.map((i) => path.join(root, 'copies', `agent-${i}`));
     const copySeconds = timed(() => copies.forEach((dir) => fs.cpSync(repo, dir, { recursive: true, filter: (src) => !src.includes(`${path.sep}.git`) })));
     results.push({ method: 'copy of the files (floor)', seconds: copySeconds, diskMb: duMb(copies) });
+
+    // Approve → every agent's workspace ready, through the app's own code path.
+    const approve = async (pool: WorkspacePool, prefix: string): Promise<number> => {
+      execFileSync('sync');
+      const start = performance.now();
+      for (const i of agents) await pool.acquire(i + 1, `${prefix}/agent-${i + 1}`);
+      return (performance.now() - start) / 1000;
+    };
+    const cold = new WorkspacePool({ root: repo, base: head, dir: path.join(root, 'cold') });
+    results.push({ method: 'approve → ready, made at approve', seconds: await approve(cold, 'cold'), diskMb: duMb([path.join(root, 'cold')]) });
+    const warm = new WorkspacePool({ root: repo, base: head, dir: path.join(root, 'prepared') });
+    warm.prepare(options.agents);
+    await warm.whenPrepared(); // the user reads the PRD meanwhile
+    results.push({ method: 'approve → ready, prepared during the PRD (ours)', seconds: await approve(warm, 'prepared'), diskMb: duMb([path.join(root, 'prepared')]) });
     return results;
   } finally {
     fs.rmSync(root, { recursive: true, force: true });

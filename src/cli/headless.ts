@@ -32,7 +32,7 @@ export const runHeadless = async (run: Run, io: HeadlessIo = consoleIo): Promise
     } else {
       io.err(`${signal}: cancelled before any agent started`);
       run.cancel();
-      process.exit(130);
+      void run.close().finally(() => process.exit(130));
     }
   });
 
@@ -77,6 +77,6 @@ export const runHeadless = async (run: Run, io: HeadlessIo = consoleIo): Promise
     return exitCodeFor(summary.status);
   } finally {
     removeInterruptHandler();
-    run.dispose();
+    await run.close();
   }
 };

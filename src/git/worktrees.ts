@@ -31,3 +31,73 @@ export const createWorktree = async (request: WorktreeRequest): Promise<void> =>
 export const removeWorktree = async (root: string, worktree: string): Promise<void> => {
   await git(root, ['worktree', 'remove', '--force', worktree]);
 };
+
+/**
+ * Agent workspaces made ahead of time, while the user reads the PRD: detached worktrees at the
+ * run's base (`<dir>/agent-<n>`), made one after another in the background. An agent then gets
+ * a prepared one on its new branch (`git switch -c`, no file written) or, past the prepared ones,
+ * a new worktree; `release` removes the ones no agent took. Every worktree operation goes through
+ * one queue: `git worktree add/remove` lock the repository's worktree list.
+ */
+export class WorkspacePool {
+  /** Agent → whether its prepared worktree was made. */
+  private readonly prepared = new Map<number, Promise<boolean>>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  constructor(private readonly options: { root: string; base: string; dir: string }) {}
+
+  pathOf(agent: number): string {
+    return path.join(this.options.dir, `agent-${agent}`);
+  }
+
+  /** Starts preparing workspaces for agents 1..count. A failure only costs the head start. */
+  prepare(count: number): void {
+    for (let agent = 1; agent <= count; agent += 1) {
+      if (this.prepared.has(agent) || this.closed) continue;
+      this.prepared.set(
+        agent,
+        this.enqueue(async () => {
+          if (this.closed) return false;
+          fs.mkdirSync(this.options.dir, { recursive: true });
+          await git(this.options.root, ['worktree', 'add', '--quiet', '--detach', this.pathOf(agent), this.options.base]);
+          return true;
+        }).catch(() => false),
+      );
+    }
+  }
+
+  /** Resolves once every workspace asked for so far is prepared (or has failed to be). */
+  async whenPrepared(): Promise<void> {
+    await Promise.all(this.prepared.values());
+  }
+
+  /** The agent's worktree on its new branch at the base: a prepared one if there is one. */
+  async acquire(agent: number, branch: string): Promise<string> {
+    const worktree = this.pathOf(agent);
+    const prepared = this.prepared.get(agent);
+    this.prepared.delete(agent);
+    if (prepared && (await prepared)) {
+      await git(worktree, ['switch', '--quiet', '-c', branch]);
+      return worktree;
+    }
+    await this.enqueue(() => createWorktree({ root: this.options.root, path: worktree, branch, base: this.options.base }));
+    return worktree;
+  }
+
+  /** Stops preparing and removes the prepared worktrees no agent took. */
+  async release(): Promise<void> {
+    this.closed = true;
+    const unused = [...this.prepared.entries()];
+    this.prepared.clear();
+    for (const [agent, made] of unused) {
+      if (await made) await this.enqueue(() => removeWorktree(this.options.root, this.pathOf(agent))).catch(() => undefined);
+    }
+  }
+
+  private enqueue<T>(operation: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(operation);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+}

@@ -6,7 +6,7 @@ import { isFinalState, type AgentView } from '../agents/types.js';
 import type { Settings } from '../config/settings.js';
 import { UserError } from '../errors.js';
 import { commitsSince, diffSince, filesChanged } from '../git/commits.js';
-import { agentBranchName, createWorktree } from '../git/worktrees.js';
+import { agentBranchName, WorkspacePool } from '../git/worktrees.js';
 import type { GeminiApi } from '../llm/geminiClient.js';
 import { generatePrd } from '../llm/prd.js';
 import { savePrd } from '../llm/prd.js';
@@ -25,6 +25,12 @@ import { Scheduler } from './scheduler.js';
 import type { RunController } from './types.js';
 
 /** The agent module (and @xterm/headless with it) is loaded when the agents start, not at launch. */
+/**
+ * At most this many workspaces are prepared while the PRD is read (the plan may use fewer; a
+ * big repository's worktree costs seconds and its size in disk, so a 32-core default stays sane).
+ */
+const MAX_PREPARED_WORKSPACES = 8;
+
 const loadAgentClass = async (): Promise<typeof Agent> => (await import('../agents/agent.js')).Agent;
 
 export interface RunOptions {
@@ -88,10 +94,16 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
   private stopping = false;
   private historyFailed = false;
   private finishing: Promise<RunSummary> | undefined;
+  private readonly workspaces: WorkspacePool;
 
   constructor(private readonly options: RunOptions) {
     super();
     this.runId = options.runId;
+    this.workspaces = new WorkspacePool({
+      root: options.repoRoot,
+      base: options.baseCommit,
+      dir: path.join(options.settings.dataDir, 'worktrees', options.runId),
+    });
     this.change = options.change;
     this.scheduler = new Scheduler(options.settings.maxAgents);
     this.startedAt = options.resume?.startedAt ?? new Date();
@@ -130,6 +142,8 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
 
   async generatePrd(feedback?: string): Promise<void> {
     const previousPrd = feedback ? this.prd : undefined;
+    // The agents' workspaces are made while the PRD is written and read, not after "approve".
+    this.workspaces.prepare(this.workspacesToPrepare());
     this.setPhase('prd');
     this.prd = '';
     this.prd = await generatePrd(this.options.gemini, {
@@ -149,6 +163,13 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
       },
     });
     this.setPhase('review');
+  }
+
+  /** As many workspaces as the plan can have agents (the assignment screen may add more: made at start). */
+  private workspacesToPrepare(): number {
+    const { maxAgents, agentsPerTask } = this.options.settings;
+    const tasks = this.options.files ? Math.min(maxAgents, this.options.files.length) : maxAgents;
+    return Math.min(MAX_PREPARED_WORKSPACES, tasks * agentsPerTask);
   }
 
   setChange(text: string): void {
@@ -218,14 +239,11 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
     this.setPhase('workspaces');
     const { settings, repoRoot, baseCommit, runId } = this.options;
     const runDir = path.join(settings.dataDir, 'runs', runId);
-    const worktreeRoot = path.join(settings.dataDir, 'worktrees', runId);
     const AgentClass = await loadAgentClass();
-    // Sequential: `git worktree add` locks the repo's worktree list.
     for (const task of plan.tasks) {
       if (this.stopping) break;
       const branch = agentBranchName(runId, task.agent);
-      const worktree = path.join(worktreeRoot, `agent-${task.agent}`);
-      await createWorktree({ root: repoRoot, path: worktree, branch, base: baseCommit });
+      const worktree = await this.workspaces.acquire(task.agent, branch);
       this.addAgent(AgentClass, { task, branch, worktree, runDir: path.join(runDir, `agent-${task.agent}`) });
     }
     this.record(() =>
@@ -255,7 +273,10 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
     );
     this.setPhase('agents');
     for (const id of this.slots.keys()) this.schedule(id);
+    // Prepared workspaces the plan did not use go while the agents work.
+    const released = this.workspaces.release();
     await this.settle();
+    await released;
     return this.finish();
   }
 
@@ -456,5 +477,11 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
   /** Ends every process and terminal; worktrees and branches stay for the user. */
   dispose(): void {
     for (const slot of this.slots.values()) slot.agent.dispose();
+  }
+
+  /** dispose(), and removes the workspaces prepared for agents that never started. */
+  async close(): Promise<void> {
+    this.dispose();
+    await this.workspaces.release();
   }
 }

@@ -73,7 +73,7 @@ export const runTui = async (pending: Run | Promise<Run>, options: TuiOptions): 
     return typeof code === 'number' ? code : 0;
   } finally {
     store.dispose();
-    run.dispose();
+    await run.close();
   }
 };
 

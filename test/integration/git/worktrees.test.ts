@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commitsSince, filesChanged } from '../../../src/git/commits.js';
 import { cloneFolderName, cloneRepo, dirtyFiles, findRepoRoot, headCommit, trackedFiles } from '../../../src/git/repo.js';
-import { agentBranchName, createWorktree, newRunId } from '../../../src/git/worktrees.js';
+import { agentBranchName, createWorktree, newRunId, WorkspacePool } from '../../../src/git/worktrees.js';
 import { validatePaths } from '../../../src/plan/validate.js';
 import { makeTempDir, makeTempRepo, type TempRepo } from '../../support/gitRepo.js';
 
@@ -66,6 +66,62 @@ describe('worktrees', () => {
     expect(await commitsSince(worktree, base)).toEqual([{ hash: expect.stringMatching(/^[0-9a-f]{40}$/), message: 'feat: agent change' }]);
     expect(await filesChanged(worktree, base)).toEqual([{ path: 'a.txt', added: 2, removed: 1 }]);
     expect(await r.git('branch', '--list', 'aider-orchestrator/*')).toContain(branch);
+  });
+});
+
+describe('workspaces prepared ahead of time', () => {
+  const worktreeList = async (r: TempRepo) => (await r.git('worktree', 'list', '--porcelain')).split('\n').filter((line) => line.startsWith('worktree ')).length;
+
+  it('gives agents prepared worktrees on their branches, makes new ones past them, removes the unused, and never touches the checkout', async () => {
+    const r = await repo({ 'a.txt': 'one\n', 'lib/b.txt': 'b\n' });
+    fs.writeFileSync(path.join(r.dir, 'a.txt'), 'uncommitted\n');
+    const base = await headCommit(r.dir);
+    const temp = makeTempDir();
+    cleanups.push(temp.cleanup);
+    const pool = new WorkspacePool({ root: r.dir, base, dir: temp.dir });
+
+    pool.prepare(3);
+    await pool.whenPrepared();
+    // While the PRD is read: prepared, detached at the base, with the base's files.
+    expect(await r.git('-C', pool.pathOf(2), 'rev-parse', 'HEAD')).toBe(base);
+    expect(await r.git('-C', pool.pathOf(2), 'branch', '--show-current')).toBe('');
+    expect(fs.readFileSync(path.join(pool.pathOf(3), 'lib/b.txt'), 'utf8')).toBe('b\n');
+
+    const first = await pool.acquire(1, agentBranchName('run', 1));
+    // Agent 4 was not prepared: a new worktree.
+    const fourth = await pool.acquire(4, agentBranchName('run', 4));
+    for (const [worktree, agent] of [[first, 1], [fourth, 4]] as const) {
+      expect(worktree).toBe(pool.pathOf(agent));
+      expect(await r.git('-C', worktree, 'branch', '--show-current')).toBe(agentBranchName('run', agent));
+      expect(await r.git('-C', worktree, 'rev-parse', 'HEAD')).toBe(base);
+      expect(await r.git('-C', worktree, 'status', '--porcelain')).toBe('');
+    }
+    fs.writeFileSync(path.join(first, 'a.txt'), 'two\n');
+    await r.git('-C', first, 'commit', '-qam', 'feat: agent 1');
+    expect(await commitsSince(first, base)).toHaveLength(1);
+
+    // Prepared 2 and 3 went unused: removed, with no branch left behind.
+    expect(await worktreeList(r)).toBe(5);
+    await pool.release();
+    expect(await worktreeList(r)).toBe(3);
+    expect(fs.existsSync(pool.pathOf(2))).toBe(false);
+    expect(fs.existsSync(pool.pathOf(3))).toBe(false);
+    expect((await r.git('branch', '--list', 'aider-orchestrator/*')).split('\n')).toHaveLength(2);
+    expect(await r.git('branch', '--show-current')).toBe('main');
+    expect(fs.readFileSync(path.join(r.dir, 'a.txt'), 'utf8')).toBe('uncommitted\n');
+  });
+
+  it('prepares nothing after release (a cancelled run leaves no worktree)', async () => {
+    const r = await repo({ 'a.txt': 'a\n' });
+    const temp = makeTempDir();
+    cleanups.push(temp.cleanup);
+    const pool = new WorkspacePool({ root: r.dir, base: await headCommit(r.dir), dir: temp.dir });
+    pool.prepare(4);
+    await pool.release();
+    pool.prepare(2);
+    await pool.release();
+    expect(await worktreeList(r)).toBe(1);
+    expect(fs.readdirSync(temp.dir)).toEqual([]);
   });
 });
 
