@@ -93,6 +93,8 @@ export class WorkspacePool {
     for (const [agent, made] of unused) {
       if (await made) await this.enqueue(() => removeWorktree(this.options.root, this.pathOf(agent))).catch(() => undefined);
     }
+    // The run's folder too, when no agent has a worktree in it (rmdir refuses a non-empty one).
+    if (unused.length > 0) await fs.promises.rmdir(this.options.dir).catch(() => undefined);
   }
 
   private enqueue<T>(operation: () => Promise<T>): Promise<T> {
