@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
+import * as pty from 'node-pty';
+import { buildAiderArgs, buildAiderEnv, localModelMetadata } from '../src/agents/aiderArgs.js';
 import { git } from '../src/git/exec.js';
 import { startGeminiServer } from '../src/standins/geminiStandIn.js';
 import { startOpenAiServer, wholeFileEdit } from '../src/standins/openaiStandIn.js';
@@ -12,7 +14,78 @@ export interface ParallelResult {
   agents: number;
   wallSeconds: number;
   efficiency: number;
+  /** "Starting N agents" (the PRD and plan approved) → every aider's first request at the model. */
+  approveToStartedSeconds: number;
+  /** The same N aiders started directly in ready worktrees, spawn → every first request: aider's own start-up. */
+  aiderAloneSeconds: number;
 }
+
+const makeRepo = async (dir: string, files: string[]): Promise<void> => {
+  fs.mkdirSync(dir, { recursive: true });
+  await git(dir, ['init', '-q', '-b', 'main']);
+  await git(dir, ['config', 'user.name', 'Bench']);
+  await git(dir, ['config', 'user.email', 'bench@example.invalid']);
+  for (const file of files) fs.writeFileSync(path.join(dir, file), `VALUE = 0  # ${file}\n`);
+  await git(dir, ['add', '-A']);
+  await git(dir, ['commit', '-q', '-m', 'start']);
+};
+
+const until = async (condition: () => boolean, timeoutMs: number, what: string): Promise<void> => {
+  const deadline = performance.now() + timeoutMs;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error(`bench: timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+};
+
+/**
+ * Aider's own start-up for n agents at once: n aiders with the app's arguments, each in its own
+ * ready worktree and pty, from spawn until every first request reached the (silent) model.
+ */
+const aiderAloneSeconds = async (aiderBin: string, n: number): Promise<number> => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ao-bench-alone-'));
+  const files = Array.from({ length: n }, (_, i) => `mod${i}.py`);
+  const openai = await startOpenAiServer(() => ({ hang: true }));
+  const children: pty.IPty[] = [];
+  try {
+    const repo = path.join(home, 'repo');
+    await makeRepo(repo, files);
+    const worktrees = [];
+    for (let i = 0; i < n; i += 1) {
+      const worktree = path.join(home, `agent-${i}`);
+      await git(repo, ['worktree', 'add', '--quiet', '-b', `agent-${i}`, worktree]);
+      const messageFile = path.join(home, `message-${i}.md`);
+      fs.writeFileSync(messageFile, `Set VALUE to 1 in ${files[i]}.\n`);
+      worktrees.push({ worktree, messageFile, file: files[i]! });
+    }
+    const env = buildAiderEnv({ PATH: process.env.PATH, HOME: home, OPENAI_API_KEY: 'bench', OPENAI_API_BASE: openai.url });
+    const modelMetadataFile = path.join(home, 'model-metadata.json');
+    fs.writeFileSync(modelMetadataFile, JSON.stringify(localModelMetadata('openai/bench')));
+    const start = performance.now();
+    for (const [i, { worktree, messageFile, file }] of worktrees.entries()) {
+      const args = buildAiderArgs({
+        model: 'openai/bench',
+        analyticsLog: path.join(home, `analytics-${i}.jsonl`),
+        chatHistoryFile: path.join(home, `chat-${i}.md`),
+        inputHistoryFile: path.join(home, `input-${i}`),
+        messageFile,
+        restoreChatHistory: false,
+        modelMetadataFile,
+        files: [file],
+        extraArgs: [],
+      });
+      const child = pty.spawn(aiderBin, args, { name: 'xterm-256color', cols: 120, rows: 40, cwd: worktree, env: env as Record<string, string> });
+      child.onData(() => undefined);
+      children.push(child);
+    }
+    await until(() => openai.requests.length >= n, 300_000, `${n} aiders to reach the model`);
+    return (performance.now() - start) / 1000;
+  } finally {
+    for (const child of children) child.kill('SIGKILL');
+    await openai.close();
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+};
 
 /**
  * N one-file tasks, each answered by the model after a fixed latency, run by the real CLI
@@ -26,14 +99,8 @@ export const runParallelBench = async (options: { aiderBin: string; counts: numb
   for (const n of options.counts) {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ao-bench-par-'));
     const repo = path.join(home, 'repo');
-    fs.mkdirSync(repo);
-    await git(repo, ['init', '-q', '-b', 'main']);
-    await git(repo, ['config', 'user.name', 'Bench']);
-    await git(repo, ['config', 'user.email', 'bench@example.invalid']);
     const files = Array.from({ length: n }, (_, i) => `mod${i}.py`);
-    for (const file of files) fs.writeFileSync(path.join(repo, file), `VALUE = 0  # ${file}\n`);
-    await git(repo, ['add', '-A']);
-    await git(repo, ['commit', '-q', '-m', 'start']);
+    await makeRepo(repo, files);
     const gemini = await startGeminiServer([{ text: '# PRD\n\nSet every VALUE to 1.\n' }]);
     const openai = await startOpenAiServer((request) => {
       const file = files.find((name) => request.text.includes(`${name}\n\`\`\``));
@@ -41,7 +108,9 @@ export const runParallelBench = async (options: { aiderBin: string; counts: numb
     });
     try {
       const began = performance.now();
-      const result = await execa(process.execPath, [CLI_MAIN, '--headless', '--yes', '--change', 'Set VALUE to 1', '--files', ...files, '--max-agents', String(n), '--model', 'openai/bench', '--aider-bin', options.aiderBin], {
+      let approvedAt: number | undefined;
+      let startedAt: number | undefined;
+      const run = execa(process.execPath, [CLI_MAIN, '--headless', '--yes', '--change', 'Set VALUE to 1', '--files', ...files, '--max-agents', String(n), '--model', 'openai/bench', '--aider-bin', options.aiderBin], {
         cwd: repo,
         reject: false,
         env: {
@@ -56,9 +125,23 @@ export const runParallelBench = async (options: { aiderBin: string; counts: numb
         },
         extendEnv: false,
       });
+      // Headless --yes prints "Starting N agents" right after the PRD and the plan are approved.
+      run.stderr.on('data', (chunk: Buffer) => {
+        if (approvedAt === undefined && chunk.toString().includes('Starting ')) approvedAt = performance.now();
+      });
+      const firstRequests = until(() => openai.requests.length >= n, 300_000, `${n} agents to reach the model`).then(() => (startedAt = performance.now()));
+      const result = await run;
+      await firstRequests;
       if (result.exitCode !== 0) throw new Error(`bench run with ${n} agents failed:\n${String(result.stderr).slice(-2000)}`);
       const wallSeconds = (performance.now() - began) / 1000;
-      results.push({ agents: n, wallSeconds, efficiency: wallSeconds / (results[0]?.wallSeconds ?? wallSeconds) });
+      if (approvedAt === undefined || startedAt === undefined) throw new Error('bench: no "Starting" line or no model request');
+      results.push({
+        agents: n,
+        wallSeconds,
+        efficiency: wallSeconds / (results[0]?.wallSeconds ?? wallSeconds),
+        approveToStartedSeconds: (startedAt - approvedAt) / 1000,
+        aiderAloneSeconds: await aiderAloneSeconds(options.aiderBin, n),
+      });
     } finally {
       await Promise.all([gemini.close(), openai.close()]);
       fs.rmSync(home, { recursive: true, force: true });

@@ -1,8 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findTestAider } from '../support/aider.js';
-import { isolatedEnv, runCli } from '../support/cli.js';
+import { CLI_MAIN, isolatedEnv, runCli } from '../support/cli.js';
 import { startGeminiServer } from '../support/geminiServer.js';
 import { makeTempDir, makeTempRepo } from '../support/gitRepo.js';
 
@@ -32,7 +33,35 @@ const expectUserError = (stderr: string, pattern: RegExp) => {
   expect(stderr).not.toMatch(/\n\s+at /);
 };
 
+/** A Node older than the app supports (this machine's system Node is 20), if there is one. */
+const oldNode = ((): { bin: string; version: string } | undefined => {
+  for (const bin of ['/usr/bin/node', '/usr/local/bin/node']) {
+    try {
+      const version = execFileSync(bin, ['--version']).toString().trim();
+      const [major = 0, minor = 0] = version.slice(1).split('.').map(Number);
+      if (major < 22 || (major === 22 && minor < 13)) return { bin, version };
+    } catch {
+      // not there
+    }
+  }
+  return undefined;
+})();
+
 describe('usage and configuration errors exit 2 with one clear line', () => {
+  it.skipIf(!oldNode)(`says which Node it needs when started by an older one${oldNode ? '' : ' (skipped: no Node < 22.13 on this machine)'}`, async () => {
+    const { bin, version } = oldNode!;
+    let stderr = '';
+    let status: number | null = 0;
+    try {
+      execFileSync(bin, [CLI_MAIN, '--help'], { stdio: 'pipe' });
+    } catch (error) {
+      ({ status } = error as { status: number | null });
+      stderr = String((error as { stderr: Buffer }).stderr);
+    }
+    expect(status).toBe(2);
+    expectUserError(stderr, new RegExp(`needs Node\\.js 22\\.13 or newer \\(this is ${version.replace(/\./g, '\\.')}\\): install a newer Node`));
+  });
+
   it('refuses a folder that is not a git repository', async () => {
     const dir = temp();
     const result = await runCli(['--headless', '--yes', '--change', 'x'], { cwd: dir, env: isolatedEnv({ home: temp() }, keys) });
