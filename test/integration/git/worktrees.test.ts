@@ -1,9 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commitsSince, filesChanged } from '../../../src/git/commits.js';
 import { cloneFolderName, cloneRepo, dirtyFiles, findRepoRoot, headCommit, trackedFiles } from '../../../src/git/repo.js';
-import { agentBranchName, createWorktree, newRunId, WorkspacePool } from '../../../src/git/worktrees.js';
+import { agentBranchName, createWorktree, newRunId, removeAbandonedWorktrees, WorkspacePool } from '../../../src/git/worktrees.js';
 import { validatePaths } from '../../../src/plan/validate.js';
 import { makeTempDir, makeTempRepo, type TempRepo } from '../../support/gitRepo.js';
 
@@ -109,6 +110,38 @@ describe('workspaces prepared ahead of time', () => {
     expect((await r.git('branch', '--list', 'aider-orchestrator/*')).split('\n')).toHaveLength(2);
     expect(await r.git('branch', '--show-current')).toBe('main');
     expect(fs.readFileSync(path.join(r.dir, 'a.txt'), 'utf8')).toBe('uncommitted\n');
+  });
+
+  it("a new run removes the prepared worktrees of a run that was killed, and no other run's", async () => {
+    const r = await repo({ 'a.txt': 'a\n' });
+    const base = await headCommit(r.dir);
+    const temp = makeTempDir();
+    cleanups.push(temp.cleanup);
+    // A run still reading its PRD (this process), and a finished agent's worktree on its branch.
+    const live = new WorkspacePool({ root: r.dir, base, dir: path.join(temp.dir, 'live-run') });
+    live.prepare(1);
+    await live.whenPrepared();
+    await createWorktree({ root: r.dir, path: path.join(temp.dir, 'done-run', 'agent-1'), branch: agentBranchName('done', 1), base });
+    // A run killed during its PRD review: its process is gone, its prepared worktrees stayed.
+    const dead = execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).toString();
+    const killed = new WorkspacePool({ root: r.dir, base, dir: path.join(temp.dir, 'killed-run') });
+    killed.prepare(2);
+    await killed.whenPrepared();
+    for (const agent of [1, 2]) {
+      await r.git('worktree', 'unlock', killed.pathOf(agent));
+      await r.git('worktree', 'lock', '--reason', `aider-orchestrator: prepared by pid ${dead}`, killed.pathOf(agent));
+    }
+    expect(await worktreeList(r)).toBe(5);
+
+    const next = new WorkspacePool({ root: r.dir, base, dir: path.join(temp.dir, 'next-run') });
+    next.prepare(1);
+    await next.whenPrepared();
+    expect(fs.existsSync(path.join(temp.dir, 'killed-run'))).toBe(false);
+    expect(fs.existsSync(live.pathOf(1))).toBe(true);
+    expect(fs.existsSync(next.pathOf(1))).toBe(true);
+    expect(await worktreeList(r)).toBe(4);
+    expect(await removeAbandonedWorktrees(r.dir)).toEqual([]);
+    await Promise.all([live.release(), next.release()]);
   });
 
   it('prepares nothing after release (a cancelled run leaves no worktree)', async () => {
