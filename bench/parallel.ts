@@ -14,7 +14,9 @@ export interface ParallelResult {
   agents: number;
   wallSeconds: number;
   efficiency: number;
-  /** "Starting N agents" (the PRD and plan approved) → every aider's first request at the model. */
+  /** "Starting N agents" (the PRD and plan approved) → every aider process spawned: the orchestrator's part. */
+  approveToSpawnedSeconds: number;
+  /** "Starting N agents" → every aider's first request at the model. */
   approveToStartedSeconds: number;
   /** The same N aiders started directly in ready worktrees, spawn → every first request: aider's own start-up. */
   aiderAloneSeconds: number;
@@ -109,6 +111,8 @@ export const runParallelBench = async (options: { aiderBin: string; counts: numb
     try {
       const began = performance.now();
       let approvedAt: number | undefined;
+      let spawnedAt: number | undefined;
+      let spawned = 0;
       let startedAt: number | undefined;
       const run = execa(process.execPath, [CLI_MAIN, '--headless', '--yes', '--change', 'Set VALUE to 1', '--files', ...files, '--max-agents', String(n), '--model', 'openai/bench', '--aider-bin', options.aiderBin], {
         cwd: repo,
@@ -126,19 +130,24 @@ export const runParallelBench = async (options: { aiderBin: string; counts: numb
         extendEnv: false,
       });
       // Headless --yes prints "Starting N agents" right after the PRD and the plan are approved.
+      // Each agent's "state: starting" line comes right before its aider is spawned.
       run.stderr.on('data', (chunk: Buffer) => {
-        if (approvedAt === undefined && chunk.toString().includes('Starting ')) approvedAt = performance.now();
+        const text = chunk.toString();
+        if (approvedAt === undefined && text.includes('Starting ')) approvedAt = performance.now();
+        spawned += text.split('state: starting').length - 1;
+        if (spawnedAt === undefined && spawned >= n) spawnedAt = performance.now();
       });
       const firstRequests = until(() => openai.requests.length >= n, 300_000, `${n} agents to reach the model`).then(() => (startedAt = performance.now()));
       const result = await run;
       await firstRequests;
       if (result.exitCode !== 0) throw new Error(`bench run with ${n} agents failed:\n${String(result.stderr).slice(-2000)}`);
       const wallSeconds = (performance.now() - began) / 1000;
-      if (approvedAt === undefined || startedAt === undefined) throw new Error('bench: no "Starting" line or no model request');
+      if (approvedAt === undefined || spawnedAt === undefined || startedAt === undefined) throw new Error('bench: no "Starting" line, no spawn or no model request');
       results.push({
         agents: n,
         wallSeconds,
         efficiency: wallSeconds / (results[0]?.wallSeconds ?? wallSeconds),
+        approveToSpawnedSeconds: (spawnedAt - approvedAt) / 1000,
         approveToStartedSeconds: (startedAt - approvedAt) / 1000,
         aiderAloneSeconds: await aiderAloneSeconds(options.aiderBin, n),
       });
