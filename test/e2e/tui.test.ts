@@ -128,7 +128,8 @@ describe('the TUI while the run is checked', () => {
   };
 
   it('draws its first frame before the checks end; a failed check leaves the screen and prints the one-line error', async () => {
-    const screen = await start('#!/bin/sh\nsleep 3\necho "aider 0.50.1"\n');
+    // The version check takes 6 s: time for the first frame even on a loaded machine.
+    const screen = await start('#!/bin/sh\nsleep 6\necho "aider 0.50.1"\n');
     await screen.waitFor(/PRD · Set A\n.*Checking the repository, the settings, the API keys and aider…/);
     expect(await screen.exited).toBe(2);
     const text = screen.text();
