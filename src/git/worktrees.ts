@@ -27,6 +27,9 @@ export const createWorktree = async (request: WorktreeRequest): Promise<void> =>
   await git(request.root, ['worktree', 'add', '--quiet', '-b', request.branch, request.path, request.base]);
 };
 
+/** Removes a worktree folder, locked or not (the branch, if any, stays with its commits). */
+const removeWorktree = (root: string, worktree: string): Promise<string> => git(root, ['worktree', 'remove', '--force', '--force', worktree]);
+
 /** The lock reason of a prepared worktree: git itself keeps which process it waits for. */
 const PREPARED_LOCK = 'aider-orchestrator: prepared by pid';
 
@@ -50,7 +53,7 @@ export const removeAbandonedWorktrees = async (root: string): Promise<string[]> 
     const worktree = /^worktree (.+)$/m.exec(entry)?.[1];
     const pid = Number(new RegExp(`^locked ${PREPARED_LOCK} (\\d+)$`, 'm').exec(entry)?.[1]);
     if (!worktree || !pid || isAlive(pid)) continue;
-    await git(root, ['worktree', 'remove', '--force', '--force', worktree]);
+    await removeWorktree(root, worktree);
     await fs.promises.rmdir(path.dirname(worktree)).catch(() => undefined);
     removed.push(worktree);
   }
@@ -123,7 +126,7 @@ export class WorkspacePool {
     const unused = [...this.prepared.entries()];
     this.prepared.clear();
     for (const [agent, made] of unused) {
-      if (await made) await this.enqueue(() => git(this.options.root, ['worktree', 'remove', '--force', '--force', this.pathOf(agent)])).catch(() => undefined);
+      if (await made) await this.enqueue(() => removeWorktree(this.options.root, this.pathOf(agent))).catch(() => undefined);
     }
     // The run's folder too, when no agent has a worktree in it (rmdir refuses a non-empty one).
     if (unused.length > 0) await fs.promises.rmdir(this.options.dir).catch(() => undefined);
