@@ -13,10 +13,11 @@ export const runCommand = async (flags: RunFlags, argv: readonly string[]): Prom
       `unexpected argument '${stray[0]}': quote the change text (--change "..."), and put aider arguments after --`,
     );
   }
+  const change = flags.change?.trim() ?? '';
   const headless = flags.headless === true || !process.stdout.isTTY || !process.stdin.isTTY;
   if (headless) {
     const why = flags.headless ? 'with --headless' : 'without a terminal (stdout or stdin is not a TTY)';
-    if (!flags.change?.trim()) throw new UserError(`--change is required ${why}: pass --change "<what to build>"`);
+    if (!change) throw new UserError(`--change is required ${why}: pass --change "<what to build>"`);
     if (!flags.yes) {
       throw new UserError(`--yes is required ${why}: nobody can review the PRD and the file assignment, so pass --yes to approve them`);
     }
@@ -25,7 +26,7 @@ export const runCommand = async (flags: RunFlags, argv: readonly string[]): Prom
   const warnings: string[] = [];
   const checksAbort = new AbortController();
   const checks = createRun({
-    change: flags.change?.trim() ?? '',
+    change,
     flags: settingsFromFlags(flags),
     files: flags.files,
     repo: flags.repo,
@@ -39,5 +40,5 @@ export const runCommand = async (flags: RunFlags, argv: readonly string[]): Prom
   });
   if (headless) return runHeadless(await checks);
   // The TUI draws its first frame as soon as it is loaded, while the checks go on.
-  return runInTui(checks, { warnings, yes: flags.yes === true, change: flags.change?.trim(), checks: checksAbort });
+  return runInTui(checks, { warnings, yes: flags.yes === true, change, checks: checksAbort });
 };

@@ -24,13 +24,13 @@ import type { AgentRecord, RunHistory } from './history.js';
 import { Scheduler } from './scheduler.js';
 import type { RunController } from './types.js';
 
-/** The agent module (and @xterm/headless with it) is loaded when the agents start, not at launch. */
 /**
  * At most this many workspaces are prepared while the PRD is read (the plan may use fewer; a
  * big repository's worktree costs seconds and its size in disk, so a 32-core default stays sane).
  */
 const MAX_PREPARED_WORKSPACES = 8;
 
+/** The agent module (and @xterm/headless with it) is loaded when the agents start, not at launch. */
 const loadAgentClass = async (): Promise<typeof Agent> => (await import('../agents/agent.js')).Agent;
 
 export interface RunOptions {
