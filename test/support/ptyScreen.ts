@@ -40,38 +40,43 @@ export class PtyScreen {
     return Array.from({ length: this.terminal.rows }, (_, y) => buffer.getLine(buffer.viewportY + y)?.translateToString(true) ?? '').join('\n');
   }
 
-  /** Waits until the screen shows `pattern`; fails with the screen after the deadline. */
-  async waitFor(pattern: RegExp | string, timeoutMs = 60_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const screen = this.text();
-      if (typeof pattern === 'string' ? screen.includes(pattern) : pattern.test(screen)) return screen;
-      if (this.exitCode !== undefined) throw new Error(`the program exited (${this.exitCode}) before showing ${pattern}:\n${screen}`);
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; the screen:\n${screen}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+  /** Waits until the screen shows `pattern`; fails with the screen if the program exits first or after the deadline. */
+  waitFor(pattern: RegExp | string, timeoutMs = 60_000): Promise<string> {
+    return this.whenScreen((screen) => (typeof pattern === 'string' ? screen.includes(pattern) : pattern.test(screen)), timeoutMs, String(pattern));
   }
 
   /**
    * Resolves (with the screen) as soon as the program's output makes the screen satisfy `test`:
    * checked after each parsed write, so a benchmark timing it does not spin the CPU it measures.
+   * Fails if the program exits without showing it (its last output parsed first), or after the deadline.
    */
   whenScreen(test: (text: string) => boolean, timeoutMs: number, what: string): Promise<string> {
     return new Promise((resolve, reject) => {
-      const check = () => {
-        const text = this.text();
-        if (!test(text)) return;
-        done();
-        resolve(text);
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(new Error(`timed out waiting for ${what}; the screen:\n${this.text()}`));
-      }, timeoutMs);
-      const done = () => {
+      let settled = false;
+      const settle = () => {
+        settled = true;
         clearTimeout(timer);
         this.parsedListeners.delete(check);
       };
+      const check = () => {
+        const text = this.text();
+        if (settled || !test(text)) return;
+        settle();
+        resolve(text);
+      };
+      const timer = setTimeout(() => {
+        settle();
+        reject(new Error(`timed out waiting for ${what}; the screen:\n${this.text()}`));
+      }, timeoutMs);
+      void this.exited.then((exitCode) =>
+        // An empty write's callback runs once everything written before it is parsed.
+        this.terminal.write('', () => {
+          check();
+          if (settled) return;
+          settle();
+          reject(new Error(`the program exited (${exitCode}) before showing ${what}:\n${this.text()}`));
+        }),
+      );
       this.parsedListeners.add(check);
       check();
     });
