@@ -5,10 +5,11 @@ import path from 'node:path';
 import { execa } from 'execa';
 import * as pty from 'node-pty';
 import { buildAiderArgs, buildAiderEnv, localModelMetadata } from '../src/agents/aiderArgs.js';
-import { git } from '../src/git/exec.js';
 import { startGeminiServer } from '../src/standins/geminiStandIn.js';
 import { startOpenAiServer, wholeFileEdit } from '../src/standins/openaiStandIn.js';
 import { CLI_MAIN } from '../test/support/cli.js';
+import { waitFor } from '../test/support/fakeRun.js';
+import { makeTempRepo } from '../test/support/gitRepo.js';
 
 export interface ParallelResult {
   agents: number;
@@ -22,23 +23,8 @@ export interface ParallelResult {
   aiderAloneSeconds: number;
 }
 
-const makeRepo = async (dir: string, files: string[]): Promise<void> => {
-  fs.mkdirSync(dir, { recursive: true });
-  await git(dir, ['init', '-q', '-b', 'main']);
-  await git(dir, ['config', 'user.name', 'Bench']);
-  await git(dir, ['config', 'user.email', 'bench@example.invalid']);
-  for (const file of files) fs.writeFileSync(path.join(dir, file), `VALUE = 0  # ${file}\n`);
-  await git(dir, ['add', '-A']);
-  await git(dir, ['commit', '-q', '-m', 'start']);
-};
-
-const until = async (condition: () => boolean, timeoutMs: number, what: string): Promise<void> => {
-  const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error(`bench: timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-};
+/** A repository with one `VALUE = 0` module per agent. */
+const valueRepo = (files: string[]) => makeTempRepo(Object.fromEntries(files.map((file) => [file, `VALUE = 0  # ${file}\n`])));
 
 /**
  * Aider's own start-up for n agents at once: n aiders with the app's arguments, each in its own
@@ -49,13 +35,12 @@ const aiderAloneSeconds = async (aiderBin: string, n: number): Promise<number> =
   const files = Array.from({ length: n }, (_, i) => `mod${i}.py`);
   const openai = await startOpenAiServer(() => ({ hang: true }));
   const children: pty.IPty[] = [];
+  const repo = await valueRepo(files);
   try {
-    const repo = path.join(home, 'repo');
-    await makeRepo(repo, files);
     const worktrees = [];
     for (let i = 0; i < n; i += 1) {
       const worktree = path.join(home, `agent-${i}`);
-      await git(repo, ['worktree', 'add', '--quiet', '-b', `agent-${i}`, worktree]);
+      await repo.git('worktree', 'add', '--quiet', '-b', `agent-${i}`, worktree);
       const messageFile = path.join(home, `message-${i}.md`);
       fs.writeFileSync(messageFile, `Set VALUE to 1 in ${files[i]}.\n`);
       worktrees.push({ worktree, messageFile, file: files[i]! });
@@ -80,11 +65,12 @@ const aiderAloneSeconds = async (aiderBin: string, n: number): Promise<number> =
       child.onData(() => undefined);
       children.push(child);
     }
-    await until(() => openai.requests.length >= n, 300_000, `${n} aiders to reach the model`);
+    await waitFor(() => openai.requests.length >= n, `${n} aiders to reach the model`, 300_000);
     return (performance.now() - start) / 1000;
   } finally {
     for (const child of children) child.kill('SIGKILL');
     await openai.close();
+    repo.cleanup();
     fs.rmSync(home, { recursive: true, force: true });
   }
 };
@@ -100,9 +86,8 @@ export const runParallelBench = async (options: { aiderBin: string; counts: numb
   const results: ParallelResult[] = [];
   for (const n of options.counts) {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ao-bench-par-'));
-    const repo = path.join(home, 'repo');
     const files = Array.from({ length: n }, (_, i) => `mod${i}.py`);
-    await makeRepo(repo, files);
+    const repo = await valueRepo(files);
     const gemini = await startGeminiServer([{ text: '# PRD\n\nSet every VALUE to 1.\n' }]);
     const openai = await startOpenAiServer((request) => {
       const file = files.find((name) => request.text.includes(`${name}\n\`\`\``));
@@ -115,7 +100,7 @@ export const runParallelBench = async (options: { aiderBin: string; counts: numb
       let spawned = 0;
       let startedAt: number | undefined;
       const run = execa(process.execPath, [CLI_MAIN, '--headless', '--yes', '--change', 'Set VALUE to 1', '--files', ...files, '--max-agents', String(n), '--model', 'openai/bench', '--aider-bin', options.aiderBin], {
-        cwd: repo,
+        cwd: repo.dir,
         reject: false,
         env: {
           PATH: process.env.PATH,
@@ -137,11 +122,11 @@ export const runParallelBench = async (options: { aiderBin: string; counts: numb
         spawned += text.split('state: starting').length - 1;
         if (spawnedAt === undefined && spawned >= n) spawnedAt = performance.now();
       });
-      const firstRequests = until(() => openai.requests.length >= n, 300_000, `${n} agents to reach the model`).then(() => (startedAt = performance.now()));
+      const firstRequests = waitFor(() => openai.requests.length >= n, `${n} agents to reach the model`, 300_000).then(() => (startedAt = performance.now()));
       const result = await run;
-      await firstRequests;
-      if (result.exitCode !== 0) throw new Error(`bench run with ${n} agents failed:\n${String(result.stderr).slice(-2000)}`);
       const wallSeconds = (performance.now() - began) / 1000;
+      if (result.exitCode !== 0) throw new Error(`bench run with ${n} agents failed:\n${String(result.stderr).slice(-2000)}`);
+      await firstRequests;
       if (approvedAt === undefined || spawnedAt === undefined || startedAt === undefined) throw new Error('bench: no "Starting" line, no spawn or no model request');
       results.push({
         agents: n,
@@ -153,6 +138,7 @@ export const runParallelBench = async (options: { aiderBin: string; counts: numb
       });
     } finally {
       await Promise.all([gemini.close(), openai.close()]);
+      repo.cleanup();
       fs.rmSync(home, { recursive: true, force: true });
     }
   }
