@@ -32,7 +32,13 @@ export const branchExists = async (root: string, branch: string): Promise<boolea
   }
 };
 
-const exists = (file: string): boolean => fs.lstatSync(file, { throwIfNoEntry: false }) !== undefined;
+const exists = (file: string): boolean => {
+  try {
+    return fs.lstatSync(file, { throwIfNoEntry: false }) !== undefined;
+  } catch {
+    return false; // ENOTDIR: a parent is a file
+  }
+};
 
 /** Removes a worktree folder, locked or not (the branch, if any, stays with its commits). */
 export const removeWorktree = (root: string, worktree: string): Promise<string> => git(root, ['worktree', 'remove', '--force', '--force', worktree]);
