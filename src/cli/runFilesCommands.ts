@@ -100,19 +100,21 @@ export const cleanCommand = async (runId: string | undefined, options: RunFilesO
   }
   const worktrees = await findRunWorktrees(run.repo, { named: agents.map((agent) => agent.worktree), folder });
   const branches = options.branches ? await runBranches(run, agents) : [];
-  const what = `${count(worktrees.length, 'worktree', 'worktrees')}${options.branches ? ` and ${count(branches.length, 'branch', 'branches')}` : ''} of run ${run.id}`;
-  if (!(await confirm(`Remove the ${what} (in ${run.repo})?`, options.yes))) {
+  const what = (worktreeCount: number, branchCount: number) =>
+    `${count(worktreeCount, 'worktree', 'worktrees')}${options.branches ? ` and ${count(branchCount, 'branch', 'branches')}` : ''} of run ${run.id}`;
+  if (!(await confirm(`Remove the ${what(worktrees.length, branches.length)} (in ${run.repo})?`, options.yes))) {
     process.stderr.write('nothing removed\n');
     return 130;
   }
-  const failed = await removeWorktrees(run.repo, worktrees, folder);
+  const keptWorktrees = await removeWorktrees(run.repo, worktrees, folder);
+  const keptBranches: string[] = [];
   for (const branch of branches) {
     await git(run.repo, ['branch', '-D', branch]).catch((error: unknown) => {
       if (!(error instanceof GitError)) throw error;
-      failed.push(`branch ${branch} (${failureReason(error)})`);
+      keptBranches.push(`branch ${branch} (${failureReason(error)})`);
     });
   }
-  for (const line of failed) process.stderr.write(`could not remove ${line}\n`);
-  process.stdout.write(`removed the ${what}${failed.length > 0 ? `, except ${failed.length}` : ''}\n`);
-  return failed.length > 0 ? 1 : 0;
+  for (const line of [...keptWorktrees, ...keptBranches]) process.stderr.write(`could not remove ${line}\n`);
+  process.stdout.write(`removed the ${what(worktrees.length - keptWorktrees.length, branches.length - keptBranches.length)}\n`);
+  return keptWorktrees.length + keptBranches.length > 0 ? 1 : 0;
 };

@@ -250,6 +250,25 @@ describe('clean of a summary placed in the repository', () => {
   });
 });
 
+describe('clean of what it cannot remove', () => {
+  it('removes the rest, names each leftover on a line, and exits 1', async () => {
+    const { repo, dataDir, env } = await setup();
+    const owner = startProcess();
+    const run = await recordRun({ repo, dataDir, owner: owner.identity, agents: [{ state: 'succeeded', edit: 'a.py' }, { state: 'succeeded' }] });
+    await owner.end();
+    // The user took agent 1's work into the main checkout: git refuses to delete a checked-out branch.
+    await repo.git('worktree', 'remove', run.agents[0]!.worktree);
+    await repo.git('switch', '-q', run.agents[0]!.branch);
+
+    const cleaned = await runCli(['clean', '--branches', '--yes'], { cwd: repo.dir, env });
+    expect(cleaned.exitCode, cleaned.stderr).toBe(1);
+    expect(cleaned.stderr).toMatch(new RegExp(`^could not remove branch ${run.agents[0]!.branch} \\(.*checked out.*\\)$`));
+    expect(cleaned.stdout).toBe(`removed the 1 worktree and 1 branch of run ${run.id}`);
+    expect(await branchesOf(repo)).toEqual([run.agents[0]!.branch, 'main']);
+    expect(await worktreesOf(repo)).toEqual([repo.dir]);
+  });
+});
+
 describe.skipIf('skip' in aider)(`a workspace that cannot be made${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`, () => {
   // The data folder cannot take the worktrees, simulated honestly: its `worktrees` is a file (ENOTDIR).
   it('ends the run with one line before any agent starts, leaving no branch, worktree or unfinished run', async () => {

@@ -99,6 +99,17 @@ describe('run history (SQLite)', () => {
     expect(fs.statSync(path.join(dataDir, 'runs.db')).mode & 0o777).toBe(0o600);
     expect(fs.statSync(dataDir).mode & 0o777).toBe(0o700);
   });
+
+  it("takes group and other access from an existing data folder, but leaves a shared sticky one (like /tmp) alone", () => {
+    const open = temp();
+    fs.chmodSync(open, 0o755);
+    RunHistory.inDataDir(open).close();
+    expect(fs.statSync(open).mode & 0o7777).toBe(0o700);
+    const shared = temp();
+    fs.chmodSync(shared, 0o1777);
+    RunHistory.inDataDir(shared).close();
+    expect(fs.statSync(shared).mode & 0o7777).toBe(0o1777);
+  });
 });
 
 describe('schema versions', () => {
