@@ -7,6 +7,7 @@ import { UserError } from '../errors.js';
 import type { RunSummary } from '../logs/types.js';
 import { resumeRun } from '../orchestrator/createRun.js';
 import { RunHistory } from '../orchestrator/history.js';
+import { isRunning } from '../orchestrator/processIdentity.js';
 import { runHeadless } from './headless.js';
 import { runInTui } from './tui.js';
 import { formatCount } from '../logs/format.js';
@@ -64,7 +65,13 @@ export const showCommand = async (runId: string): Promise<number> => {
   const h = openHistory();
   const run = h.getRun(runId);
   if (!run) throw new UserError(`no run ${runId} in the history (${h.file}): see \`aider-orchestrator runs\``);
-  process.stdout.write(`run ${run.id} · ${run.status === 'running' ? 'unfinished (resume it with `aider-orchestrator resume`)' : run.status}\nrepo ${run.repo}\nchange ${run.change}\n\n`);
+  const status =
+    run.status !== 'running'
+      ? run.status
+      : run.owner && isRunning(run.owner)
+        ? `running (process ${run.owner.pid})`
+        : 'unfinished (resume it with `aider-orchestrator resume`)';
+  process.stdout.write(`run ${run.id} · ${status}\nrepo ${run.repo}\nchange ${run.change}\n\n`);
   const table = run.summaryPath ? summaryTableOf(run.summaryPath, run.id) : undefined;
   if (table) {
     process.stdout.write(`${table}\n`);

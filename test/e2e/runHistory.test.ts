@@ -98,11 +98,14 @@ describe('a run whose process still runs (the live-run lock)', () => {
     expectOneLineError(await runCli(['resume', '--headless'], { cwd: repo.dir, env }), refused);
     expectOneLineError(await runCli(['clean', run.id, '--branches', '--yes'], { cwd: repo.dir, env }), refused);
     expectOneLineError(await runCli(['merge'], { cwd: repo.dir, env }), refused);
+    const shown = await runCli(['show', run.id], { cwd: repo.dir, env });
+    expect(shown.stdout).toContain(`run ${run.id} · running (process ${owner.identity.pid})`);
     // Nothing was touched: the run's worktrees and branches are as it left them.
     expect(await worktreesOf(repo)).toEqual([repo.dir, ...run.agents.map((agent) => agent.worktree)]);
     expect(await branchesOf(repo)).toEqual([...run.agents.map((agent) => agent.branch), 'main'].sort());
 
     await owner.end();
+    expect((await runCli(['show', run.id], { cwd: repo.dir, env })).stdout).toContain(`run ${run.id} · unfinished (resume it with`);
     const merged = await runCli(['merge'], { cwd: repo.dir, env });
     expect(merged.exitCode, merged.stderr).toBe(0);
     expect(merged.stdout).toContain(`merged agent 1 into aider-orchestrator/${run.id}/merged`);
