@@ -6,7 +6,7 @@ import { UserError } from '../errors.js';
 import { git, GitError } from '../git/exec.js';
 import { findRepoRoot } from '../git/repo.js';
 import { failureReason, findRunWorktrees, removeWorktrees } from '../git/worktrees.js';
-import { liveRunError, type AgentRecord, type RunHistory, type RunRecord } from '../orchestrator/history.js';
+import { liveRunError, type AgentRecord, type RunRecord } from '../orchestrator/history.js';
 import { describeMerge, mergeRun } from '../orchestrator/merge.js';
 import { openHistory } from './historyCommands.js';
 
@@ -15,7 +15,6 @@ export interface RunFilesOptions {
 }
 
 interface FoundRun {
-  history: RunHistory;
   run: RunRecord;
   agents: AgentRecord[];
 }
@@ -41,7 +40,7 @@ const findRun = async (runId: string | undefined, options: RunFilesOptions): Pro
   }
   const owner = history.claimRun(run.id);
   if (owner) throw liveRunError(run.id, owner);
-  return { history, run, agents: history.agentsOf(run.id) };
+  return { run, agents: history.agentsOf(run.id) };
 };
 
 const repositoryGone = (run: RunRecord): boolean => !fs.existsSync(path.join(run.repo, '.git'));

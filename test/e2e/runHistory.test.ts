@@ -253,6 +253,22 @@ describe('clean of a summary placed in the repository', () => {
   });
 });
 
+describe('merge and clean of a run elsewhere', () => {
+  it("refuse a --repo that is not the run's, and a run whose repository is gone, in one line each", async () => {
+    const { repo, home, dataDir, env } = await setup();
+    const owner = startProcess();
+    const run = await recordRun({ repo, dataDir, owner: owner.identity, agents: [{ state: 'succeeded', edit: 'a.py' }] });
+    await owner.end();
+    const other = await makeTempRepo({ 'c.py': 'C = 3\n' });
+    cleanups.push(other.cleanup);
+    expectOneLineError(await runCli(['merge', run.id, '--repo', other.dir], { cwd: home, env }), new RegExp(`^error: run ${run.id} was made in ${repo.dir}, not in ${other.dir}: leave out --repo`));
+
+    fs.rmSync(repo.dir, { recursive: true });
+    expectOneLineError(await runCli(['merge', run.id], { cwd: home, env }), new RegExp(`^error: the repository ${repo.dir} of run ${run.id} is gone: nothing to merge into$`));
+    expectOneLineError(await runCli(['clean', run.id, '--yes'], { cwd: home, env }), new RegExp(`^error: the repository ${repo.dir} of run ${run.id} is gone, and its branches with it: delete ${dataDir}/worktrees/${run.id} by hand`));
+  });
+});
+
 describe('clean of what it cannot remove', () => {
   it('removes the rest, names each leftover on a line, and exits 1', async () => {
     const { repo, dataDir, env } = await setup();
