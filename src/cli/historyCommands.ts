@@ -7,27 +7,32 @@ import { UserError } from '../errors.js';
 import type { RunSummary } from '../logs/types.js';
 import { resumeRun } from '../orchestrator/createRun.js';
 import { RunHistory } from '../orchestrator/history.js';
+import { isRunning } from '../orchestrator/processIdentity.js';
 import { runHeadless } from './headless.js';
 import { runInTui } from './tui.js';
 import { formatCount } from '../logs/format.js';
 import { formatSummaryTable } from './summaryTable.js';
 
-const history = (): RunHistory => {
+/**
+ * The run history of the data folder the settings name (config, environment). A damaged
+ * database is moved aside with a warning line, and an empty one is used.
+ */
+export const openHistory = (): RunHistory => {
   const env = readEnvironment({ dirs: [process.cwd()], env: process.env });
   const settings = resolveSettings({ stored: openConfigStore().read(), env: settingsFromEnv(env) });
-  return RunHistory.inDataDir(settings.dataDir);
+  return RunHistory.inDataDir(settings.dataDir, { warn: (message) => process.stderr.write(`warning: ${message}\n`) });
 };
 
 const pad = (text: string, width: number) => (text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width));
 
 /** `aider-orchestrator runs`: the newest runs, one line each. */
 export const runsCommand = async (options: { limit?: number }): Promise<number> => {
-  const runs = history().listRuns(options.limit ?? 20);
+  const h = openHistory();
+  const runs = h.listRuns(options.limit ?? 20);
   if (runs.length === 0) {
     process.stdout.write('no runs yet\n');
     return 0;
   }
-  const h = history();
   process.stdout.write(`${pad('run', 22)} ${pad('started', 17)} ${pad('status', 10)} ${pad('agents', 16)} ${pad('cost', 9)} ${pad('repo', 18)} change\n`);
   for (const run of runs) {
     const counts = h.agentCounts(run.id);
@@ -38,15 +43,38 @@ export const runsCommand = async (options: { limit?: number }): Promise<number> 
   return 0;
 };
 
+/**
+ * The summary table of the file the history names, or undefined (with a warning line) when it is
+ * missing, is not JSON, or is not the summary of this run: the file sits in the repository, and
+ * anything may have replaced it. The history's own record is shown instead.
+ */
+const summaryTableOf = (file: string, runId: string): string | undefined => {
+  if (!fs.existsSync(file)) return undefined;
+  try {
+    const summary = JSON.parse(fs.readFileSync(file, 'utf8')) as RunSummary;
+    if (summary?.runId !== runId || !Array.isArray(summary.agents) || typeof summary.totals !== 'object') throw new Error(`it is not the summary of run ${runId}`);
+    return formatSummaryTable(summary);
+  } catch (error) {
+    process.stderr.write(`warning: cannot read the summary ${file} (${(error as Error).message}); showing the run history's record\n`);
+    return undefined;
+  }
+};
+
 /** `aider-orchestrator show <run>`: the run's summary table (or, for an unfinished run, its agents so far). */
 export const showCommand = async (runId: string): Promise<number> => {
-  const h = history();
+  const h = openHistory();
   const run = h.getRun(runId);
   if (!run) throw new UserError(`no run ${runId} in the history (${h.file}): see \`aider-orchestrator runs\``);
-  process.stdout.write(`run ${run.id} · ${run.status === 'running' ? 'unfinished (resume it with `aider-orchestrator resume`)' : run.status}\nrepo ${run.repo}\nchange ${run.change}\n\n`);
-  if (run.summaryPath && fs.existsSync(run.summaryPath)) {
-    const summary = JSON.parse(fs.readFileSync(run.summaryPath, 'utf8')) as RunSummary;
-    process.stdout.write(`${formatSummaryTable(summary)}\n`);
+  const status =
+    run.status !== 'running'
+      ? run.status
+      : run.owner && isRunning(run.owner)
+        ? `running (process ${run.owner.pid})`
+        : 'unfinished (resume it with `aider-orchestrator resume`)';
+  process.stdout.write(`run ${run.id} · ${status}\nrepo ${run.repo}\nchange ${run.change}\n\n`);
+  const table = run.summaryPath ? summaryTableOf(run.summaryPath, run.id) : undefined;
+  if (table) {
+    process.stdout.write(`${table}\n`);
     return 0;
   }
   for (const agent of h.agentsOf(run.id)) {

@@ -1,32 +1,59 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { readEnvironment, settingsFromEnv } from '../config/env.js';
-import { resolveSettings } from '../config/resolve.js';
-import { openConfigStore } from '../config/store.js';
+import type { Settings } from '../config/settings.js';
 import { UserError } from '../errors.js';
 import { git, GitError } from '../git/exec.js';
 import { findRepoRoot } from '../git/repo.js';
-import { readSummary } from '../logs/summary.js';
-import type { RunSummary } from '../logs/types.js';
+import { failureReason, findRunWorktrees, removeWorktrees } from '../git/worktrees.js';
+import { liveRunError, type AgentRecord, type RunRecord } from '../orchestrator/history.js';
 import { describeMerge, mergeRun } from '../orchestrator/merge.js';
+import { openHistory } from './historyCommands.js';
 
 export interface RunFilesOptions {
   repo?: string;
 }
 
-/** The summary of a run of the repo in the cwd (or --repo): `run` id, or the latest. */
-const findRun = async (runId: string | undefined, options: RunFilesOptions): Promise<RunSummary> => {
-  const root = await findRepoRoot(path.resolve(options.repo ?? process.cwd()));
-  const env = readEnvironment({ dirs: [root, process.cwd()], env: process.env });
-  const settings = resolveSettings({ stored: openConfigStore().read(), env: settingsFromEnv(env) });
-  return readSummary(path.resolve(root, settings.logDir), runId);
+interface FoundRun {
+  run: RunRecord;
+  agents: AgentRecord[];
+}
+
+/**
+ * Run `runId`, or the latest run of the repository in the cwd (or --repo), from the run history:
+ * which repository, worktrees and branches a run made is what the history recorded as it made
+ * them, never what a file in a repository says. The run is taken over by this process (so no
+ * `resume` starts on it meanwhile), and refused while another process still drives it.
+ */
+const findRun = async (runId: string | undefined, options: RunFilesOptions): Promise<FoundRun> => {
+  const given = options.repo ? await findRepoRoot(path.resolve(options.repo)) : undefined;
+  const history = openHistory();
+  let run: RunRecord | undefined;
+  if (runId) {
+    run = history.getRun(runId);
+    if (!run) throw new UserError(`no run ${runId} in the history (${history.file}): see \`aider-orchestrator runs\``);
+    if (given && given !== run.repo) throw new UserError(`run ${runId} was made in ${run.repo}, not in ${given}: leave out --repo, or name a run of ${given}`);
+  } else {
+    const root = given ?? (await findRepoRoot(process.cwd()));
+    run = history.latestRun(root);
+    if (!run) throw new UserError(`no run of ${root} in the history (${history.file}): name a run (see \`aider-orchestrator runs\`), or cd into the repository it ran on`);
+  }
+  const owner = history.claimRun(run.id);
+  if (owner) throw liveRunError(run.id, owner);
+  return { run, agents: history.agentsOf(run.id) };
 };
+
+const repositoryGone = (run: RunRecord): boolean => !fs.existsSync(path.join(run.repo, '.git'));
 
 /** `aider-orchestrator merge [run]`: exit 0 when every succeeded agent merged, 1 with conflicts. */
 export const mergeCommand = async (runId: string | undefined, options: RunFilesOptions): Promise<number> => {
-  const summary = await findRun(runId, options);
-  process.stderr.write(`Merging run ${summary.runId} (base ${summary.baseCommit.slice(0, 7)})...\n`);
-  const result = await mergeRun(summary, (line) => process.stderr.write(`  ${line}\n`));
+  const { run, agents } = await findRun(runId, options);
+  if (repositoryGone(run)) throw new UserError(`the repository ${run.repo} of run ${run.id} is gone: nothing to merge into`);
+  process.stderr.write(`Merging run ${run.id} (base ${run.baseCommit.slice(0, 7)})${run.status === 'running' ? ', which did not finish' : ''}...\n`);
+  const result = await mergeRun(
+    { runId: run.id, repo: run.repo, baseCommit: run.baseCommit, agents: agents.map((agent) => ({ id: agent.task.agent, branch: agent.branch, status: agent.state })) },
+    (line) => process.stderr.write(`  ${line}\n`),
+  );
   for (const line of describeMerge(result)) process.stdout.write(`${line}\n`);
   return result.conflicts.length > 0 ? 1 : 0;
 };
@@ -44,25 +71,49 @@ const confirm = async (question: string, yes: boolean | undefined): Promise<bool
   }
 };
 
-/** `aider-orchestrator clean [run]`: removes the run's worktrees (and with --branches its branches). */
+const count = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * The branches `clean --branches` may delete: named `aider-orchestrator/<run>/...`, recorded by
+ * the history as this run's agents' branches, and present in the run's repository.
+ */
+const runBranches = async (run: RunRecord, agents: readonly AgentRecord[]): Promise<string[]> => {
+  const prefix = `aider-orchestrator/${run.id}/`;
+  const recorded = new Set(agents.map((agent) => agent.branch).filter((branch) => branch.startsWith(prefix)));
+  const present = (await git(run.repo, ['for-each-ref', '--format=%(refname:short)', `refs/heads/${prefix}`])).split('\n');
+  return present.filter((branch) => recorded.has(branch));
+};
+
+/**
+ * `aider-orchestrator clean [run]`: removes the run's worktrees (and with --branches its agent
+ * branches), as the history recorded them; works for a run that was killed. Exit 1 when
+ * something could not be removed (each named on a line).
+ */
 export const cleanCommand = async (runId: string | undefined, options: RunFilesOptions & { branches?: boolean; yes?: boolean }): Promise<number> => {
-  const summary = await findRun(runId, options);
-  const what = `${summary.agents.length} worktree${summary.agents.length === 1 ? '' : 's'}${options.branches ? ' and branches' : ''} of run ${summary.runId}`;
-  if (!(await confirm(`Remove the ${what}?`, options.yes))) {
+  const { run, agents } = await findRun(runId, options);
+  const dataDir = (JSON.parse(run.settingsJson) as Partial<Settings>).dataDir;
+  // The run's own folder of worktrees: the agents' ones, and prepared ones a killed run left locked.
+  const folder = dataDir ? path.join(dataDir, 'worktrees', run.id) : undefined;
+  if (repositoryGone(run)) {
+    throw new UserError(`the repository ${run.repo} of run ${run.id} is gone, and its branches with it: delete ${folder ?? 'its worktrees'} by hand if still there`);
+  }
+  const worktrees = await findRunWorktrees(run.repo, { named: agents.map((agent) => agent.worktree), folder });
+  const branches = options.branches ? await runBranches(run, agents) : [];
+  const what = (worktreeCount: number, branchCount: number) =>
+    `${count(worktreeCount, 'worktree', 'worktrees')}${options.branches ? ` and ${count(branchCount, 'branch', 'branches')}` : ''} of run ${run.id}`;
+  if (!(await confirm(`Remove the ${what(worktrees.length, branches.length)} (in ${run.repo})?`, options.yes))) {
     process.stderr.write('nothing removed\n');
     return 130;
   }
-  for (const agent of summary.agents) {
-    await git(summary.repo, ['worktree', 'remove', '--force', agent.worktree]).catch((error: unknown) => {
-      if (!(error instanceof GitError)) throw error; // already gone
+  const keptWorktrees = await removeWorktrees(run.repo, worktrees, folder);
+  const keptBranches: string[] = [];
+  for (const branch of branches) {
+    await git(run.repo, ['branch', '-D', branch]).catch((error: unknown) => {
+      if (!(error instanceof GitError)) throw error;
+      keptBranches.push(`branch ${branch} (${failureReason(error)})`);
     });
-    if (options.branches) {
-      await git(summary.repo, ['branch', '-D', agent.branch]).catch((error: unknown) => {
-        if (!(error instanceof GitError)) throw error;
-      });
-    }
   }
-  await git(summary.repo, ['worktree', 'prune']);
-  process.stdout.write(`removed the ${what}\n`);
-  return 0;
+  for (const line of [...keptWorktrees, ...keptBranches]) process.stderr.write(`could not remove ${line}\n`);
+  process.stdout.write(`removed the ${what(worktrees.length - keptWorktrees.length, branches.length - keptBranches.length)}\n`);
+  return keptWorktrees.length + keptBranches.length > 0 ? 1 : 0;
 };

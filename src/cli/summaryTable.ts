@@ -49,7 +49,7 @@ export const formatSummaryTable = (summary: RunSummary): string => {
     '',
     `PRD:     ${summary.prdPath ?? '(none)'}`,
     `Logs:    ${summary.logDir}`,
-    `Summary: ${summary.summaryPath}`,
+    `Summary: ${summary.summaryPath ?? '(not written)'}`,
     ...(t.commits > 0 ? [`Merge a branch with: git merge <branch>   (worktrees: ${summary.agents[0]?.worktree.replace(/agent-\d+$/, '')})`] : []),
   ].join('\n');
 };

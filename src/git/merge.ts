@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { git, GitError, nulFields } from './exec.js';
+import { branchExists, failureReason, isEnvironmentError } from './worktrees.js';
 
 export interface BranchToMerge {
   agent: number;
@@ -16,14 +17,10 @@ export interface MergeResult {
   conflicts: { agent: number; branch: string; files: string[] }[];
 }
 
-const branchExists = async (root: string, branch: string): Promise<boolean> => {
-  try {
-    await git(root, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`]);
-    return true;
-  } catch (error) {
-    if (error instanceof GitError) return false;
-    throw error;
-  }
+/** Commits on `branch` that `base` does not have; undefined when there is no such branch. */
+export const commitsAhead = async (root: string, base: string, branch: string): Promise<number | undefined> => {
+  if (!(await branchExists(root, branch))) return undefined;
+  return Number((await git(root, ['rev-list', '--count', `${base}..refs/heads/${branch}`])).trim());
 };
 
 /**
@@ -42,10 +39,25 @@ export const mergeBranches = async (options: {
   if (await branchExists(root, target)) {
     throw new UserError(`the branch ${target} exists already: delete it (git branch -D ${target}) to merge again`);
   }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aider-orchestrator-merge-'));
-  const worktree = path.join(dir, 'merge');
   const result: MergeResult = { target, merged: [], conflicts: [] };
-  await git(root, ['worktree', 'add', '--quiet', '-b', target, worktree, base]);
+  let dir: string | undefined;
+  try {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aider-orchestrator-merge-'));
+    await git(root, ['worktree', 'add', '--quiet', '-b', target, path.join(dir, 'merge'), base]);
+  } catch (error) {
+    // git makes the branch before the worktree: a failed worktree must not leave an empty target behind.
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    await git(root, ['worktree', 'prune']).catch(() => undefined);
+    if (await branchExists(root, target)) await git(root, ['branch', '-D', target]).catch(() => undefined);
+    if (!isEnvironmentError(error)) throw error;
+    const baseGone = await git(root, ['cat-file', '-e', `${base}^{commit}`]).then(() => false, () => true);
+    throw new UserError(
+      baseGone
+        ? `cannot start ${target} at the run's base ${base.slice(0, 7)} (${failureReason(error)}): check that the commit is still in ${root}`
+        : `cannot make the merge worktree for ${target} (${failureReason(error)}): free space in ${os.tmpdir()} (or set TMPDIR), then merge again`,
+    );
+  }
+  const worktree = path.join(dir, 'merge');
   try {
     for (const { agent, branch } of options.branches) {
       try {

@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { git } from './exec.js';
+import { UserError } from '../errors.js';
+import { git, GitError } from './exec.js';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -21,14 +22,112 @@ export interface WorktreeRequest {
   base: string;
 }
 
-/** A new worktree on a new branch; the user's checkout, index and branch are not touched. */
-export const createWorktree = async (request: WorktreeRequest): Promise<void> => {
-  fs.mkdirSync(path.dirname(request.path), { recursive: true });
-  await git(request.root, ['worktree', 'add', '--quiet', '-b', request.branch, request.path, request.base]);
+export const branchExists = async (root: string, branch: string): Promise<boolean> => {
+  try {
+    await git(root, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`]);
+    return true;
+  } catch (error) {
+    if (error instanceof GitError) return false;
+    throw error;
+  }
+};
+
+const exists = (file: string): boolean => {
+  try {
+    return fs.lstatSync(file, { throwIfNoEntry: false }) !== undefined;
+  } catch {
+    return false; // ENOTDIR: a parent is a file
+  }
 };
 
 /** Removes a worktree folder, locked or not (the branch, if any, stays with its commits). */
-const removeWorktree = (root: string, worktree: string): Promise<string> => git(root, ['worktree', 'remove', '--force', '--force', worktree]);
+export const removeWorktree = (root: string, worktree: string): Promise<string> => git(root, ['worktree', 'remove', '--force', '--force', worktree]);
+
+/** What a failed workspace operation left, in one line: git's own words, or the system's. */
+export const failureReason = (error: unknown): string =>
+  error instanceof GitError
+    ? (error.stderr.trim().split('\n').at(-1) ?? '').replace(/^(fatal|error): /, '') || error.message
+    : (error as Error).message;
+
+/** The environment refused (disk full, a path that is a file...), as opposed to a bug. */
+export const isEnvironmentError = (error: unknown): boolean =>
+  error instanceof GitError || typeof (error as NodeJS.ErrnoException | undefined)?.code === 'string';
+
+/**
+ * Undoes a worktree operation that failed halfway: git makes the branch before the worktree and
+ * leaves it when the worktree cannot be made. Only what was not there before is removed.
+ */
+const undoWorktree = async (root: string, worktree: string, branch: string, before: { path: boolean; branch: boolean }): Promise<void> => {
+  if (!before.path && exists(worktree)) {
+    await removeWorktree(root, worktree).catch(() => fs.rmSync(worktree, { recursive: true, force: true }));
+  }
+  await git(root, ['worktree', 'prune']).catch(() => undefined);
+  if (!before.branch && (await branchExists(root, branch))) await git(root, ['branch', '-D', branch]).catch(() => undefined);
+};
+
+const workspaceError = (worktree: string, error: unknown): UserError =>
+  new UserError(
+    `cannot make the worktree ${worktree} (${failureReason(error)}): free space in the data folder, or set AIDER_ORCHESTRATOR_DATA_DIR to a folder that can be written`,
+  );
+
+/**
+ * A new worktree on a new branch; the user's checkout, index and branch are not touched.
+ * When it cannot be made, nothing of it stays (no branch, no folder) and the error is one line.
+ */
+export const createWorktree = async (request: WorktreeRequest): Promise<void> => {
+  const before = { path: exists(request.path), branch: await branchExists(request.root, request.branch) };
+  try {
+    fs.mkdirSync(path.dirname(request.path), { recursive: true });
+    await git(request.root, ['worktree', 'add', '--quiet', '-b', request.branch, request.path, request.base]);
+  } catch (error) {
+    await undoWorktree(request.root, request.path, request.branch, before);
+    throw isEnvironmentError(error) ? workspaceError(request.path, error) : error;
+  }
+};
+
+/** The worktrees of `root` as git lists them, the main one (the user's checkout) first. */
+export const listWorktrees = async (root: string): Promise<string[]> =>
+  [...(await git(root, ['worktree', 'list', '--porcelain'])).matchAll(/^worktree (.+)$/gm)].map((match) => match[1]!);
+
+/** A path as git records it, for comparing: symbolic links resolved where the path exists. */
+const canonical = (file: string): string => {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return path.resolve(file);
+  }
+};
+
+/**
+ * The worktrees of a run that git lists for `root`: the ones named (the run history's record) and
+ * any inside the run's own folder (prepared ones a killed run left, locked by its dead pid).
+ * Nothing git does not list as a worktree of this repository is ever returned.
+ */
+export const findRunWorktrees = async (root: string, run: { named: readonly string[]; folder: string | undefined }): Promise<string[]> => {
+  const named = new Set(run.named.map(canonical));
+  const folder = run.folder ? canonical(run.folder) + path.sep : undefined;
+  return (await listWorktrees(root))
+    .slice(1) // the main worktree: the user's checkout
+    .filter((worktree) => named.has(canonical(worktree)) || (folder !== undefined && canonical(worktree).startsWith(folder)));
+};
+
+/**
+ * Removes worktrees of `root`, locked or not (git's record too when the folder is already gone),
+ * then `folder` when it is left empty. Returns what could not be removed, one line each.
+ */
+export const removeWorktrees = async (root: string, worktrees: readonly string[], folder: string | undefined): Promise<string[]> => {
+  const failed: string[] = [];
+  for (const worktree of worktrees) {
+    try {
+      await removeWorktree(root, worktree);
+    } catch (error) {
+      failed.push(`${worktree} (${failureReason(error)})`);
+    }
+  }
+  await git(root, ['worktree', 'prune']);
+  if (folder) await fs.promises.rmdir(folder).catch(() => undefined);
+  return failed;
+};
 
 /** The lock reason of a prepared worktree: git itself keeps which process it waits for. */
 const PREPARED_LOCK = 'aider-orchestrator: prepared by pid';
@@ -71,6 +170,8 @@ export const removeAbandonedWorktrees = async (root: string): Promise<string[]> 
 export class WorkspacePool {
   /** Agent → whether its prepared worktree was made. */
   private readonly prepared = new Map<number, Promise<boolean>>();
+  /** Agent → the worktree and branch it was given (made by this pool). */
+  private readonly acquired = new Map<number, { worktree: string; branch: string }>();
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   private swept = false;
@@ -106,18 +207,43 @@ export class WorkspacePool {
     await Promise.all(this.prepared.values());
   }
 
-  /** The agent's worktree on its new branch at the base: a prepared one if there is one. */
+  /**
+   * The agent's worktree on its new branch at the base: a prepared one if there is one. When it
+   * cannot be made, nothing of it stays and the error is one line (UserError).
+   */
   async acquire(agent: number, branch: string): Promise<string> {
+    const { root, base } = this.options;
     const worktree = this.pathOf(agent);
     const prepared = this.prepared.get(agent);
     this.prepared.delete(agent);
     if (prepared && (await prepared)) {
-      await git(worktree, ['worktree', 'unlock', worktree]);
-      await git(worktree, ['switch', '--quiet', '-c', branch]);
-      return worktree;
+      const before = { path: false, branch: await branchExists(root, branch) };
+      try {
+        await git(worktree, ['worktree', 'unlock', worktree]);
+        await git(worktree, ['switch', '--quiet', '-c', branch]);
+      } catch (error) {
+        await this.enqueue(() => undoWorktree(root, worktree, branch, before));
+        throw isEnvironmentError(error) ? workspaceError(worktree, error) : error;
+      }
+    } else {
+      await this.enqueue(() => createWorktree({ root, path: worktree, branch, base }));
     }
-    await this.enqueue(() => createWorktree({ root: this.options.root, path: worktree, branch, base: this.options.base }));
+    this.acquired.set(agent, { worktree, branch });
     return worktree;
+  }
+
+  /**
+   * Undoes the whole workspace step (one workspace could not be made): removes the worktrees and
+   * branches given to agents so far (they have no commits yet), and the prepared ones.
+   */
+  async discard(): Promise<void> {
+    const given = [...this.acquired.values()];
+    this.acquired.clear();
+    for (const { worktree, branch } of given) {
+      await this.enqueue(() => undoWorktree(this.options.root, worktree, branch, { path: false, branch: false }));
+    }
+    await this.release();
+    await fs.promises.rmdir(this.options.dir).catch(() => undefined);
   }
 
   /** Stops preparing and removes the prepared worktrees no agent took. */

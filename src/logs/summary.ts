@@ -69,12 +69,26 @@ export const buildSummary = (input: SummaryInput): RunSummary => {
   };
 };
 
-/** Written to a temp file and renamed, so a reader never sees half a summary. */
+/**
+ * Written to a temp file and renamed, so a reader never sees half a summary. When it cannot be
+ * written (disk full, the log folder is a file...) the error is thrown and no temp file stays.
+ */
 export const writeSummary = (summary: RunSummary, redactor: Redactor): void => {
-  fs.mkdirSync(path.dirname(summary.summaryPath), { recursive: true });
-  const tmp = `${summary.summaryPath}.tmp`;
-  fs.writeFileSync(tmp, `${redactor.redact(JSON.stringify(summary, null, 2))}\n`);
-  fs.renameSync(tmp, summary.summaryPath);
+  const file = summary.summaryPath;
+  if (!file) throw new Error('writeSummary() of a summary without a path');
+  const tmp = `${file}.tmp`;
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(tmp, `${redactor.redact(JSON.stringify(summary, null, 2))}\n`);
+    fs.renameSync(tmp, file);
+  } catch (error) {
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      // the folder itself is unusable: no temp file was made in it
+    }
+    throw error;
+  }
 };
 
 /**

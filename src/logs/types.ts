@@ -48,5 +48,6 @@ export interface RunSummary {
   agents: AgentSummary[];
   totals: RunTotals;
   logDir: string;
-  summaryPath: string;
+  /** Where the summary is written; undefined when it could not be (the run's warning says why). */
+  summaryPath: string | undefined;
 }

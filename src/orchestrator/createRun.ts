@@ -14,7 +14,7 @@ import { buildRepoContext } from '../llm/repoContext.js';
 import { Redactor, secretValuesFromEnv } from '../logs/redact.js';
 import { validatePaths } from '../plan/validate.js';
 import { UserError } from '../errors.js';
-import { RunHistory } from './history.js';
+import { liveRunError, RunHistory } from './history.js';
 import { Run } from './run.js';
 
 export interface RunRequest {
@@ -118,7 +118,7 @@ const checkAgentPrerequisites = async (
 /** The run history, or none (with a warning) when its database cannot be opened. */
 const openHistory = (dataDir: string, warn: (message: string) => void): RunHistory | undefined => {
   try {
-    return RunHistory.inDataDir(dataDir);
+    return RunHistory.inDataDir(dataDir, { warn });
   } catch (error) {
     warn(`cannot open the run history in ${dataDir} (${(error as Error).message}); this run will not be resumable`);
     return undefined;
@@ -140,7 +140,7 @@ export interface ResumeRequest {
  */
 export const resumeRun = async (request: ResumeRequest): Promise<Run> => {
   const early = resolveSettings({ stored: openConfigStore().read(), env: settingsFromEnv(readEnvironment({ dirs: [request.cwd], env: request.env })) });
-  const history = RunHistory.inDataDir(early.dataDir);
+  const history = RunHistory.inDataDir(early.dataDir, { warn: request.warn });
   const repoHere = await findRepoRoot(request.cwd).catch(() => undefined);
   const record = request.runId ? history.getRun(request.runId) : (history.latestUnfinished(repoHere) ?? history.latestUnfinished());
   if (!record) {
@@ -153,6 +153,9 @@ export const resumeRun = async (request: ResumeRequest): Promise<Run> => {
   if (record.status !== 'running') {
     throw new UserError(`run ${record.id} has finished (${record.status}): nothing to resume; use R on the dashboard of a new run to retry an agent`);
   }
+  // A run whose process still runs is not driven twice; a dead one's is taken over.
+  const owner = history.claimRun(record.id);
+  if (owner) throw liveRunError(record.id, owner);
   const env = readEnvironment({ dirs: [record.repo, request.cwd], env: request.env });
   const stored = JSON.parse(record.settingsJson) as Partial<Settings>;
   const settings = resolveSettings({ stored, env: { geminiApiKey: settingsFromEnv(env).geminiApiKey } });

@@ -240,12 +240,19 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
     const { settings, repoRoot, baseCommit, runId } = this.options;
     const runDir = path.join(settings.dataDir, 'runs', runId);
     const AgentClass = await loadAgentClass();
-    for (const task of plan.tasks) {
-      if (this.stopping) break;
-      const branch = agentBranchName(runId, task.agent);
-      const worktree = await this.workspaces.acquire(task.agent, branch);
-      this.addAgent(AgentClass, { task, branch, worktree, runDir: path.join(runDir, `agent-${task.agent}`) });
+    const places: { task: AgentTask; branch: string; worktree: string }[] = [];
+    try {
+      for (const task of plan.tasks) {
+        if (this.stopping) break;
+        const branch = agentBranchName(runId, task.agent);
+        places.push({ task, branch, worktree: await this.workspaces.acquire(task.agent, branch) });
+      }
+    } catch (error) {
+      // A workspace that cannot be made (disk full...): no agent starts, none of the run's worktrees or branches stay.
+      await this.workspaces.discard();
+      throw error;
     }
+    for (const place of places) this.addAgent(AgentClass, { ...place, runDir: path.join(runDir, `agent-${place.task.agent}`) });
     this.record(() =>
       this.options.history?.startRun(
         {
@@ -284,7 +291,14 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
   private async resumeAgents(resume: ResumeState): Promise<RunSummary> {
     const AgentClass = await loadAgentClass();
     for (const record of resume.agents) {
-      this.addAgent(AgentClass, { task: record.task, branch: record.branch, worktree: record.worktree, runDir: record.runDir, resume: record });
+      // Its worktree deleted meanwhile: that agent fails without starting aider; the others go on.
+      const gone = !isFinalState(record.state) && !fs.existsSync(record.worktree);
+      const state = gone ? { ...record, state: 'failed' as const, reason: `its worktree ${record.worktree} is gone`, finishedAt: Date.now() } : record;
+      this.addAgent(AgentClass, { task: record.task, branch: record.branch, worktree: record.worktree, runDir: record.runDir, resume: state });
+      if (gone) {
+        this.slots.get(record.task.agent)?.log.append('state', { state: state.state, reason: state.reason });
+        this.record(() => this.options.history?.updateAgent(this.runId, record.task.agent, state));
+      }
     }
     this.setPhase('agents');
     for (const [id, slot] of this.slots) if (!isFinalState(slot.agent.state)) this.schedule(id);
@@ -394,8 +408,9 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
     for (const [id, slot] of this.slots) {
       const { agent } = slot;
       const result = slot.result ?? agent.result();
-      const commits = await commitsSince(agent.worktree, baseCommit);
-      const changes = await filesChanged(agent.worktree, baseCommit);
+      const present = fs.existsSync(agent.worktree);
+      const commits = present ? await commitsSince(agent.worktree, baseCommit) : [];
+      const changes = present ? await filesChanged(agent.worktree, baseCommit) : [];
       for (const commit of commits) slot.log.append('commit', commit);
       agents.push({
         id,
@@ -430,7 +445,9 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
     try {
       writeSummary(summary, this.options.redactor);
     } catch (error) {
-      this.emit('run:warning', `cannot write ${summary.summaryPath} (${(error as Error).message})`);
+      const recorded = this.options.history !== undefined && !this.historyFailed;
+      this.emit('run:warning', `cannot write the summary ${summary.summaryPath} (${(error as Error).message})${recorded ? `; the run is in the history: aider-orchestrator show ${runId}` : ''}`);
+      summary.summaryPath = undefined;
     }
     this.record(() =>
       this.options.history?.finishRun(runId, {

@@ -40,6 +40,12 @@ describe.skipIf('skip' in aider)(`a run that survives being killed${'skip' in ai
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     await waitUntil(() => /state: succeeded/.test(stderr) && (stderr.match(/state: working/g) ?? []).length >= 2, `one agent done and the other working:\n${stderr}`);
+    // While the run's process lives, nothing else may drive it: resume, clean and merge refuse, naming it.
+    for (const args of [['resume'], ['clean', '--branches', '--yes'], ['merge']]) {
+      const refused = await runCli(args, { cwd: repo.dir, env });
+      expect(refused.exitCode, refused.stderr).toBe(2);
+      expect(refused.stderr).toMatch(new RegExp(`^error: run \\d{8}-\\d{6}-[0-9a-f]{4} is still running \\(process ${child.pid} drives it\\): wait for it to end`));
+    }
     child.kill('SIGKILL');
     await child;
 

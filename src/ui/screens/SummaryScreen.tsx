@@ -99,7 +99,7 @@ export const SummaryScreen = ({ summary, height, helpOpen, onDiff, onMerge, merg
         </Text>
       ))}
       <Text wrap="truncate" dimColor>
-        PRD {summary.prdPath ?? '(none)'} · logs {summary.logDir} · summary {summary.summaryPath}
+        PRD {summary.prdPath ?? '(none)'} · logs {summary.logDir} · summary {summary.summaryPath ?? '(not written)'}
       </Text>
       <Text wrap="truncate" dimColor>
         merge: git merge {agent?.branch ?? '<branch>'}

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commitsSince, filesChanged } from '../../../src/git/commits.js';
 import { cloneFolderName, cloneRepo, dirtyFiles, findRepoRoot, headCommit, trackedFiles } from '../../../src/git/repo.js';
-import { agentBranchName, createWorktree, newRunId, removeAbandonedWorktrees, WorkspacePool } from '../../../src/git/worktrees.js';
+import { agentBranchName, createWorktree, findRunWorktrees, newRunId, removeAbandonedWorktrees, removeWorktrees, WorkspacePool } from '../../../src/git/worktrees.js';
 import { validatePaths } from '../../../src/plan/validate.js';
 import { makeTempDir, makeTempRepo, type TempRepo } from '../../support/gitRepo.js';
 
@@ -155,6 +155,83 @@ describe('workspaces prepared ahead of time', () => {
     await pool.release();
     expect(await worktreeList(r)).toBe(1);
     expect(fs.existsSync(temp.dir)).toBe(false);
+  });
+});
+
+describe('a workspace that cannot be made', () => {
+  const branches = async (r: TempRepo) => (await r.git('branch', '--list', 'aider-orchestrator/*', '--format=%(refname:short)')).split('\n').filter(Boolean);
+  const worktreeCount = async (r: TempRepo) => (await r.git('worktree', 'list', '--porcelain')).split('\n').filter((line) => line.startsWith('worktree ')).length;
+
+  // git makes the new branch first, then refuses the path: simulated with the path already taken
+  // (a symbolic link to /dev/full), which git refuses after the branch exists (checked by hand, git 2.39).
+  it('leaves no branch behind and says why in one line', async () => {
+    const r = await repo({ 'a.txt': 'a\n' });
+    const temp = makeTempDir();
+    cleanups.push(temp.cleanup);
+    const worktree = path.join(temp.dir, 'agent-1');
+    fs.symlinkSync('/dev/full', worktree);
+    const made = createWorktree({ root: r.dir, path: worktree, branch: agentBranchName('run', 1), base: await headCommit(r.dir) });
+    await expect(made).rejects.toThrow(new RegExp(`^cannot make the worktree ${worktree} \\('${worktree}' already exists\\): free space in the data folder, or set AIDER_ORCHESTRATOR_DATA_DIR`));
+    await expect(made).rejects.toMatchObject({ name: 'UserError', exitCode: 2 });
+    expect(await branches(r)).toEqual([]);
+    expect(await worktreeCount(r)).toBe(1);
+    // What was there before is not the app's to remove.
+    expect(fs.readlinkSync(worktree)).toBe('/dev/full');
+  });
+
+  it('keeps a branch that was there before (a name git refuses is not deleted)', async () => {
+    const r = await repo({ 'a.txt': 'a\n' });
+    const temp = makeTempDir();
+    cleanups.push(temp.cleanup);
+    await r.git('branch', agentBranchName('run', 1));
+    await expect(createWorktree({ root: r.dir, path: path.join(temp.dir, 'agent-1'), branch: agentBranchName('run', 1), base: await headCommit(r.dir) })).rejects.toThrow(/already exists/);
+    expect(await branches(r)).toEqual([agentBranchName('run', 1)]);
+  });
+
+  // Agent 2's path is taken by a file, so its worktree cannot be made (as a full disk would refuse it).
+  it("undoes the run's whole workspace step: the worktrees and branches given to earlier agents go too", async () => {
+    const r = await repo({ 'a.txt': 'a\n' });
+    const temp = makeTempDir();
+    cleanups.push(temp.cleanup);
+    const dir = path.join(temp.dir, 'run');
+    const pool = new WorkspacePool({ root: r.dir, base: await headCommit(r.dir), dir });
+    pool.prepare(1);
+    await pool.whenPrepared();
+    expect(await pool.acquire(1, agentBranchName('run', 1))).toBe(pool.pathOf(1));
+    fs.writeFileSync(pool.pathOf(2), 'a file where agent 2 would go');
+    await expect(pool.acquire(2, agentBranchName('run', 2))).rejects.toThrow(/^cannot make the worktree .*agent-2 \(.*already exists\)/);
+    expect(await branches(r)).toEqual([agentBranchName('run', 1)]);
+
+    fs.rmSync(pool.pathOf(2));
+    await pool.discard();
+    expect(await branches(r)).toEqual([]);
+    expect(await worktreeCount(r)).toBe(1);
+    expect(fs.existsSync(dir)).toBe(false);
+  });
+});
+
+describe("a run's worktrees, for clean", () => {
+  it('finds the recorded ones and the prepared ones a killed run left locked in its folder, and removes them, and nothing else', async () => {
+    const r = await repo({ 'a.txt': 'a\n' });
+    const base = await headCommit(r.dir);
+    const temp = makeTempDir();
+    cleanups.push(temp.cleanup);
+    const runFolder = path.join(temp.dir, 'worktrees', 'run');
+    await createWorktree({ root: r.dir, path: path.join(runFolder, 'agent-1'), branch: agentBranchName('run', 1), base });
+    await createWorktree({ root: r.dir, path: path.join(runFolder, 'agent-2'), branch: agentBranchName('run', 2), base });
+    fs.rmSync(path.join(runFolder, 'agent-2'), { recursive: true }); // deleted by hand: git still lists it
+    await r.git('worktree', 'add', '-q', '--detach', '--lock', '--reason', 'aider-orchestrator: prepared by pid 999999999', path.join(runFolder, 'agent-3'), base);
+    await createWorktree({ root: r.dir, path: path.join(temp.dir, 'worktrees', 'other-run', 'agent-1'), branch: agentBranchName('other-run', 1), base });
+    // A folder in the run's folder that is not a worktree of this repository is not touched.
+    fs.mkdirSync(path.join(runFolder, 'not-a-worktree'));
+
+    const found = await findRunWorktrees(r.dir, { named: [path.join(runFolder, 'agent-1'), path.join(runFolder, 'agent-2'), r.dir], folder: runFolder });
+    expect(found.sort()).toEqual(['agent-1', 'agent-2', 'agent-3'].map((name) => path.join(runFolder, name)));
+    expect(await removeWorktrees(r.dir, found, runFolder)).toEqual([]);
+
+    const left = (await r.git('worktree', 'list', '--porcelain')).split('\n').filter((line) => line.startsWith('worktree ')).map((line) => line.slice(9));
+    expect(left).toEqual([r.dir, path.join(temp.dir, 'worktrees', 'other-run', 'agent-1')]);
+    expect(fs.readdirSync(runFolder)).toEqual(['not-a-worktree']);
   });
 });
 

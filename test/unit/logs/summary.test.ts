@@ -106,4 +106,22 @@ describe('files a run writes', () => {
     expect(JSON.parse(text).agents[0].task).toBe('use key ***');
     expect(fs.readdirSync(path.dirname(file))).toEqual(['summary_r1.json']);
   });
+
+  // A full log folder, honestly: the temp file is a symbolic link to /dev/full, whose every write fails with ENOSPC.
+  it('leaves no temp file and no summary when the disk is full, and throws the reason', () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ao-logs-'));
+    const file = summaryPath(dir, 'r1');
+    fs.symlinkSync('/dev/full', `${file}.tmp`);
+    const summary = { ...buildSummary(input([agent(1)])), summaryPath: file };
+    expect(() => writeSummary(summary, new Redactor([]))).toThrow(/ENOSPC: no space left on device/);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  it('throws the reason when the log folder is a file, leaving nothing', () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ao-logs-'));
+    fs.writeFileSync(path.join(dir, '.aider_logs'), 'a file');
+    const summary = { ...buildSummary(input([agent(1)])), summaryPath: summaryPath(path.join(dir, '.aider_logs'), 'r1') };
+    expect(() => writeSummary(summary, new Redactor([]))).toThrow(/EEXIST: file already exists, mkdir/);
+    expect(fs.readdirSync(dir)).toEqual(['.aider_logs']);
+  });
 });
