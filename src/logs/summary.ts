@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AgentSummary, RunSummary, RunTotals } from './types.js';
 import { UserError } from '../errors.js';
+import { makePrivateDir, writePrivateFile } from './privateFiles.js';
 import type { Redactor } from './redact.js';
 
 export const summaryPath = (logDir: string, ts: string): string => path.join(logDir, `summary_${ts}.json`);
@@ -71,9 +72,9 @@ export const buildSummary = (input: SummaryInput): RunSummary => {
 
 /** Written to a temp file and renamed, so a reader never sees half a summary. */
 export const writeSummary = (summary: RunSummary, redactor: Redactor): void => {
-  fs.mkdirSync(path.dirname(summary.summaryPath), { recursive: true });
+  makePrivateDir(path.dirname(summary.summaryPath));
   const tmp = `${summary.summaryPath}.tmp`;
-  fs.writeFileSync(tmp, `${redactor.redact(JSON.stringify(summary, null, 2))}\n`);
+  writePrivateFile(tmp, `${redactor.redact(JSON.stringify(summary, null, 2))}\n`);
   fs.renameSync(tmp, summary.summaryPath);
 };
 
