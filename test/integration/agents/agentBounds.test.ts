@@ -20,12 +20,13 @@ const makeAgent = (script: ChatScript, overrides: Partial<AgentOptions> = {}, en
 const EDIT_A = { text: wholeFileEdit('a.py', 'A = 10\n', 'python') };
 
 /**
- * A check command whose processes carry `marker` in their command lines: one in the background,
- * one in the foreground; neither ever ends by itself.
+ * A check command whose processes carry `<marker>-42` in their command lines: one in the
+ * background, one in the foreground; neither ever ends by itself. The shell computes the 42, so
+ * only the processes the command started match, not the shell that runs it.
  */
 const everlastingCheck = (marker: string): string => {
   const node = JSON.stringify(process.execPath);
-  return `${node} -e "setInterval(() => {}, 1000)" ${marker}-background & ${node} -e "setInterval(() => {}, 1000)" ${marker}-foreground`;
+  return `${node} -e "setInterval(() => {}, 1000)" ${marker}-$((40 + 2))-background & ${node} -e "setInterval(() => {}, 1000)" ${marker}-$((40 + 2))-foreground`;
 };
 
 /** Every file and folder under `dir`. */
@@ -50,18 +51,18 @@ describe.skipIf('skip' in aider)(`what ends an agent that cannot finish${'skip' 
     const result = await agent.run();
     expect(result.state).toBe('failed');
     expect(result.reason).toBe(`the check ran longer than 3s (--check-timeout) and was ended: ${everlastingCheck(marker)}`);
-    await waitForNoProcess(marker);
+    await waitForNoProcess(`${marker}-42`);
   });
 
   it('stops a running check and everything it started when the agent is stopped', async () => {
     const marker = `ao-check-${randomUUID()}`;
     const { agent } = await makeAgent([EDIT_A], { checkCommand: everlastingCheck(marker) });
     const running = agent.run();
-    await waitForProcess(`${marker}-foreground`, 'the check to start');
-    await waitForProcess(`${marker}-background`, 'the check to start its background process');
+    await waitForProcess(`${marker}-42-foreground`, 'the check to start');
+    await waitForProcess(`${marker}-42-background`, 'the check to start its background process');
     await agent.stop();
     expect((await running).state).toBe('stopped');
-    await waitForNoProcess(marker);
+    await waitForNoProcess(`${marker}-42`);
   });
 
   it('gives the check end-of-file on stdin, and its output to the model with secrets masked', async () => {
