@@ -92,8 +92,8 @@ const RECENT_LINES = 80;
  */
 const CRASH_REPORT_LINE = /^Please consider reporting this bug to help improve aider!|^Open a GitHub Issue pre-filled with the above error/;
 
-/** Aider's banner when it found no git repository: its edits would be committed nowhere. */
-const NO_GIT_REPO_LINE = /^Git repo: none\b/;
+/** Aider's banner line when it found no git repository: its edits would be committed nowhere. */
+const NO_GIT_REPO_LINE = /^Git repo: none$/;
 
 /** The first message of a resumed agent: its conversation so far comes back with --restore-chat-history. */
 const RESUME_MESSAGE = 'The session was interrupted. Continue your task from where you left off, and finish it.\n';
@@ -405,8 +405,7 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     this.lastSignOfLife = Date.now();
     this.recentLines.push(line);
     if (this.recentLines.length > RECENT_LINES) this.recentLines.shift();
-    // The banner comes before the first model call; later, such a line could be the model's.
-    if (NO_GIT_REPO_LINE.test(line) && this.current.starts === 0) {
+    if (NO_GIT_REPO_LINE.test(line)) {
       this.endAider(
         `aider found no git repository in ${this.worktree} ("Git repo: none"), so nothing it writes would be committed on ${this.branch}: check the worktree, and that --no-git is not among the aider arguments`,
       );
@@ -453,7 +452,8 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
   }
 
   /** A line from the orchestrator itself, shown in the pane and the headless output. */
-  private writeNotice(text: string): void {
+  private writeNotice(raw: string): void {
+    const text = this.redact(raw);
     this.terminal.write(`\r\n\x1b[36m[orchestrator]\x1b[0m ${text.replace(/\n/g, '\r\n')}\r\n`, () => this.scheduleOutput());
     this.emit('line', `[orchestrator] ${text}`);
   }
