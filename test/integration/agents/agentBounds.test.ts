@@ -17,6 +17,9 @@ afterEach(async () => {
 const makeAgent = (script: ChatScript, overrides: Partial<AgentOptions> = {}, env: NodeJS.ProcessEnv = {}) =>
   makeTestAgent('bin' in aider ? aider.bin : '', cleanups, script, overrides, env);
 
+/** Real aider starts take seconds each, tens of seconds on a loaded machine. */
+const AIDER_TEST_TIMEOUT_MS = 240_000;
+
 const EDIT_A = { text: wholeFileEdit('a.py', 'A = 10\n', 'python') };
 
 /**
@@ -35,15 +38,16 @@ const walk = (dir: string): string[] =>
 
 describe.skipIf('skip' in aider)(`what ends an agent that cannot finish${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`, () => {
   it('fails an agent whose model never answers after --idle-timeout, and ends its aider', async () => {
-    // Long enough for aider's own start-up on a loaded machine (its silences there reach seconds).
-    const { agent, server, data } = await makeAgent([{ hang: true }], { idleTimeout: 20_000 });
+    // Longer than aider's own start-up silences (importing litellm), which reach tens of
+    // seconds on a loaded 2-core machine: only the hanging model may trip it.
+    const { agent, server, data } = await makeAgent([{ hang: true }], { idleTimeout: 45_000 });
     const result = await agent.run();
     expect(result.state).toBe('failed');
-    expect(result.reason).toBe('no sign of life for 20s: no output and no aider event (--idle-timeout)');
+    expect(result.reason).toBe('no sign of life for 45s: no output and no aider event (--idle-timeout)');
     // It was the model that kept aider waiting, not aider's start-up.
     expect(server.requests.filter((request) => request.kind === 'turn')).toHaveLength(1);
     await waitForNoProcess(path.join(data, 'run'));
-  });
+  }, AIDER_TEST_TIMEOUT_MS);
 
   it('ends a check that runs past --check-timeout, with everything it started, and fails the agent', async () => {
     const marker = `ao-check-${randomUUID()}`;
@@ -52,7 +56,7 @@ describe.skipIf('skip' in aider)(`what ends an agent that cannot finish${'skip' 
     expect(result.state).toBe('failed');
     expect(result.reason).toBe(`the check ran longer than 3s (--check-timeout) and was ended: ${everlastingCheck(marker)}`);
     await waitForNoProcess(`${marker}-42`);
-  });
+  }, AIDER_TEST_TIMEOUT_MS);
 
   it('stops a running check and everything it started when the agent is stopped', async () => {
     const marker = `ao-check-${randomUUID()}`;
@@ -63,7 +67,7 @@ describe.skipIf('skip' in aider)(`what ends an agent that cannot finish${'skip' 
     await agent.stop();
     expect((await running).state).toBe('stopped');
     await waitForNoProcess(`${marker}-42`);
-  });
+  }, AIDER_TEST_TIMEOUT_MS);
 
   it('gives the check end-of-file on stdin, and its output to the model with secrets masked', async () => {
     const secret = `tok-${randomUUID()}`;
@@ -99,7 +103,7 @@ describe.skipIf('skip' in aider)(`what ends an agent that cannot finish${'skip' 
       const stat = fs.statSync(file);
       expect((stat.mode & 0o777).toString(8), file).toBe(stat.isDirectory() ? '700' : '600');
     }
-  });
+  }, AIDER_TEST_TIMEOUT_MS);
 });
 
 describe.skipIf('skip' in aider)(`outcomes that are not a success${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`, () => {
@@ -109,7 +113,7 @@ describe.skipIf('skip' in aider)(`outcomes that are not a success${'skip' in aid
     expect(result.state).toBe('failed');
     expect(result.reason).toBe(NO_CHANGES);
     expect(result.usage.iterations).toBe(1);
-  });
+  }, AIDER_TEST_TIMEOUT_MS);
 
   it('fails an agent whose aider reports "Git repo: none", and ends that aider', async () => {
     const { agent, data } = await makeAgent([{ hang: true }], { extraArgs: ['--no-git'] });
@@ -117,7 +121,7 @@ describe.skipIf('skip' in aider)(`outcomes that are not a success${'skip' in aid
     expect(result.state).toBe('failed');
     expect(result.reason).toMatch(/^aider found no git repository in .* \("Git repo: none"\), so nothing it writes would be committed/);
     expect(await processesWith(path.join(data, 'run'))).toEqual([]);
-  });
+  }, AIDER_TEST_TIMEOUT_MS);
 
   it('fails an agent whose aider crashed into its "Open a GitHub Issue" prompt, with aider’s error', async () => {
     // An unknown encoding makes aider 0.86 raise at start-up: a real uncaught exception.
@@ -127,5 +131,5 @@ describe.skipIf('skip' in aider)(`outcomes that are not a success${'skip' in aid
     expect(result.reason).toBe('aider crashed: LookupError: unknown encoding: bogus-enc');
     expect(server.requests).toHaveLength(0);
     expect(await processesWith(path.join(data, 'run'))).toEqual([]);
-  });
+  }, AIDER_TEST_TIMEOUT_MS);
 });
