@@ -2,11 +2,16 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import xterm from '@xterm/headless';
-import { execa } from 'execa';
 import * as pty from 'node-pty';
+import { formatDuration } from '../config/duration.js';
+import { commitsSince } from '../git/commits.js';
+import { dirtyFiles } from '../git/repo.js';
+import { makePrivateDir, makeTreePrivate, writePrivateFile } from '../logs/privateFiles.js';
+import type { Redactor } from '../logs/redact.js';
 import type { AgentTask } from '../plan/types.js';
 import { buildAiderArgs, localModelMetadata } from './aiderArgs.js';
 import { addUsage, readAnalyticsReport, type AnalyticsReport } from './analyticsLog.js';
+import { CheckProcess, type CheckResult } from './checkCommand.js';
 import { OutputLines } from './outputLines.js';
 import { agentMessage, checkFailedMessage } from './taskMessage.js';
 import { emptyUsage, isFinalState, type AgentState, type AgentView, type Usage } from './types.js';
@@ -16,6 +21,8 @@ export interface AgentOptions {
   branch: string;
   /** The agent's git worktree: aider's cwd. */
   worktree: string;
+  /** The run's base commit: an agent with no commit since it has made no change. */
+  baseCommit: string;
   /** The agent's folder for its message files, chat history and analytics log. */
   runDir: string;
   prd: string;
@@ -26,6 +33,12 @@ export interface AgentOptions {
   maxIterations: number;
   /** Shell command run in the worktree after a turn; failure → follow-up turn. */
   checkCommand: string | undefined;
+  /** ms without a finished output line or an analytics event before aider is ended and the agent fails. */
+  idleTimeout: number;
+  /** ms the check command may run before its processes are ended and the agent fails. */
+  checkTimeout: number;
+  /** Masks secrets in everything the agent writes or shows: message files, output lines, reasons. */
+  redactor: Redactor;
   cols: number;
   rows: number;
   /**
@@ -67,8 +80,34 @@ export interface AgentEvents {
 
 const OUTPUT_THROTTLE_MS = 50;
 
+/** The reason of an agent whose run made no commit: it is not a success. */
+export const NO_CHANGES = 'no changes: aider made no commit';
+
+/** Finished output lines kept to explain a crash (aider prints the traceback just before its prompt). */
+const RECENT_LINES = 80;
+
+/**
+ * Aider's crash report ends with this line and then asks "Open a GitHub Issue ... (Y/n)",
+ * a prompt --yes-always does not answer: the process would wait for ever.
+ */
+const CRASH_REPORT_LINE = /^Please consider reporting this bug to help improve aider!|^Open a GitHub Issue pre-filled with the above error/;
+
+/** Aider's banner line when it found no git repository: its edits would be committed nowhere. */
+const NO_GIT_REPO_LINE = /^Git repo: none$/;
+
 /** The first message of a resumed agent: its conversation so far comes back with --restore-chat-history. */
 const RESUME_MESSAGE = 'The session was interrupted. Continue your task from where you left off, and finish it.\n';
+
+const emptyReport = (): AnalyticsReport => ({ usage: emptyUsage(), starts: 0, exceptions: 0, exitReason: undefined, events: 0 });
+
+/** Signals a pty's child and its process group (node-pty starts it as a session and group leader). */
+const signalGroup = (child: pty.IPty, signal: NodeJS.Signals): void => {
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    child.kill(signal); // no group (already gone): the process alone, if still there
+  }
+};
 
 /** The highest `run-<n>` folder of an agent (0 when there is none). */
 const lastRunNumber = (runDir: string): number => {
@@ -114,14 +153,20 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
   private rows: number;
   /** Usage of earlier runs (before a restart); the cap applies to the current run only. */
   private previousUsage: Usage = emptyUsage();
-  private current: AnalyticsReport = { usage: emptyUsage(), starts: 0, exceptions: 0, exitReason: undefined };
+  private current: AnalyticsReport = emptyReport();
   private attempt = 0;
   private stopRequested = false;
   /** The next run continues the conversation of the last one (resume after a crash). */
   private continuing = false;
   private capReached = false;
+  /** Why the orchestrator ended the running aider (no sign of life, crash prompt, no git repo). */
+  private ending: string | undefined;
+  /** When aider last printed a finished line or logged an analytics event. */
+  private lastSignOfLife = 0;
+  private recentLines: string[] = [];
+  private check: CheckProcess | undefined;
   private outputTimer: NodeJS.Timeout | undefined;
-  private readonly lines = new OutputLines((line) => this.emit('line', line));
+  private readonly lines = new OutputLines((line) => this.onAiderLine(line));
   private running: Promise<AgentResult> | undefined;
 
   constructor(private readonly options: AgentOptions) {
@@ -179,7 +224,7 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     this.startedAt = continuing ? (this.options.resume?.startedAt ?? Date.now()) : Date.now();
     this.finishedAt = undefined;
     const dir = path.join(this.options.runDir, `run-${this.attempt}`);
-    fs.mkdirSync(dir, { recursive: true });
+    makePrivateDir(dir);
     const analyticsLog = path.join(dir, 'analytics.jsonl');
     const files = {
       analyticsLog,
@@ -188,14 +233,16 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     };
     const metadata = localModelMetadata(this.options.model);
     const modelMetadataFile = metadata ? path.join(dir, 'model-metadata.json') : undefined;
-    if (modelMetadataFile) fs.writeFileSync(modelMetadataFile, JSON.stringify(metadata, null, 2));
+    if (modelMetadataFile) writePrivateFile(modelMetadataFile, JSON.stringify(metadata, null, 2));
     this.setState('starting');
     let message = continuing ? RESUME_MESSAGE : agentMessage(this.options.task, this.options.prd);
     // Turns so far in this folder (a resumed run goes on numbering its message files).
     const firstTurn = continuing ? fs.readdirSync(dir).filter((name) => /^message-\d+\.md$/.test(name)).length + 1 : 1;
     for (let turn = firstTurn; ; turn += 1) {
+      if (this.stopRequested) return this.finish('stopped', 'stopped by the user');
       const messageFile = path.join(dir, `message-${turn}.md`);
-      fs.writeFileSync(messageFile, message);
+      // What aider reads reaches its chat history and the model: no secret may be in it.
+      writePrivateFile(messageFile, this.redact(message));
       const iterationsBefore = this.current.usage.iterations;
       const exit = await this.runAider(
         buildAiderArgs({
@@ -210,6 +257,8 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
         analyticsLog,
       );
       this.readAnalytics(analyticsLog);
+      // Aider's own files (chat and input history, analytics log) are as private as ours.
+      makeTreePrivate(dir);
       const record: TurnRecord = {
         turn,
         kind: turn === 1 ? 'task' : continuing && turn === firstTurn ? 'resume' : 'check-fix',
@@ -225,6 +274,7 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
       if (this.capReached) {
         return this.finish('failed', `reached --max-iterations (${this.maxIterations}) before aider finished`);
       }
+      if (this.ending) return this.finish('failed', this.ending);
       if (exit.error) return this.finish('failed', exit.error);
       if (exit.exitCode !== 0) {
         return this.finish('failed', `aider exited with code ${exit.exitCode}${exit.signal ? ` (signal ${exit.signal})` : ''}${this.lastErrorLine()}`);
@@ -232,12 +282,19 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
       if (record.iterations === 0) {
         return this.finish('failed', `the model call failed${this.lastErrorLine() || ' (no reply from the model)'}`);
       }
-      if (!this.options.checkCommand) return this.finish('succeeded', undefined);
+      if (!this.options.checkCommand) return this.succeed();
 
       this.setState('waiting', `running the check: ${this.options.checkCommand}`);
       const check = await this.runCheck(this.options.checkCommand);
       if (this.stopRequested) return this.finish('stopped', 'stopped by the user');
-      if (check.passed) return this.finish('succeeded', undefined);
+      if (check.error) return this.finish('failed', check.error);
+      if (check.timedOut) {
+        return this.finish(
+          'failed',
+          `the check ran longer than ${formatDuration(this.options.checkTimeout)} (--check-timeout) and was ended: ${this.options.checkCommand}`,
+        );
+      }
+      if (check.passed) return this.succeed();
       if (this.current.usage.iterations >= this.maxIterations) {
         return this.finish('failed', `the check still fails after ${this.current.usage.iterations} iteration(s), the --max-iterations cap`);
       }
@@ -265,7 +322,15 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
         return;
       }
       this.process = child;
+      this.lastSignOfLife = Date.now();
       const poll = setInterval(() => this.readAnalytics(analyticsLog), ANALYTICS_POLL_MS);
+      const idleTimeout = this.options.idleTimeout;
+      // Raw bytes are no sign of life: aider's "Waiting for the model" spinner rewrites one line
+      // for ever. Finished lines and analytics events are (see onAiderLine, readAnalytics).
+      const watchdog = setInterval(() => {
+        if (Date.now() - this.lastSignOfLife < idleTimeout || this.ending) return;
+        this.endAider(`no sign of life for ${formatDuration(idleTimeout)}: no output and no aider event (--idle-timeout)`);
+      }, Math.min(1000, idleTimeout / 4));
       child.onData((data) => {
         // xterm parses asynchronously: announce the output once it is on the screen, or a
         // pane drawn in between would keep the old screen until the next output.
@@ -274,6 +339,7 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
       });
       child.onExit(({ exitCode, signal }) => {
         clearInterval(poll);
+        clearInterval(watchdog);
         this.lines.flush();
         this.process = undefined;
         resolve({ exitCode, signal: signal || undefined });
@@ -285,6 +351,7 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
   private readAnalytics(file: string): void {
     const before = this.current;
     this.current = readAnalyticsReport(file);
+    if (this.current.events !== before.events) this.lastSignOfLife = Date.now();
     if (this.current.usage.iterations !== before.usage.iterations) this.emit('usage', this.usage);
     if (this.current.starts > before.starts && !isFinalState(this.state)) {
       const inFlight = this.current.starts > this.current.usage.iterations + this.current.exceptions;
@@ -298,24 +365,95 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     }
   }
 
-  private async runCheck(command: string): Promise<{ passed: boolean; exitCode: number | undefined; output: string }> {
+  /** Runs the check command (see checkCommand.ts), its output shown in the pane as it comes. */
+  private async runCheck(command: string): Promise<CheckResult & { passed: boolean; output: string }> {
     this.writeNotice(`$ ${command}`);
-    const result = await execa(command, {
-      shell: true,
+    let output = '';
+    const check = new CheckProcess({
+      command,
       cwd: this.worktree,
-      all: true,
-      reject: false,
       env: this.options.env,
-      extendEnv: false,
+      cols: this.cols,
+      rows: this.rows,
+      timeoutMs: this.options.checkTimeout,
+      onLine: (raw) => {
+        const line = this.redact(raw);
+        output += `${line}\n`;
+        if (output.length > 2 * CHECK_OUTPUT_TAIL_CHARS) output = output.slice(-CHECK_OUTPUT_TAIL_CHARS);
+        this.terminal.write(`${line}\r\n`, () => this.scheduleOutput());
+        this.emit('line', `[check] ${line}`);
+      },
     });
-    const output = String(result.all ?? '');
-    for (const line of output.split('\n').slice(-20)) if (line.trim()) this.writeNotice(line);
-    this.writeNotice(result.failed ? `check failed (exit ${result.exitCode})` : 'check passed');
-    return { passed: !result.failed, exitCode: result.exitCode, output: output.slice(-CHECK_OUTPUT_TAIL_CHARS) };
+    this.check = check;
+    if (this.stopRequested) check.stop();
+    const result = await check.done;
+    this.check = undefined;
+    const passed = result.exitCode === 0 && !result.timedOut && !result.stopped && !result.error;
+    this.writeNotice(
+      result.timedOut
+        ? `check timed out after ${formatDuration(this.options.checkTimeout)}: ended`
+        : passed
+          ? 'check passed'
+          : `check failed (exit ${result.exitCode ?? `signal ${result.signal}`})`,
+    );
+    return { ...result, passed, output: output.slice(-CHECK_OUTPUT_TAIL_CHARS) };
+  }
+
+  /** A finished line of aider's output: a sign of life, and the place its crash prompt and banner show. */
+  private onAiderLine(raw: string): void {
+    const line = this.redact(raw);
+    this.lastSignOfLife = Date.now();
+    this.recentLines.push(line);
+    if (this.recentLines.length > RECENT_LINES) this.recentLines.shift();
+    if (NO_GIT_REPO_LINE.test(line)) {
+      this.endAider(
+        `aider found no git repository in ${this.worktree} ("Git repo: none"), so nothing it writes would be committed on ${this.branch}: check the worktree, and that --no-git is not among the aider arguments`,
+      );
+    } else if (CRASH_REPORT_LINE.test(line)) {
+      this.endAider(`aider crashed: ${this.crashError()}`);
+    }
+    this.emit('line', line);
+  }
+
+  /** The exception of aider's crash report: the last line of the traceback, above its closing fence. */
+  private crashError(): string {
+    const fence = this.recentLines.lastIndexOf('```');
+    const error = fence > 0 ? this.recentLines[fence - 1] : this.recentLines.find((line) => line.startsWith('# Uncaught '))?.slice(2);
+    return (error ?? 'an uncaught exception (see the agent log)').slice(0, 300);
+  }
+
+  /** Ends the running aider for a reason of the orchestrator's; the agent fails with it. */
+  private endAider(reason: string): void {
+    if (this.ending) return;
+    this.ending = reason;
+    this.kill();
+  }
+
+  /** The end of a run that did what aider was asked: a success only if aider committed something. */
+  private async succeed(): Promise<AgentResult> {
+    let commits: number;
+    try {
+      commits = (await commitsSince(this.worktree, this.options.baseCommit)).length;
+    } catch (error) {
+      return this.finish('failed', `cannot read the commits of ${this.branch} (${(error as Error).message.split('\n')[0]})`);
+    }
+    if (commits > 0) return this.finish('succeeded', undefined);
+    const uncommitted = (await dirtyFiles(this.worktree).catch(() => [])).filter((file) => !file.startsWith('.aider'));
+    return this.finish(
+      'failed',
+      uncommitted.length > 0
+        ? `${NO_CHANGES} (${uncommitted.length} uncommitted file${uncommitted.length === 1 ? '' : 's'} in the worktree: is --no-auto-commits among the aider arguments?)`
+        : NO_CHANGES,
+    );
+  }
+
+  private redact(text: string): string {
+    return this.options.redactor.redact(text);
   }
 
   /** A line from the orchestrator itself, shown in the pane and the headless output. */
-  private writeNotice(text: string): void {
+  private writeNotice(raw: string): void {
+    const text = this.redact(raw);
     this.terminal.write(`\r\n\x1b[36m[orchestrator]\x1b[0m ${text.replace(/\n/g, '\r\n')}\r\n`, () => this.scheduleOutput());
     this.emit('line', `[orchestrator] ${text}`);
   }
@@ -338,6 +476,7 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
   }
 
   private setState(state: AgentState, reason?: string): void {
+    reason = reason === undefined ? undefined : this.redact(reason);
     if (this.state === state && this.reason === reason) return;
     this.state = state;
     this.reason = reason;
@@ -350,13 +489,13 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     return this.result();
   }
 
-  /** Ends the running aider: SIGTERM, then SIGKILL after a grace period. */
+  /** Ends the running aider and what it started (its process group): SIGTERM, then SIGKILL after a grace period. */
   private kill(): void {
     const child = this.process;
     if (!child) return;
-    child.kill('SIGTERM');
+    signalGroup(child, 'SIGTERM');
     const timer = setTimeout(() => {
-      if (this.process === child) child.kill('SIGKILL');
+      if (this.process === child) signalGroup(child, 'SIGKILL');
     }, STOP_GRACE_MS);
     child.onExit(() => clearTimeout(timer));
   }
@@ -370,6 +509,7 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
       return;
     }
     this.kill();
+    this.check?.stop();
     await this.running;
   }
 
@@ -377,9 +517,10 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
   prepareRestart(): void {
     if (!isFinalState(this.state)) return;
     this.previousUsage = this.usage;
-    this.current = { usage: emptyUsage(), starts: 0, exceptions: 0, exitReason: undefined };
+    this.current = emptyReport();
     this.stopRequested = false;
     this.capReached = false;
+    this.ending = undefined;
     this.exitCode = undefined;
     this.writeNotice('restarted');
     this.setState('queued');
@@ -403,7 +544,8 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
   dispose(): void {
     this.stopRequested = true;
     if (this.outputTimer) clearTimeout(this.outputTimer);
-    this.process?.kill('SIGKILL');
+    if (this.process) signalGroup(this.process, 'SIGKILL');
+    this.check?.kill();
     this.removeAllListeners();
   }
 }

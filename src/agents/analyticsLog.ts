@@ -17,6 +17,8 @@ export interface AnalyticsReport {
   exceptions: number;
   /** The `exit` event's reason, when aider wrote one. */
   exitReason: string | undefined;
+  /** Events of any kind: a new one is a sign of life. */
+  events: number;
 }
 
 const num = (value: unknown): number => {
@@ -60,7 +62,7 @@ export const analyticsReport = (events: readonly AnalyticsEvent[]): AnalyticsRep
       exitReason = typeof properties.reason === 'string' ? properties.reason : String(properties.reason ?? '');
     }
   }
-  return { usage, starts, exceptions, exitReason };
+  return { usage, starts, exceptions, exitReason, events: events.length };
 };
 
 /** Reads and sums a log file; a missing file (aider not started yet) is an empty report. */

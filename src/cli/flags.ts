@@ -14,5 +14,7 @@ export const settingsFromFlags = (flags: RunFlags): Partial<Settings> => ({
   aiderBin: flags.aiderBin,
   aiderArgs: flags.aiderArgs.length > 0 ? flags.aiderArgs : undefined,
   checkCommand: flags.checkCmd,
+  idleTimeout: flags.idleTimeout,
+  checkTimeout: flags.checkTimeout,
   geminiApiKey: flags.apiKey,
 });

@@ -19,7 +19,9 @@ const consoleIo: HeadlessIo = {
  * progress on stderr, agent lines as `[agent-N] ...` and the summary table on stdout.
  * Ctrl-C stops the agents cleanly and still writes the summary; a second Ctrl-C forces.
  */
-export const runHeadless = async (run: Run, io: HeadlessIo = consoleIo): Promise<number> => {
+export const runHeadless = async (run: Run, plainIo: HeadlessIo = consoleIo): Promise<number> => {
+  // Every line goes through the run's masking: agent output, reasons, warnings, the summary table.
+  const io: HeadlessIo = { out: (line) => plainIo.out(run.redact(line)), err: (line) => plainIo.err(run.redact(line)) };
   const removeInterruptHandler = onInterrupt((signal, count) => {
     if (count > 1) {
       io.err(`${signal}: forced exit, agents killed`);

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import os from 'node:os';
+import { DURATION_HINT, parseDuration } from '../config/duration.js';
 
 /** What the root command's flags say, before config and environment are merged in. */
 export interface RunFlags {
@@ -13,6 +14,9 @@ export interface RunFlags {
   maxIterations?: number;
   agentsPerTask?: number;
   checkCmd?: string;
+  /** ms (parsed from a duration such as 10m). */
+  idleTimeout?: number;
+  checkTimeout?: number;
   headless?: boolean;
   yes?: boolean;
   repo?: string;
@@ -41,6 +45,14 @@ const positiveInt =
       throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max}.`);
     }
     return n;
+  };
+
+const durationArg =
+  (name: string) =>
+  (value: string): number => {
+    const ms = parseDuration(value);
+    if (ms === undefined) throw new InvalidArgumentError(`${name} must be ${DURATION_HINT}.`);
+    return ms;
   };
 
 const HELP_AFTER = `
@@ -78,6 +90,8 @@ export const buildProgram = (handlers: CommandHandlers, version: string): Comman
     .option('-i, --max-iterations <n>', 'LLM turns allowed per agent (default: 10)', positiveInt('--max-iterations', 1000))
     .option('--agents-per-task <n>', 'independent attempts at each task, for best-of-n (default: 1)', positiveInt('--agents-per-task', 16))
     .option('--check-cmd <command>', 'command run in each worktree after a turn; failing output starts a follow-up turn')
+    .option('--idle-timeout <duration>', 'an agent with no output and no aider event for this long fails, e.g. 90s, 10m (default: 10m)', durationArg('--idle-timeout'))
+    .option('--check-timeout <duration>', 'the check command is ended after this long and the agent fails (default: 10m)', durationArg('--check-timeout'))
     .option('--headless', 'no TUI: print agent output lines and a summary table (automatic when stdout is not a TTY)')
     .option('-y, --yes', 'approve the PRD and the file assignment without asking (required with --headless)')
     .option('--repo <path|url>', 'work on this repository (a URL is cloned into the data folder) instead of the current one')

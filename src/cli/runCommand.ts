@@ -5,6 +5,10 @@ import { runHeadless } from './headless.js';
 import { preloadTui, runInTui } from './tui.js';
 import { strayOperands, type RunFlags } from './program.js';
 
+/** A key on the command line is in every `ps` listing for as long as the run lasts. */
+export const API_KEY_FLAG_WARNING =
+  '--api-key is visible to other users of this machine (in `ps`) while the run lasts: set GEMINI_API_KEY in the environment or a .env file instead';
+
 /** `aider-orchestrator [options]`: check the flags, build the run, drive it with the TUI or headless. */
 export const runCommand = async (flags: RunFlags, argv: readonly string[]): Promise<number> => {
   const stray = strayOperands(argv, flags.aiderArgs);
@@ -24,6 +28,8 @@ export const runCommand = async (flags: RunFlags, argv: readonly string[]): Prom
   }
   if (!headless) preloadTui();
   const warnings: string[] = [];
+  const warn = (message: string) => (headless ? process.stderr.write(`warning: ${message}\n`) : warnings.push(message));
+  if (flags.apiKey) warn(API_KEY_FLAG_WARNING);
   const checksAbort = new AbortController();
   const checks = createRun({
     change,
@@ -35,7 +41,7 @@ export const runCommand = async (flags: RunFlags, argv: readonly string[]): Prom
     terminalSize: headless
       ? { cols: 120, rows: 40 }
       : { cols: process.stdout.columns ?? 120, rows: process.stdout.rows ?? 40 },
-    warn: (message) => (headless ? process.stderr.write(`warning: ${message}\n`) : warnings.push(message)),
+    warn,
     signal: checksAbort.signal,
   });
   if (headless) return runHeadless(await checks);

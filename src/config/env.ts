@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { UserError } from '../errors.js';
 import type { Settings } from './settings.js';
+import { DURATION_HINT, parseDuration } from './duration.js';
 import { LIMITS } from './validate.js';
 
 /**
@@ -40,6 +41,8 @@ export const ENV_VARS = {
   AIDER_ORCHESTRATOR_AIDER_BIN: 'aider executable (like --aider-bin)',
   AIDER_ORCHESTRATOR_AIDER_ARGS: 'extra aider arguments, space-separated (like -- <args>)',
   AIDER_ORCHESTRATOR_CHECK_CMD: 'check command run after each turn (like --check-cmd)',
+  AIDER_ORCHESTRATOR_IDLE_TIMEOUT: 'an agent with no output and no aider event this long fails, e.g. 10m (like --idle-timeout)',
+  AIDER_ORCHESTRATOR_CHECK_TIMEOUT: 'the check command is ended after this long, e.g. 10m (like --check-timeout)',
   AIDER_ORCHESTRATOR_DATA_DIR: 'data folder: worktrees, run files, managed venv, clones',
   AIDER_ORCHESTRATOR_CONFIG_DIR: 'folder of the stored configuration file',
   AIDER_ORCHESTRATOR_PRD_DIR: 'PRD folder, relative to the repo (default docs/prd)',
@@ -56,6 +59,14 @@ const count = (env: NodeJS.ProcessEnv, name: keyof typeof ENV_VARS, max: number)
     throw new UserError(`${name}=${raw} is not a whole number from 1 to ${max}; fix it in the environment or .env`);
   }
   return n;
+};
+
+const duration = (env: NodeJS.ProcessEnv, name: keyof typeof ENV_VARS): number | undefined => {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  const ms = parseDuration(raw);
+  if (ms === undefined) throw new UserError(`${name}=${raw} is not ${DURATION_HINT}; fix it in the environment or .env`);
+  return ms;
 };
 
 const text = (env: NodeJS.ProcessEnv, name: string): string | undefined => env[name]?.trim() || undefined;
@@ -76,6 +87,8 @@ export const settingsFromEnv = (env: NodeJS.ProcessEnv): Partial<Settings> => {
     aiderBin: text(env, 'AIDER_ORCHESTRATOR_AIDER_BIN'),
     aiderArgs: aiderArgs ? aiderArgs.split(/\s+/) : undefined,
     checkCommand: text(env, 'AIDER_ORCHESTRATOR_CHECK_CMD'),
+    idleTimeout: duration(env, 'AIDER_ORCHESTRATOR_IDLE_TIMEOUT'),
+    checkTimeout: duration(env, 'AIDER_ORCHESTRATOR_CHECK_TIMEOUT'),
     dataDir: text(env, 'AIDER_ORCHESTRATOR_DATA_DIR'),
     prdDir: text(env, 'AIDER_ORCHESTRATOR_PRD_DIR'),
     logDir: text(env, 'AIDER_ORCHESTRATOR_LOG_DIR'),

@@ -21,6 +21,10 @@ export interface Settings {
   aiderArgs: string[];
   /** Shell command run in an agent's worktree after each turn; non-zero exit → follow-up turn. */
   checkCommand: string | undefined;
+  /** ms without an output line or an aider event after which a turn's aider is ended and the agent fails. */
+  idleTimeout: number;
+  /** ms the check command may run before its processes are ended and the agent fails. */
+  checkTimeout: number;
   /** Google API key for the PRD model. Never written to any file. */
   geminiApiKey: string | undefined;
   /** Override of the Gemini endpoint (self-hosted gateway, tests). */
@@ -47,6 +51,8 @@ export const defaultSettings = (): Settings => ({
   aiderBin: undefined,
   aiderArgs: [],
   checkCommand: undefined,
+  idleTimeout: 10 * 60_000,
+  checkTimeout: 10 * 60_000,
   geminiApiKey: undefined,
   geminiBaseUrl: undefined,
   prdDir: 'docs/prd',

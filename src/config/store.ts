@@ -1,6 +1,7 @@
 import Conf from 'conf';
 import type { Settings } from './settings.js';
 import { UserError } from '../errors.js';
+import { DURATION_LIMITS } from './duration.js';
 import { validateSettings } from './validate.js';
 
 /** The settings a user may store (keys and paths of the run stay out: keys live in the environment). */
@@ -15,6 +16,8 @@ export type StoredSettings = Partial<
     | 'aiderBin'
     | 'aiderArgs'
     | 'checkCommand'
+    | 'idleTimeout'
+    | 'checkTimeout'
     | 'geminiBaseUrl'
     | 'prdDir'
     | 'logDir'
@@ -31,6 +34,8 @@ export const STORED_KEYS = [
   'aiderBin',
   'aiderArgs',
   'checkCommand',
+  'idleTimeout',
+  'checkTimeout',
   'geminiBaseUrl',
   'prdDir',
   'logDir',
@@ -49,6 +54,8 @@ export interface ConfigStore {
 
 const text = { type: 'string', minLength: 1 } as const;
 const count = (maximum: number) => ({ type: 'integer', minimum: 1, maximum }) as const;
+/** Durations are stored in milliseconds (whole seconds). */
+const duration = { type: 'integer', minimum: DURATION_LIMITS.minMs, maximum: DURATION_LIMITS.maxMs, multipleOf: 1000 } as const;
 
 /** JSON schema conf checks on every write (and on load: a hand-broken file is reported, not used). */
 const SCHEMA = {
@@ -60,6 +67,8 @@ const SCHEMA = {
   aiderBin: text,
   aiderArgs: { type: 'array', items: { type: 'string' } },
   checkCommand: text,
+  idleTimeout: duration,
+  checkTimeout: duration,
   geminiBaseUrl: { type: 'string', pattern: '^https?://' },
   prdDir: text,
   logDir: text,

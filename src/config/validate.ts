@@ -1,4 +1,5 @@
 import { UserError } from '../errors.js';
+import { DURATION_HINT, isDurationMs } from './duration.js';
 import type { Settings } from './settings.js';
 
 /** Limits shared by the flags, the environment, the stored config and the config form. */
@@ -18,6 +19,9 @@ const checkCount = (value: unknown, max: number): string | undefined =>
 const checkText = (value: unknown): string | undefined =>
   typeof value === 'string' && value.trim().length > 0 ? undefined : 'must not be empty';
 
+const checkDuration = (value: unknown): string | undefined =>
+  isDurationMs(value) ? undefined : `must be ${DURATION_HINT}`;
+
 const CHECKS: Partial<Record<Field, (value: unknown) => string | undefined>> = {
   agentModel: checkText,
   prdModel: checkText,
@@ -28,6 +32,8 @@ const CHECKS: Partial<Record<Field, (value: unknown) => string | undefined>> = {
   aiderArgs: (value) =>
     Array.isArray(value) && value.every((arg) => typeof arg === 'string') ? undefined : 'must be a list of arguments',
   checkCommand: checkText,
+  idleTimeout: checkDuration,
+  checkTimeout: checkDuration,
   geminiBaseUrl: (value) => {
     if (typeof value !== 'string') return 'must be a URL';
     try {

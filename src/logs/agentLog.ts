@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { appendPrivateFile, makePrivateDir } from './privateFiles.js';
 import type { Redactor } from './redact.js';
 
 /** One line of `agent<N>_<ts>.jsonl`. */
@@ -14,7 +15,7 @@ export const agentLogPath = (logDir: string, agent: number, ts: string): string 
 
 /**
  * Append-only JSONL log of one agent. Each entry is written synchronously as it
- * happens, so a crash loses nothing that was logged.
+ * happens, so a crash loses nothing that was logged; masked, and readable by its owner only.
  */
 export class AgentLog {
   private failed = false;
@@ -25,7 +26,7 @@ export class AgentLog {
     private readonly onError: (error: Error) => void = () => {},
   ) {
     try {
-      fs.mkdirSync(path.dirname(file), { recursive: true });
+      makePrivateDir(path.dirname(file));
     } catch (error) {
       // Reported on the first append, like any other write failure.
       this.folderError = error as Error;
@@ -43,7 +44,7 @@ export class AgentLog {
     }
     const line = JSON.stringify({ time: new Date().toISOString(), type, data } satisfies AgentLogEntry);
     try {
-      fs.appendFileSync(this.file, `${this.redactor.redact(line)}\n`);
+      appendPrivateFile(this.file, `${this.redactor.redact(line)}\n`);
     } catch (error) {
       // A full disk or read-only folder must not kill the run: report once, keep going.
       this.failed = true;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AgentSummary, RunSummary, RunTotals } from './types.js';
 import { UserError } from '../errors.js';
+import { makePrivateDir, writePrivateFile } from './privateFiles.js';
 import type { Redactor } from './redact.js';
 
 export const summaryPath = (logDir: string, ts: string): string => path.join(logDir, `summary_${ts}.json`);
@@ -78,8 +79,8 @@ export const writeSummary = (summary: RunSummary, redactor: Redactor): void => {
   if (!file) throw new Error('writeSummary() of a summary without a path');
   const tmp = `${file}.tmp`;
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(tmp, `${redactor.redact(JSON.stringify(summary, null, 2))}\n`);
+    makePrivateDir(path.dirname(file));
+    writePrivateFile(tmp, `${redactor.redact(JSON.stringify(summary, null, 2))}\n`);
     fs.renameSync(tmp, file);
   } catch (error) {
     try {

@@ -11,7 +11,7 @@ import { cloneRepo, dirtyFiles, findRepoRoot, headCommit, trackedFiles } from '.
 import { newRunId } from '../git/worktrees.js';
 import { createGeminiClient } from '../llm/geminiClient.js';
 import { buildRepoContext } from '../llm/repoContext.js';
-import { Redactor, secretValuesFromEnv } from '../logs/redact.js';
+import { Redactor, secretValuesFromArgs, secretValuesFromEnv, withoutMaskedArgs } from '../logs/redact.js';
 import { validatePaths } from '../plan/validate.js';
 import { UserError } from '../errors.js';
 import { liveRunError, RunHistory } from './history.js';
@@ -78,7 +78,7 @@ export const createRun = async (request: RunRequest): Promise<Run> => {
     );
   }
 
-  const redactor = new Redactor([...secretValuesFromEnv(env), settings.geminiApiKey]);
+  const redactor = new Redactor([...secretValuesFromEnv(env), settings.geminiApiKey, ...secretValuesFromArgs(settings.aiderArgs)]);
   return new Run({
     runId: newRunId(),
     change: request.change,
@@ -158,6 +158,12 @@ export const resumeRun = async (request: ResumeRequest): Promise<Run> => {
   if (owner) throw liveRunError(record.id, owner);
   const env = readEnvironment({ dirs: [record.repo, request.cwd], env: request.env });
   const stored = JSON.parse(record.settingsJson) as Partial<Settings>;
+  // Keys among the aider arguments were stored masked: they cannot be given to aider again.
+  const unmasked = withoutMaskedArgs(stored.aiderArgs ?? []);
+  if (unmasked.dropped.length > 0) {
+    request.warn(`aider arguments with a secret were not stored (${unmasked.dropped.join(', ')}): the resumed agents run without them; give the key in the environment (e.g. OPENAI_API_KEY) instead`);
+    stored.aiderArgs = unmasked.args;
+  }
   const settings = resolveSettings({ stored, env: { geminiApiKey: settingsFromEnv(env).geminiApiKey } });
   checkAgentModelKey(settings.agentModel, env);
   const aider = await checkAgentPrerequisites(settings, env, request.warn);

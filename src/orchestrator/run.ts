@@ -135,6 +135,11 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
     return path.resolve(this.options.repoRoot, this.options.settings.logDir);
   }
 
+  /** Masks the run's secrets (for what is printed outside the run's own events, e.g. headless lines). */
+  redact(text: string): string {
+    return this.options.redactor.redact(text);
+  }
+
   private setPhase(phase: RunPhase): void {
     this.phase = phase;
     this.emit('run:phase', phase);
@@ -192,7 +197,7 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
 
   async approvePrd(): Promise<void> {
     const { settings, repoRoot } = this.options;
-    this.prdPath = await savePrd(repoRoot, settings.prdDir, this.change, this.prd, new Date());
+    this.prdPath = await savePrd(repoRoot, settings.prdDir, this.change, this.options.redactor.redact(this.prd), new Date());
     this.setPhase('planning');
     this.plan = await this.makePlan();
     this.emit('plan:ready', this.plan);
@@ -259,11 +264,12 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
           id: runId,
           repo: repoRoot,
           baseCommit,
-          change: this.change,
-          prd: this.prd,
+          change: this.options.redactor.redact(this.change),
+          prd: this.options.redactor.redact(this.prd),
           prdPath: this.prdPath,
           startedAt: this.startedAt.toISOString(),
-          settingsJson: JSON.stringify({ ...settings, geminiApiKey: undefined }),
+          // Aider arguments may hold keys (`--openai-api-key X`): masked like every other sink.
+          settingsJson: this.options.redactor.redact(JSON.stringify({ ...settings, geminiApiKey: undefined })),
         },
         [...this.slots.values()].map(({ agent }) => ({
           task: agent.task,
@@ -318,6 +324,10 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
       env: this.options.agentEnv,
       maxIterations: settings.maxIterations,
       checkCommand: settings.checkCommand,
+      baseCommit: this.options.baseCommit,
+      idleTimeout: settings.idleTimeout,
+      checkTimeout: settings.checkTimeout,
+      redactor: this.options.redactor,
       cols: this.options.terminalSize.cols,
       rows: this.options.terminalSize.rows,
     });

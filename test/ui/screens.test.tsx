@@ -301,6 +301,31 @@ describe('settings form', () => {
     await waitFor(() => frame().includes('saved to'), 'the save');
     expect(openConfigStore({ AIDER_ORCHESTRATOR_CONFIG_DIR: dir.dir }).read()).toEqual({ maxAgents: 3 });
   });
+
+  it('takes time limits as durations (90s, 10m) and shows them so', async () => {
+    const dir = makeTempDir('ao-config-');
+    cleanups.push(dir.cleanup);
+    const store = openConfigStore({ AIDER_ORCHESTRATOR_CONFIG_DIR: dir.dir });
+    const app = render(<ConfigScreen store={store} height={30} onBack={() => {}} />);
+    cleanups.push(() => app.unmount());
+    const frame = () => app.lastFrame() ?? '';
+    expect(frame()).toMatch(/Check command timeout\s+default: 10m/);
+    for (let i = 0; i < 7; i += 1) app.stdin.write(KEYS.down);
+    app.stdin.write(KEYS.enter);
+    await waitFor(() => frame().includes('editing Check command timeout'), 'the field editor');
+    app.stdin.write('soon');
+    app.stdin.write(KEYS.enter);
+    await waitFor(() => frame().includes('Check command timeout must be a duration such as 90s, 10m or 1h30m'), `the inline error\n${frame()}`);
+    app.stdin.write(KEYS.enter);
+    await waitFor(() => frame().includes('editing Check command timeout'), 'the field editor again');
+    for (let i = 0; i < 'soon'.length; i += 1) app.stdin.write(KEYS.backspace);
+    app.stdin.write('90s');
+    app.stdin.write(KEYS.enter);
+    await waitFor(() => /Check command timeout\s+1m30s/.test(frame()), `the value shown as a duration\n${frame()}`);
+    app.stdin.write('S');
+    await waitFor(() => frame().includes('saved to'), 'the save');
+    expect(openConfigStore({ AIDER_ORCHESTRATOR_CONFIG_DIR: dir.dir }).read()).toEqual({ checkTimeout: 90_000 });
+  });
 });
 
 describe('$EDITOR', () => {

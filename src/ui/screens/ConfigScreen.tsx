@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { useKeys } from '../hooks/useKeys.js';
 import { useState } from 'react';
+import { formatDuration, parseDuration } from '../../config/duration.js';
 import { defaultSettings } from '../../config/settings.js';
 import type { ConfigStore, StoredSettings } from '../../config/store.js';
 import { Footer } from '../components/Footer.js';
@@ -10,7 +11,9 @@ import { useKeyState } from '../hooks/useKeyState.js';
 type Field = keyof StoredSettings;
 
 /** The form's fields, in order, with how they are typed in. */
-const FIELDS: { key: Field; label: string; kind: 'text' | 'number' | 'args' }[] = [
+type Kind = 'text' | 'number' | 'args' | 'duration';
+
+const FIELDS: { key: Field; label: string; kind: Kind }[] = [
   { key: 'agentModel', label: 'Agent model (aider --model)', kind: 'text' },
   { key: 'prdModel', label: 'PRD model (Gemini)', kind: 'text' },
   { key: 'maxAgents', label: 'Max agents at once', kind: 'number' },
@@ -18,6 +21,8 @@ const FIELDS: { key: Field; label: string; kind: 'text' | 'number' | 'args' }[] 
   { key: 'agentsPerTask', label: 'Agents per task', kind: 'number' },
   { key: 'aiderArgs', label: 'Extra aider arguments', kind: 'args' },
   { key: 'checkCommand', label: 'Check command', kind: 'text' },
+  { key: 'checkTimeout', label: 'Check command timeout', kind: 'duration' },
+  { key: 'idleTimeout', label: 'Idle timeout (no output)', kind: 'duration' },
   { key: 'aiderBin', label: 'aider executable', kind: 'text' },
   { key: 'geminiBaseUrl', label: 'Gemini base URL', kind: 'text' },
   { key: 'prdDir', label: 'PRD folder (in the repo)', kind: 'text' },
@@ -25,11 +30,19 @@ const FIELDS: { key: Field; label: string; kind: 'text' | 'number' | 'args' }[] 
   { key: 'dataDir', label: 'Data folder', kind: 'text' },
 ];
 
-const show = (value: unknown): string => (Array.isArray(value) ? value.join(' ') : value === undefined ? '' : String(value));
+const show = (value: unknown, kind: Kind): string =>
+  Array.isArray(value)
+    ? value.join(' ')
+    : value === undefined
+      ? ''
+      : kind === 'duration' && typeof value === 'number' && Number.isFinite(value)
+        ? formatDuration(value)
+        : String(value);
 
-const parse = (kind: 'text' | 'number' | 'args', text: string): unknown => {
+const parse = (kind: Kind, text: string): unknown => {
   const trimmed = text.trim();
   if (!trimmed) return undefined;
+  if (kind === 'duration') return parseDuration(trimmed) ?? Number.NaN;
   if (kind === 'number') return /^\d+$/.test(trimmed) ? Number(trimmed) : Number.NaN;
   if (kind === 'args') return trimmed.split(/\s+/);
   return trimmed;
@@ -80,12 +93,12 @@ export const ConfigScreen = ({ store, height, onBack }: ConfigScreenProps) => {
           <Box key={f.key} flexDirection="column">
             <Text wrap="truncate" inverse={i === selected && !editing}>
               {i === selected ? '›' : ' '} {f.label.padEnd(30)}{' '}
-              {i === selected && editing ? null : <Text color={errors[f.key] ? 'red' : 'cyan'}>{show(values[f.key]) || <Text dimColor>default: {show(defaults[f.key]) || 'none'}</Text>}</Text>}
+              {i === selected && editing ? null : <Text color={errors[f.key] ? 'red' : 'cyan'}>{show(values[f.key], f.kind) || <Text dimColor>default: {show(defaults[f.key], f.kind) || 'none'}</Text>}</Text>}
             </Text>
             {i === selected && editing ? (
               <Box marginLeft={33}>
                 <TextInput
-                  initial={show(values[f.key])}
+                  initial={show(values[f.key], f.kind)}
                   onSubmit={(text) => {
                     const value = parse(f.kind, text);
                     const next = { ...values, [f.key]: value };

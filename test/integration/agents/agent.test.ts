@@ -1,13 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Agent, type AgentOptions } from '../../../src/agents/agent.js';
-import { buildAiderEnv } from '../../../src/agents/aiderArgs.js';
-import { headCommit } from '../../../src/git/repo.js';
-import { agentBranchName, createWorktree } from '../../../src/git/worktrees.js';
+import type { AgentOptions } from '../../../src/agents/agent.js';
 import { findTestAider } from '../../support/aider.js';
-import { makeTempDir, makeTempRepo } from '../../support/gitRepo.js';
-import { startOpenAiServer, wholeFileEdit, type ChatScript, type OpenAiServer } from '../../support/openaiServer.js';
+import { makeTestAgent, screenText } from '../../support/agentFixture.js';
+import { wholeFileEdit, type ChatScript } from '../../support/openaiServer.js';
 
 const aider = findTestAider();
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -24,36 +21,7 @@ const waitFor = async (condition: () => boolean, what: string, timeoutMs = 60_00
   }
 };
 
-const makeAgent = async (script: ChatScript, overrides: Partial<AgentOptions> = {}): Promise<{ agent: Agent; server: OpenAiServer; worktree: string }> => {
-  const repo = await makeTempRepo({ 'a.py': 'A = 1\n', 'b.py': 'B = 2\n' });
-  const data = makeTempDir('ao-data-');
-  const server = await startOpenAiServer(script);
-  const worktree = path.join(data.dir, 'wt');
-  await createWorktree({ root: repo.dir, path: worktree, branch: agentBranchName('test', 1), base: await headCommit(repo.dir) });
-  const agent = new Agent({
-    task: { agent: 1, title: 'Change A', description: 'Set A to 10.', files: ['a.py'], attempt: 1 },
-    branch: agentBranchName('test', 1),
-    worktree,
-    runDir: path.join(data.dir, 'run'),
-    prd: '# PRD\nSet A to 10.',
-    aiderBin: 'bin' in aider ? aider.bin : '',
-    model: 'openai/test-model',
-    extraArgs: [],
-    env: buildAiderEnv({ PATH: process.env.PATH, HOME: data.dir, OPENAI_API_KEY: 'sk-x', OPENAI_API_BASE: server.url }),
-    maxIterations: 5,
-    checkCommand: undefined,
-    cols: 100,
-    rows: 30,
-    ...overrides,
-  });
-  cleanups.push(repo.cleanup, data.cleanup, () => server.close(), () => agent.dispose());
-  return { agent, server, worktree };
-};
-
-const screenText = (agent: Agent): string => {
-  const buffer = agent.terminal.buffer.active;
-  return Array.from({ length: buffer.length }, (_, y) => buffer.getLine(y)?.translateToString(true) ?? '').join('\n');
-};
+const makeAgent = (script: ChatScript, overrides: Partial<AgentOptions> = {}) => makeTestAgent('bin' in aider ? aider.bin : '', cleanups, script, overrides);
 
 describe.skipIf('skip' in aider)(`one agent: real aider in a pty${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`, () => {
   it('goes starting → working → succeeded, with aider’s screen in the headless terminal', async () => {

@@ -82,6 +82,9 @@ describe('files a run writes', () => {
     expect(entries[1]!.data).toEqual({ line: 'Authorization: Bearer ***' });
     expect(Number.isNaN(Date.parse(entries[0]!.time))).toBe(false);
     expect(fs.readFileSync(file, 'utf8')).not.toContain('sk-secret-value-123');
+    // The folder and the file are the user's alone.
+    expect(fs.statSync(path.dirname(file)).mode & 0o777).toBe(0o700);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
   });
 
   it('reports an unwritable log once and keeps going', () => {
@@ -105,6 +108,7 @@ describe('files a run writes', () => {
     const text = fs.readFileSync(file, 'utf8');
     expect(JSON.parse(text).agents[0].task).toBe('use key ***');
     expect(fs.readdirSync(path.dirname(file))).toEqual(['summary_r1.json']);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
   });
 
   // A full log folder, honestly: the temp file is a symbolic link to /dev/full, whose every write fails with ENOSPC.
