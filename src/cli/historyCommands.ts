@@ -4,6 +4,7 @@ import { readEnvironment, settingsFromEnv } from '../config/env.js';
 import { resolveSettings } from '../config/resolve.js';
 import { openConfigStore } from '../config/store.js';
 import { UserError } from '../errors.js';
+import { isTrackedByGit } from '../git/repo.js';
 import type { RunSummary } from '../logs/types.js';
 import { resumeRun } from '../orchestrator/createRun.js';
 import { RunHistory } from '../orchestrator/history.js';
@@ -12,8 +13,8 @@ import { runInTui } from './tui.js';
 import { formatCount } from '../logs/format.js';
 import { formatSummaryTable } from './summaryTable.js';
 
-const history = (): RunHistory => {
-  const env = readEnvironment({ dirs: [process.cwd()], env: process.env });
+const history = async (): Promise<RunHistory> => {
+  const env = await readEnvironment({ dirs: [process.cwd()], env: process.env, isRepoData: isTrackedByGit });
   const settings = resolveSettings({ stored: openConfigStore().read(), env: settingsFromEnv(env) });
   return RunHistory.inDataDir(settings.dataDir);
 };
@@ -22,12 +23,12 @@ const pad = (text: string, width: number) => (text.length > width ? `${text.slic
 
 /** `aider-orchestrator runs`: the newest runs, one line each. */
 export const runsCommand = async (options: { limit?: number }): Promise<number> => {
-  const runs = history().listRuns(options.limit ?? 20);
+  const runs = (await history()).listRuns(options.limit ?? 20);
   if (runs.length === 0) {
     process.stdout.write('no runs yet\n');
     return 0;
   }
-  const h = history();
+  const h = await history();
   process.stdout.write(`${pad('run', 22)} ${pad('started', 17)} ${pad('status', 10)} ${pad('agents', 16)} ${pad('cost', 9)} ${pad('repo', 18)} change\n`);
   for (const run of runs) {
     const counts = h.agentCounts(run.id);
@@ -40,7 +41,7 @@ export const runsCommand = async (options: { limit?: number }): Promise<number> 
 
 /** `aider-orchestrator show <run>`: the run's summary table (or, for an unfinished run, its agents so far). */
 export const showCommand = async (runId: string): Promise<number> => {
-  const h = history();
+  const h = await history();
   const run = h.getRun(runId);
   if (!run) throw new UserError(`no run ${runId} in the history (${h.file}): see \`aider-orchestrator runs\``);
   process.stdout.write(`run ${run.id} · ${run.status === 'running' ? 'unfinished (resume it with `aider-orchestrator resume`)' : run.status}\nrepo ${run.repo}\nchange ${run.change}\n\n`);
@@ -58,7 +59,7 @@ export const showCommand = async (runId: string): Promise<number> => {
 };
 
 /** `aider-orchestrator resume [run]`: continue an unfinished run, in the TUI or headless. */
-export const resumeCommand = async (runId: string | undefined, options: { headless?: boolean }): Promise<number> => {
+export const resumeCommand = async (runId: string | undefined, options: { headless?: boolean; trustRepo?: boolean }): Promise<number> => {
   const headless = options.headless === true || !process.stdout.isTTY || !process.stdin.isTTY;
   const warnings: string[] = [];
   const run = await resumeRun({
@@ -67,6 +68,7 @@ export const resumeCommand = async (runId: string | undefined, options: { headle
     env: process.env,
     terminalSize: headless ? { cols: 120, rows: 40 } : { cols: process.stdout.columns ?? 120, rows: process.stdout.rows ?? 40 },
     warn: (message) => (headless ? process.stderr.write(`warning: ${message}\n`) : warnings.push(message)),
+    trustRepo: options.trustRepo === true,
   });
   if (headless) return runHeadless(run);
   return runInTui(run, { warnings, yes: true });

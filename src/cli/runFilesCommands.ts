@@ -5,7 +5,7 @@ import { resolveSettings } from '../config/resolve.js';
 import { openConfigStore } from '../config/store.js';
 import { UserError } from '../errors.js';
 import { git, GitError } from '../git/exec.js';
-import { findRepoRoot } from '../git/repo.js';
+import { findRepoRoot, isTrackedByGit } from '../git/repo.js';
 import { readSummary } from '../logs/summary.js';
 import type { RunSummary } from '../logs/types.js';
 import { describeMerge, mergeRun } from '../orchestrator/merge.js';
@@ -17,7 +17,7 @@ export interface RunFilesOptions {
 /** The summary of a run of the repo in the cwd (or --repo): `run` id, or the latest. */
 const findRun = async (runId: string | undefined, options: RunFilesOptions): Promise<RunSummary> => {
   const root = await findRepoRoot(path.resolve(options.repo ?? process.cwd()));
-  const env = readEnvironment({ dirs: [root, process.cwd()], env: process.env });
+  const env = await readEnvironment({ dirs: [root, process.cwd()], env: process.env, isRepoData: isTrackedByGit });
   const settings = resolveSettings({ stored: openConfigStore().read(), env: settingsFromEnv(env) });
   return readSummary(path.resolve(root, settings.logDir), runId);
 };
