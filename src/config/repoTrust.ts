@@ -48,6 +48,8 @@ const HARMLESS_AIDER_OPTIONS = new Set(
     'watch-files', 'auto-lint', 'auto-test', 'analytics', 'check-update', 'show-release-notes', 'show-repo-map', 'show-prompts',
     'exit', 'voice-format', 'voice-language', 'disable-playwright', 'vim', 'chat-language', 'commit-language', 'yes-always',
     'verbose', 'encoding', 'line-endings', 'suggest-shell-commands', 'fancy-input', 'multiline', 'detect-urls',
+    // Given on every aider's command line (agents/aiderArgs.ts), which beats a config file.
+    'model', 'analytics-log', 'chat-history-file', 'input-history-file', 'message-file',
   ].flatMap((option) => [option, `no-${option}`]),
 );
 

@@ -37,8 +37,8 @@ describe('a tracked .env', () => {
 });
 
 describe('a tracked .aider.conf.yml', () => {
-  it('is not refused for options that only change looks, edits and commits', () => {
-    expect(findingsOf(file('.aider.conf.yml', 'dark-mode: true\nauto-commits: false\nno-pretty: true\nedit-format: diff\nmap-tokens: 1024\n'))).toEqual([]);
+  it('is not refused for options that only change looks, edits and commits, or that the app always gives aider itself', () => {
+    expect(findingsOf(file('.aider.conf.yml', 'model: sonnet\ndark-mode: true\nauto-commits: false\nno-pretty: true\nedit-format: diff\nmap-tokens: 1024\n'))).toEqual([]);
   });
 
   it('is refused for commands, endpoints, keys, files and models, however the YAML spells them', () => {
