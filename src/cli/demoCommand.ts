@@ -43,8 +43,9 @@ export const demoCommand = async (options: { headless?: boolean; agents?: number
   const openai = await startOpenAiServer(demoAgentReply, { commitMessage: demoCommitMessage });
   try {
     // The stand-ins' addresses and placeholder keys; everything else as the user has it.
-    const env = readEnvironment({
+    const env = await readEnvironment({
       dirs: [],
+      isRepoData: async () => true,
       env: { ...process.env, GEMINI_API_KEY: 'demo-key', GOOGLE_GEMINI_BASE_URL: gemini.url, OPENAI_API_KEY: 'demo-key', OPENAI_API_BASE: openai.url },
     });
     await ensureAider(env, log);

@@ -4,6 +4,7 @@ import { readEnvironment, settingsFromEnv } from '../config/env.js';
 import { resolveSettings } from '../config/resolve.js';
 import { openConfigStore } from '../config/store.js';
 import { UserError } from '../errors.js';
+import { isTrackedByGit } from '../git/repo.js';
 import type { RunSummary } from '../logs/types.js';
 import { resumeRun } from '../orchestrator/createRun.js';
 import { RunHistory } from '../orchestrator/history.js';
@@ -17,8 +18,8 @@ import { formatSummaryTable } from './summaryTable.js';
  * The run history of the data folder the settings name (config, environment). A damaged
  * database is moved aside with a warning line, and an empty one is used.
  */
-export const openHistory = (): RunHistory => {
-  const env = readEnvironment({ dirs: [process.cwd()], env: process.env });
+export const openHistory = async (): Promise<RunHistory> => {
+  const env = await readEnvironment({ dirs: [process.cwd()], env: process.env, isRepoData: isTrackedByGit });
   const settings = resolveSettings({ stored: openConfigStore().read(), env: settingsFromEnv(env) });
   return RunHistory.inDataDir(settings.dataDir, { warn: (message) => process.stderr.write(`warning: ${message}\n`) });
 };
@@ -27,7 +28,7 @@ const pad = (text: string, width: number) => (text.length > width ? `${text.slic
 
 /** `aider-orchestrator runs`: the newest runs, one line each. */
 export const runsCommand = async (options: { limit?: number }): Promise<number> => {
-  const h = openHistory();
+  const h = await openHistory();
   const runs = h.listRuns(options.limit ?? 20);
   if (runs.length === 0) {
     process.stdout.write('no runs yet\n');
@@ -62,7 +63,7 @@ const summaryTableOf = (file: string, runId: string): string | undefined => {
 
 /** `aider-orchestrator show <run>`: the run's summary table (or, for an unfinished run, its agents so far). */
 export const showCommand = async (runId: string): Promise<number> => {
-  const h = openHistory();
+  const h = await openHistory();
   const run = h.getRun(runId);
   if (!run) throw new UserError(`no run ${runId} in the history (${h.file}): see \`aider-orchestrator runs\``);
   const status =
@@ -86,7 +87,7 @@ export const showCommand = async (runId: string): Promise<number> => {
 };
 
 /** `aider-orchestrator resume [run]`: continue an unfinished run, in the TUI or headless. */
-export const resumeCommand = async (runId: string | undefined, options: { headless?: boolean }): Promise<number> => {
+export const resumeCommand = async (runId: string | undefined, options: { headless?: boolean; trustRepo?: boolean }): Promise<number> => {
   const headless = options.headless === true || !process.stdout.isTTY || !process.stdin.isTTY;
   const warnings: string[] = [];
   const run = await resumeRun({
@@ -95,6 +96,7 @@ export const resumeCommand = async (runId: string | undefined, options: { headle
     env: process.env,
     terminalSize: headless ? { cols: 120, rows: 40 } : { cols: process.stdout.columns ?? 120, rows: process.stdout.rows ?? 40 },
     warn: (message) => (headless ? process.stderr.write(`warning: ${message}\n`) : warnings.push(message)),
+    trustRepo: options.trustRepo === true,
   });
   if (headless) return runHeadless(run);
   return runInTui(run, { warnings, yes: true });

@@ -20,6 +20,7 @@ export interface RunFlags {
   headless?: boolean;
   yes?: boolean;
   repo?: string;
+  trustRepo?: boolean;
   aiderBin?: string;
   /** Everything after `--`, given to every aider. */
   aiderArgs: string[];
@@ -28,7 +29,7 @@ export interface RunFlags {
 export interface CommandHandlers {
   run(flags: RunFlags): Promise<void>;
   merge(runId: string | undefined, options: { repo?: string }): Promise<void>;
-  resume(runId: string | undefined, options: { headless?: boolean }): Promise<void>;
+  resume(runId: string | undefined, options: { headless?: boolean; trustRepo?: boolean }): Promise<void>;
   runs(options: { limit?: number }): Promise<void>;
   demo(options: { headless?: boolean; agents?: number }): Promise<void>;
   show(runId: string): Promise<void>;
@@ -95,6 +96,7 @@ export const buildProgram = (handlers: CommandHandlers, version: string): Comman
     .option('--headless', 'no TUI: print agent output lines and a summary table (automatic when stdout is not a TTY)')
     .option('-y, --yes', 'approve the PRD and the file assignment without asking (required with --headless)')
     .option('--repo <path|url>', 'work on this repository (a URL is cloned into the data folder) instead of the current one')
+    .option('--trust-repo', "let the repository's tracked .env / .aider.conf.yml set aider's commands (your endpoints and keys still win)")
     .option('--aider-bin <path>', 'the aider executable to run (default: config, PATH, then the managed venv)')
     .argument('[aider-args...]', 'after --: arguments given to every aider, e.g. -- --edit-format diff')
     .addHelpText('after', HELP_AFTER)
@@ -133,7 +135,8 @@ export const buildProgram = (handlers: CommandHandlers, version: string): Comman
     .argument('[run]', 'run id (default: the newest unfinished run of this repository)')
     .description('continue a run the app did not finish (killed, terminal closed): its unfinished agents go on where they were')
     .option('--headless', 'no TUI (automatic without a terminal)')
-    .action(async (runId: string | undefined, options: { headless?: boolean }) => handlers.resume(runId, options));
+    .option('--trust-repo', "let the repository's tracked aider settings apply, as for the run")
+    .action(async (runId: string | undefined, options: { headless?: boolean; trustRepo?: boolean }) => handlers.resume(runId, options));
 
   program
     .command('merge')

@@ -43,6 +43,7 @@ export const runCommand = async (flags: RunFlags, argv: readonly string[]): Prom
       : { cols: process.stdout.columns ?? 120, rows: process.stdout.rows ?? 40 },
     warn,
     signal: checksAbort.signal,
+    trustRepo: flags.trustRepo === true,
   });
   if (headless) return runHeadless(await checks);
   // The TUI draws its first frame as soon as it is loaded, while the checks go on.

@@ -27,7 +27,7 @@ interface FoundRun {
  */
 const findRun = async (runId: string | undefined, options: RunFilesOptions): Promise<FoundRun> => {
   const given = options.repo ? await findRepoRoot(path.resolve(options.repo)) : undefined;
-  const history = openHistory();
+  const history = await openHistory();
   let run: RunRecord | undefined;
   if (runId) {
     run = history.getRun(runId);

@@ -2,10 +2,11 @@ import { installAider } from '../agents/aiderInstall.js';
 import { readEnvironment, settingsFromEnv } from '../config/env.js';
 import { resolveSettings } from '../config/resolve.js';
 import { openConfigStore } from '../config/store.js';
+import { isTrackedByGit } from '../git/repo.js';
 
 /** `aider-orchestrator setup`: install aider-chat into the app's own venv, showing pip's progress. */
 export const setupCommand = async (options: { python?: string }): Promise<number> => {
-  const env = readEnvironment({ dirs: [process.cwd()], env: process.env });
+  const env = await readEnvironment({ dirs: [process.cwd()], env: process.env, isRepoData: isTrackedByGit });
   const settings = resolveSettings({ stored: openConfigStore().read(), env: settingsFromEnv(env) });
   process.stderr.write(`Installing aider into ${settings.dataDir}/venv ...\n`);
   const bin = await installAider({

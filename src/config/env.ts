@@ -7,21 +7,28 @@ import { DURATION_HINT, parseDuration } from './duration.js';
 import { LIMITS } from './validate.js';
 
 /**
- * The environment the run sees: `.env` files of the given folders (later folders win),
- * then the real environment on top (it always wins over a file).
+ * The environment the run sees: the user's own `.env` files in the given folders (later
+ * folders win), then the real environment on top (it always wins over a file). A `.env`
+ * that belongs to a repository (`isRepoData`: tracked by git, or part of a clone) is data,
+ * never the app's configuration, and is not read.
  */
-export const readEnvironment = (options: { dirs: readonly string[]; env: NodeJS.ProcessEnv }): NodeJS.ProcessEnv => {
+export const readEnvironment = async (options: {
+  dirs: readonly string[];
+  env: NodeJS.ProcessEnv;
+  isRepoData(file: string): Promise<boolean>;
+}): Promise<NodeJS.ProcessEnv> => {
   const merged: NodeJS.ProcessEnv = {};
   const seen = new Set<string>();
   for (const dir of options.dirs) {
     const file = path.resolve(dir, '.env');
     if (seen.has(file)) continue;
     seen.add(file);
+    if (!fs.existsSync(file) || (await options.isRepoData(file))) continue;
     let content: string;
     try {
       content = fs.readFileSync(file, 'utf8');
     } catch {
-      continue; // no .env here
+      continue; // unreadable: as if absent
     }
     Object.assign(merged, parseEnv(content));
   }

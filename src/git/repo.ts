@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
@@ -37,15 +38,27 @@ export const dirtyFiles = async (root: string): Promise<string[]> =>
     .filter((entry) => /^.. /.test(entry))
     .map((entry) => entry.slice(3));
 
-/** A folder name for a clone of `url`: its last path part, without `.git`. */
+/** `url` with any credentials (`user:token@`) replaced by `***`, for messages and folder names. */
+export const maskUrl = (url: string): string => url.replace(/^([a-z][\w+.-]*:\/\/)[^/@\s]+@/i, '$1***@');
+
+/** Every credential-bearing URL in `text` (git's own messages echo them) masked. */
+const maskUrlsIn = (text: string): string => text.replace(/([a-z][\w+.-]*:\/\/)[^/@\s'"]+@/gi, '$1***@');
+
+/**
+ * A folder name for a clone of `url`: its last path part (readable) and a short hash of the
+ * whole URL without credentials, so `.../A/app` and `.../B/app` get folders of their own while
+ * the same repository with another token or a trailing `.git` finds its earlier clone.
+ */
 export const cloneFolderName = (url: string): string => {
-  const last = url.replace(/\/+$/, '').split(/[/:]/).pop() ?? 'repo';
-  return last.replace(/\.git$/, '').replace(/[^\w.-]/g, '_') || 'repo';
+  const key = url.replace(/^([a-z][\w+.-]*:\/\/)[^/@\s]+@/i, '$1').replace(/\/+$/, '').replace(/\.git$/, '');
+  const last = key.split(/[/:]/).pop() ?? '';
+  const readable = last.replace(/[^\w.-]/g, '_').replace(/^\.+/, '') || 'repo';
+  return `${readable}-${createHash('sha256').update(key).digest('hex').slice(0, 8)}`;
 };
 
 /**
  * Clones `url` into `reposDir` (or reuses an earlier clone there, fetching its latest
- * commits) and returns the clone's folder.
+ * commits) and returns the clone's folder. Credentials in the URL are never printed.
  */
 export const cloneRepo = async (url: string, reposDir: string, onProgress?: (line: string) => void, signal?: AbortSignal): Promise<string> => {
   const dir = path.join(reposDir, cloneFolderName(url));
@@ -55,14 +68,50 @@ export const cloneRepo = async (url: string, reposDir: string, onProgress?: (lin
       onProgress?.(`updating the clone in ${dir}`);
       await git(dir, ['pull', '--ff-only', '--quiet'], { signal });
     } else {
-      onProgress?.(`cloning ${url} into ${dir}`);
+      onProgress?.(`cloning ${maskUrl(url)} into ${dir}`);
       await git(reposDir, ['clone', '--quiet', '--', url, dir], { signal });
     }
   } catch (error) {
     if (error instanceof GitError) {
-      throw new UserError(`cannot clone ${url}: ${error.stderr.trim().split('\n').pop()}; check the URL and your access`);
+      const reason = maskUrlsIn(error.stderr.trim().split('\n').pop() ?? '');
+      throw new UserError(`cannot clone ${maskUrl(url)}: ${reason}; check the URL and your access`);
     }
     throw error;
   }
   return dir;
+};
+
+/** Whether git tracks `file` (a file outside any repository is not tracked). */
+export const isTrackedByGit = async (file: string): Promise<boolean> => {
+  try {
+    return (await git(path.dirname(file), ['ls-files', '-z', '--', path.basename(file)])).length > 0;
+  } catch (error) {
+    if (error instanceof GitError) return false;
+    throw error;
+  }
+};
+
+/** A file as committed: its text, or only that it is a symbolic link (whose target could be anywhere). */
+export interface CommittedFile {
+  path: string;
+  kind: 'file' | 'symlink';
+  text: string;
+}
+
+/** Those of `paths` (repo-relative) that `commit` holds, as regular files or symbolic links. */
+export const committedFiles = async (root: string, commit: string, paths: readonly string[]): Promise<CommittedFile[]> => {
+  const entries = nulFields(await git(root, ['ls-tree', '-z', commit, '--', ...paths]));
+  const files: CommittedFile[] = [];
+  for (const entry of entries) {
+    const match = /^(\d+) (\w+) ([0-9a-f]+)\t(.*)$/s.exec(entry);
+    if (!match) continue;
+    const [, mode, type, object, file] = match;
+    if (type !== 'blob') continue;
+    files.push(
+      mode === '120000'
+        ? { path: file!, kind: 'symlink', text: '' }
+        : { path: file!, kind: 'file', text: await git(root, ['cat-file', 'blob', object!]) },
+    );
+  }
+  return files;
 };

@@ -3,11 +3,12 @@ import { buildAiderEnv } from '../agents/aiderArgs.js';
 import { locateAider } from '../agents/aiderBinary.js';
 import { checkAgentEndpoint } from '../config/endpoint.js';
 import { readEnvironment, settingsFromEnv } from '../config/env.js';
+import { AGENT_CONFIG_FILES, checkRepoTrust, scanRepoFiles, type RepoScan } from '../config/repoTrust.js';
 import { checkAgentModelKey, checkGeminiKey } from '../config/providers.js';
 import { resolveSettings } from '../config/resolve.js';
 import type { Settings } from '../config/settings.js';
 import { openConfigStore } from '../config/store.js';
-import { cloneRepo, dirtyFiles, findRepoRoot, headCommit, trackedFiles } from '../git/repo.js';
+import { cloneRepo, committedFiles, dirtyFiles, findRepoRoot, headCommit, isTrackedByGit, maskUrl, trackedFiles } from '../git/repo.js';
 import { newRunId } from '../git/worktrees.js';
 import { createGeminiClient } from '../llm/geminiClient.js';
 import { buildRepoContext } from '../llm/repoContext.js';
@@ -32,7 +33,11 @@ export interface RunRequest {
   warn(message: string): void;
   /** Aborted when the user cancels during the checks: a clone or aider check in progress stops. */
   signal?: AbortSignal | undefined;
+  /** --trust-repo: the repo's tracked aider settings (commands...) may apply; see README "Trust rule". */
+  trustRepo?: boolean | undefined;
 }
+
+const isInside = (file: string, dir: string): boolean => !path.relative(dir, file).startsWith('..') && !path.isAbsolute(path.relative(dir, file));
 
 const isUrl = (value: string): boolean => /^(https?|ssh|git|file):\/\/|^[\w.-]+@[\w.-]+:/.test(value);
 
@@ -44,17 +49,25 @@ export const createRun = async (request: RunRequest): Promise<Run> => {
   const { cwd, flags } = request;
   const stored = openConfigStore().read();
   // The repo is needed to find its .env; the data folder (for clones) may come from the cwd's.
-  const early = resolveSettings({ stored, env: settingsFromEnv(readEnvironment({ dirs: [cwd], env: request.env })), flags });
+  const early = resolveSettings({ stored, env: settingsFromEnv(await readEnvironment({ dirs: [cwd], env: request.env, isRepoData: isTrackedByGit })), flags });
   let repoDir = cwd;
+  const cloned = request.repo !== undefined && isUrl(request.repo);
   if (request.repo) {
-    repoDir = isUrl(request.repo)
+    repoDir = cloned
       ? await cloneRepo(request.repo, path.join(early.dataDir, 'repos'), undefined, request.signal)
       : path.resolve(cwd, request.repo);
   }
   const repoRoot = await findRepoRoot(repoDir);
   const baseCommit = await headCommit(repoRoot);
+  // Before anything runs or is paid for: the repo's files may not configure aider.
+  const repoScan = await guardRepoTrust(repoRoot, baseCommit, {
+    repo: cloned ? maskUrl(request.repo!) : repoRoot,
+    trusted: request.trustRepo === true,
+    warn: request.warn,
+  });
 
-  const env = readEnvironment({ dirs: [repoRoot, cwd], env: request.env });
+  // A clone's files all came from its remote: its .env is never the user's.
+  const env = await readEnvironment({ dirs: cloned ? [cwd] : [repoRoot, cwd], env: request.env, isRepoData: isTrackedByGit });
   const settings = resolveSettings({ stored, env: settingsFromEnv(env), flags });
   checkGeminiKey(settings);
   checkAgentModelKey(settings.agentModel, env);
@@ -79,8 +92,9 @@ export const createRun = async (request: RunRequest): Promise<Run> => {
   }
 
   const redactor = new Redactor([...secretValuesFromEnv(env), settings.geminiApiKey, ...secretValuesFromArgs(settings.aiderArgs)]);
+  const runId = newRunId();
   return new Run({
-    runId: newRunId(),
+    runId,
     change: request.change,
     repoRoot,
     baseCommit,
@@ -90,12 +104,30 @@ export const createRun = async (request: RunRequest): Promise<Run> => {
     repoContext: await buildRepoContext({ root: repoRoot, trackedFiles: tracked, files }),
     gemini: createGeminiClient({ apiKey: settings.geminiApiKey ?? '', baseUrl: settings.geminiBaseUrl }),
     aiderBin: aider.bin,
-    agentEnv: buildAiderEnv(env),
+    agentEnv: buildAiderEnv(env, { file: aiderEnvFile(settings.dataDir, runId), repo: request.trustRepo ? repoScan : undefined }),
     redactor,
     terminalSize: request.terminalSize,
     history: openHistory(settings.dataDir, request.warn),
   });
 };
+
+/**
+ * The trust rule (README "Trust rule"): a repository whose committed files would set commands,
+ * endpoints or keys for aider is refused unless the user trusts it. Returns what they set.
+ */
+const guardRepoTrust = async (
+  root: string,
+  commit: string,
+  options: { repo: string; trusted: boolean; warn(message: string): void },
+): Promise<RepoScan> => {
+  const scan = scanRepoFiles(await committedFiles(root, commit, AGENT_CONFIG_FILES));
+  const warning = checkRepoTrust(scan, options);
+  if (warning) options.warn(warning);
+  return scan;
+};
+
+/** Aider's last env file for a run: the user's endpoints and keys, by reference (agents/aiderArgs.ts). */
+const aiderEnvFile = (dataDir: string, runId: string): string => path.join(dataDir, 'runs', runId, 'aider.env');
 
 /**
  * What the agents need before anything is spent: a usable aider and, for a self-hosted model,
@@ -132,6 +164,8 @@ export interface ResumeRequest {
   env: NodeJS.ProcessEnv;
   terminalSize: { cols: number; rows: number };
   warn(message: string): void;
+  /** --trust-repo, as for a new run: the repo's files are checked again before aider restarts. */
+  trustRepo?: boolean | undefined;
 }
 
 /**
@@ -139,7 +173,10 @@ export interface ResumeRequest {
  * same run id, worktrees, branches, logs; its unfinished agents continue.
  */
 export const resumeRun = async (request: ResumeRequest): Promise<Run> => {
-  const early = resolveSettings({ stored: openConfigStore().read(), env: settingsFromEnv(readEnvironment({ dirs: [request.cwd], env: request.env })) });
+  const early = resolveSettings({
+    stored: openConfigStore().read(),
+    env: settingsFromEnv(await readEnvironment({ dirs: [request.cwd], env: request.env, isRepoData: isTrackedByGit })),
+  });
   const history = RunHistory.inDataDir(early.dataDir, { warn: request.warn });
   const repoHere = await findRepoRoot(request.cwd).catch(() => undefined);
   const record = request.runId ? history.getRun(request.runId) : (history.latestUnfinished(repoHere) ?? history.latestUnfinished());
@@ -156,7 +193,10 @@ export const resumeRun = async (request: ResumeRequest): Promise<Run> => {
   // A run whose process still runs is not driven twice; a dead one's is taken over.
   const owner = history.claimRun(record.id);
   if (owner) throw liveRunError(record.id, owner);
-  const env = readEnvironment({ dirs: [record.repo, request.cwd], env: request.env });
+  const repoScan = await guardRepoTrust(record.repo, record.baseCommit, { repo: record.repo, trusted: request.trustRepo === true, warn: request.warn });
+  // A clone (in the data folder) came from its remote: its .env is never the user's.
+  const cloned = isInside(record.repo, path.join(early.dataDir, 'repos'));
+  const env = await readEnvironment({ dirs: cloned ? [request.cwd] : [record.repo, request.cwd], env: request.env, isRepoData: isTrackedByGit });
   const stored = JSON.parse(record.settingsJson) as Partial<Settings>;
   // Keys among the aider arguments were stored masked: they cannot be given to aider again.
   const unmasked = withoutMaskedArgs(stored.aiderArgs ?? []);
@@ -180,7 +220,7 @@ export const resumeRun = async (request: ResumeRequest): Promise<Run> => {
     repoContext: '',
     gemini: createGeminiClient({ apiKey: settings.geminiApiKey ?? 'unused-when-resuming', baseUrl: settings.geminiBaseUrl }),
     aiderBin: aider.bin,
-    agentEnv: buildAiderEnv(env),
+    agentEnv: buildAiderEnv(env, { file: aiderEnvFile(settings.dataDir, record.id), repo: request.trustRepo ? repoScan : undefined }),
     redactor,
     terminalSize: request.terminalSize,
     history,

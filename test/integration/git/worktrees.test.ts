@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commitsSince, filesChanged } from '../../../src/git/commits.js';
-import { cloneFolderName, cloneRepo, dirtyFiles, findRepoRoot, headCommit, trackedFiles } from '../../../src/git/repo.js';
+import { cloneFolderName, cloneRepo, committedFiles, dirtyFiles, findRepoRoot, headCommit, isTrackedByGit, maskUrl, trackedFiles } from '../../../src/git/repo.js';
 import { agentBranchName, createWorktree, findRunWorktrees, newRunId, removeAbandonedWorktrees, removeWorktrees, WorkspacePool } from '../../../src/git/worktrees.js';
 import { validatePaths } from '../../../src/plan/validate.js';
 import { makeTempDir, makeTempRepo, type TempRepo } from '../../support/gitRepo.js';
@@ -274,8 +274,71 @@ describe('--repo with a URL', () => {
     await expect(cloneRepo('file:///nonexistent/repo.git', data.dir)).rejects.toThrow(/cannot clone file:\/\/\/nonexistent\/repo.git: .*check the URL and your access/);
   });
 
-  it('names the folder after the repository', () => {
-    expect(cloneFolderName('https://github.com/owner/project.git')).toBe('project');
-    expect(cloneFolderName('git@github.com:owner/other.git')).toBe('other');
+  it('names the folder after the repository and a hash of its whole URL, credentials aside', () => {
+    expect(cloneFolderName('https://github.com/owner/project.git')).toMatch(/^project-[0-9a-f]{8}$/);
+    expect(cloneFolderName('git@github.com:owner/other.git')).toMatch(/^other-[0-9a-f]{8}$/);
+    expect(cloneFolderName('https://github.com/A/app')).not.toBe(cloneFolderName('https://github.com/B/app'));
+    // The same repository with another token, a trailing slash or `.git` is the same clone.
+    expect(cloneFolderName('https://x:tok1@github.com/A/app.git')).toBe(cloneFolderName('https://github.com/A/app/'));
+    expect(cloneFolderName('https://github.com/A/app.git')).not.toContain('tok');
+  });
+
+  it('gives two repositories with the same last path part a clone each', async () => {
+    const parent = makeTempDir();
+    const data = makeTempDir();
+    cleanups.push(parent.cleanup, data.cleanup);
+    const urls: string[] = [];
+    for (const owner of ['A', 'B']) {
+      const origin = path.join(parent.dir, owner, 'app');
+      fs.mkdirSync(origin, { recursive: true });
+      execFileSync('git', ['init', '-q', '-b', 'main', origin]);
+      fs.writeFileSync(path.join(origin, 'owner.txt'), `${owner}\n`);
+      execFileSync('git', ['-C', origin, 'add', 'owner.txt']);
+      execFileSync('git', ['-C', origin, '-c', 'user.name=T', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', owner]);
+      urls.push(`file://${origin}`);
+    }
+    const [a, b] = [await cloneRepo(urls[0]!, data.dir), await cloneRepo(urls[1]!, data.dir)];
+    expect(a).not.toBe(b);
+    expect(fs.readFileSync(path.join(a, 'owner.txt'), 'utf8')).toBe('A\n');
+    expect(fs.readFileSync(path.join(b, 'owner.txt'), 'utf8')).toBe('B\n');
+  });
+
+  it('never prints the credentials of a URL', async () => {
+    const data = makeTempDir();
+    cleanups.push(data.cleanup);
+    const url = 'http://user:s3cret-token@127.0.0.1:9/owner/app.git';
+    const progress: string[] = [];
+    const error = await cloneRepo(url, data.dir, (line) => progress.push(line)).catch((caught: Error) => caught);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/^cannot clone http:\/\/\*\*\*@127\.0\.0\.1:9\/owner\/app\.git: .*check the URL and your access$/);
+    expect([(error as Error).message, ...progress].join('\n')).not.toContain('s3cret');
+    expect(progress).toEqual([expect.stringMatching(/^cloning http:\/\/\*\*\*@127\.0\.0\.1:9\/owner\/app\.git into /)]);
+    expect(maskUrl('git@github.com:owner/app.git')).toBe('git@github.com:owner/app.git');
+  });
+});
+
+describe("a repository's own files", () => {
+  it('reads committed files at a commit, and tells symbolic links apart', async () => {
+    const r = await repo({ '.env': 'A=1\n', 'other.txt': 'x' });
+    fs.symlinkSync('/etc/hostname', path.join(r.dir, '.aider.conf.yml'));
+    await r.git('add', '.aider.conf.yml');
+    await r.git('commit', '-qm', 'link');
+    fs.writeFileSync(path.join(r.dir, '.env'), 'A=changed, not committed\n');
+    const files = await committedFiles(r.dir, await headCommit(r.dir), ['.env', '.aider.conf.yml', '.aider.model.settings.yml']);
+    expect(files).toEqual([
+      { path: '.aider.conf.yml', kind: 'symlink', text: '' },
+      { path: '.env', kind: 'file', text: 'A=1\n' },
+    ]);
+  });
+
+  it('knows which files git tracks', async () => {
+    const r = await repo({ '.env': 'A=1\n' });
+    const outside = makeTempDir();
+    cleanups.push(outside.cleanup);
+    fs.writeFileSync(path.join(r.dir, 'untracked.env'), '');
+    fs.writeFileSync(path.join(outside.dir, '.env'), '');
+    expect(await isTrackedByGit(path.join(r.dir, '.env'))).toBe(true);
+    expect(await isTrackedByGit(path.join(r.dir, 'untracked.env'))).toBe(false);
+    expect(await isTrackedByGit(path.join(outside.dir, '.env'))).toBe(false);
   });
 });

@@ -48,15 +48,33 @@ describe('settings precedence: defaults < stored < environment < flags', () => {
 });
 
 describe('environment', () => {
-  it('reads .env files, later folders winning, the real environment winning over all', () => {
+  it('reads .env files, later folders winning, the real environment winning over all', async () => {
     const repo = tempDir();
     const cwd = tempDir();
     fs.writeFileSync(path.join(repo, '.env'), 'GEMINI_API_KEY=from-repo\nOPENAI_API_KEY=repo-openai\nA=1\n');
     fs.writeFileSync(path.join(cwd, '.env'), 'OPENAI_API_KEY=cwd-openai\nA=2\n');
-    const env = readEnvironment({ dirs: [repo, cwd], env: { A: 'real' } });
+    const env = await readEnvironment({ dirs: [repo, cwd], env: { A: 'real' }, isRepoData: async () => false });
     expect(env.GEMINI_API_KEY).toBe('from-repo');
     expect(env.OPENAI_API_KEY).toBe('cwd-openai');
     expect(env.A).toBe('real');
+  });
+
+  it("skips a .env that belongs to a repository: it is data, not the user's configuration", async () => {
+    const repo = tempDir();
+    const cwd = tempDir();
+    fs.writeFileSync(path.join(repo, '.env'), 'AIDER_ORCHESTRATOR_CHECK_CMD=from-repo\n');
+    fs.writeFileSync(path.join(cwd, '.env'), 'A=mine\n');
+    const asked: string[] = [];
+    const env = await readEnvironment({
+      dirs: [repo, cwd],
+      env: {},
+      isRepoData: async (file) => {
+        asked.push(file);
+        return file === path.join(repo, '.env');
+      },
+    });
+    expect(env).toEqual({ A: 'mine' });
+    expect(asked).toEqual([path.join(repo, '.env'), path.join(cwd, '.env')]);
   });
 
   it('maps AIDER_ORCHESTRATOR_* variables and the Gemini key', () => {
