@@ -3,13 +3,13 @@ import { buildAiderEnv } from '../agents/aiderArgs.js';
 import { locateAider } from '../agents/aiderBinary.js';
 import { checkAgentEndpoint } from '../config/endpoint.js';
 import { readEnvironment, settingsFromEnv } from '../config/env.js';
-import { checkAgentModelKey, checkGeminiKey } from '../config/providers.js';
+import { checkAgentModelKey, checkPrdModel } from '../config/providers.js';
 import { resolveSettings } from '../config/resolve.js';
 import type { Settings } from '../config/settings.js';
 import { openConfigStore } from '../config/store.js';
 import { cloneRepo, dirtyFiles, findRepoRoot, headCommit, trackedFiles } from '../git/repo.js';
 import { newRunId } from '../git/worktrees.js';
-import { createGeminiClient } from '../llm/geminiClient.js';
+import { createLlmClient } from '../llm/modelRouter.js';
 import { buildRepoContext } from '../llm/repoContext.js';
 import { Redactor, secretValuesFromEnv } from '../logs/redact.js';
 import { validatePaths } from '../plan/validate.js';
@@ -56,7 +56,7 @@ export const createRun = async (request: RunRequest): Promise<Run> => {
 
   const env = readEnvironment({ dirs: [repoRoot, cwd], env: request.env });
   const settings = resolveSettings({ stored, env: settingsFromEnv(env), flags });
-  checkGeminiKey(settings);
+  checkPrdModel(settings, env, flags.geminiApiKey);
   checkAgentModelKey(settings.agentModel, env);
 
   const tracked = await trackedFiles(repoRoot);
@@ -88,7 +88,7 @@ export const createRun = async (request: RunRequest): Promise<Run> => {
     files,
     trackedFiles: tracked,
     repoContext: await buildRepoContext({ root: repoRoot, trackedFiles: tracked, files }),
-    gemini: createGeminiClient({ apiKey: settings.geminiApiKey ?? '', baseUrl: settings.geminiBaseUrl }),
+    llm: createLlmClient({ env, geminiApiKey: settings.geminiApiKey, geminiBaseUrl: settings.geminiBaseUrl }),
     aiderBin: aider.bin,
     agentEnv: buildAiderEnv(env),
     redactor,
@@ -169,7 +169,7 @@ export const resumeRun = async (request: ResumeRequest): Promise<Run> => {
     files: undefined,
     trackedFiles: tracked,
     repoContext: '',
-    gemini: createGeminiClient({ apiKey: settings.geminiApiKey ?? 'unused-when-resuming', baseUrl: settings.geminiBaseUrl }),
+    llm: createLlmClient({ env, geminiApiKey: settings.geminiApiKey, geminiBaseUrl: settings.geminiBaseUrl }),
     aiderBin: aider.bin,
     agentEnv: buildAiderEnv(env),
     redactor,
