@@ -46,20 +46,21 @@ export const retryAfterMs = (headers: Record<string, string> | undefined): numbe
 };
 
 /**
- * The error's kind as the provider names it, e.g. `overloaded_error` (Anthropic:
- * `{type: 'error', error: {type}}`) or `server_error` (OpenAI: `{error: {type}}`).
+ * The error's kind as the provider names it: `overloaded error` from Anthropic's
+ * `{type: 'error', error: {type: 'overloaded_error'}}`, `server error` from OpenAI's `{error: {type}}`.
  */
 const errorKind = (data: unknown): string | undefined => {
   const error = isRecord(data) && isRecord(data.error) ? data.error : undefined;
-  const kind = error?.type ?? error?.code;
-  return typeof kind === 'string' && kind ? kind.replace(/_error$/, '').replace(/_/g, ' ') : undefined;
+  return typeof error?.type === 'string' && error.type ? error.type.replace(/_/g, ' ') : undefined;
 };
 
 const classifyStatus = (error: ApiCallError, status: number, context: AiSdkErrorContext): Error => {
   const { provider, role, model, baseUrlVariable } = context;
   if (status === 401 || status === 403) {
-    const check = provider.keyVars.length > 0 ? `check ${provider.keyVars.join(' or ')}` : `check the server${baseUrlVariable ? ` in ${baseUrlVariable}` : ''}`;
-    return new UserError(`${provider.name} API key rejected (${status}): ${check}`);
+    if (provider.keyVars.length === 0) {
+      return new UserError(`${provider.name} refused access (${status}): check the server${baseUrlVariable ? ` in ${baseUrlVariable}` : ''}`);
+    }
+    return new UserError(`${provider.name} API key rejected (${status}): check ${provider.keyVars.join(' or ')}`);
   }
   if (status === 404) {
     const server = baseUrlVariable ? `, or check ${baseUrlVariable}` : '';
