@@ -12,7 +12,7 @@ type Field = keyof StoredSettings;
 /** The form's fields, in order, with how they are typed in. */
 const FIELDS: { key: Field; label: string; kind: 'text' | 'number' | 'args' }[] = [
   { key: 'agentModel', label: 'Agent model (aider --model)', kind: 'text' },
-  { key: 'prdModel', label: 'PRD model (Gemini)', kind: 'text' },
+  { key: 'prdModel', label: 'PRD model (gemini/…, openai/…)', kind: 'text' },
   { key: 'maxAgents', label: 'Max agents at once', kind: 'number' },
   { key: 'maxIterations', label: 'Max iterations per agent', kind: 'number' },
   { key: 'agentsPerTask', label: 'Agents per task', kind: 'number' },
