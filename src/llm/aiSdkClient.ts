@@ -92,6 +92,7 @@ export const createAiSdkClient = (options: AiSdkClientOptions): LlmClient => {
     role: request.role,
     provider,
     baseUrlVariable: options.baseUrl?.variable,
+    baseUrl: baseURL,
     signal: request.signal,
   });
 

@@ -11,6 +11,8 @@ export interface AiSdkErrorContext {
   provider: Provider;
   /** The variable that pointed the provider at another server, if one did. */
   baseUrlVariable?: string | undefined;
+  /** The server the request went to. */
+  baseUrl?: string | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -26,6 +28,19 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 
 /** Recognised by name, so classifying an error never loads the SDK. */
 const isApiCallError = (error: Error): error is ApiCallError => error.name === 'AI_APICallError';
+
+/** Connection errors that mean nothing listens there (as config/endpoint.ts judges the agents' server). */
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** A URL without the credentials it may carry. */
+const shownUrl = (url: string): string => {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}`;
+  } catch {
+    return url;
+  }
+};
 
 /** Errors of a reply the SDK could not read: a server that does not speak the provider's protocol. */
 const UNREADABLE = new Set(['AI_JSONParseError', 'AI_TypeValidationError', 'AI_InvalidResponseDataError', 'AI_EmptyResponseBodyError']);
@@ -91,6 +106,12 @@ export const classifyAiSdkError = (error: unknown, context: AiSdkErrorContext): 
     const status = error.statusCode;
     if (status !== undefined && status >= 300) return classifyStatus(error, status, context);
     const code = errorCode(error.cause) ?? /\b(E[A-Z]{3,})\b/.exec(error.message)?.[1];
+    // A server of the user's own (an endpoint variable, or Ollama) that is not running: waiting will not help.
+    const { provider, baseUrlVariable, baseUrl, role } = context;
+    const ownServer = baseUrlVariable ?? (provider.id === 'ollama' ? 'OLLAMA_API_BASE' : undefined);
+    if (code && UNREACHABLE.has(code) && ownServer && baseUrl) {
+      return new UserError(`cannot reach the ${role.name}'s server ${shownUrl(baseUrl)} (${code}): start it, or fix ${ownServer} in the environment or .env`);
+    }
     return new RetryableError(code ? `network error (${code})` : 'stream cut off', undefined, { cause: error });
   }
   if (UNREADABLE.has(error.name)) {
