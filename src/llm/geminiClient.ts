@@ -1,4 +1,5 @@
 import type { GoogleGenAI, Schema, Type } from '@google/genai';
+import { routeModel } from '../config/providers.js';
 import { DEFAULT_LLM_TIMEOUT_MS, UnusableOutputError, type JsonSchema, type LlmClient, type ModelRequest } from './client.js';
 import { classifyGeminiError } from './geminiErrors.js';
 
@@ -13,8 +14,14 @@ export interface GeminiClientOptions {
   timeoutMs?: number | undefined;
 }
 
-/** `gemini/gemini-2.5-flash` → `gemini-2.5-flash`: the API knows models by their bare names. */
-const geminiModelId = (model: string): string => model.trim().replace(/^gemini\//i, '');
+/**
+ * `gemini/gemini-2.5-flash` → `gemini-2.5-flash`, aider's `flash` → `gemini-flash-latest`: the API
+ * knows models by their bare names. A name the routing does not know is sent as it is.
+ */
+const geminiModelId = (model: string): string => {
+  const route = routeModel(model);
+  return route?.provider.id === 'gemini' ? route.id : model.trim();
+};
 
 /**
  * A JSON Schema in Gemini's OpenAPI-style Schema: upper-case types, no additionalProperties.

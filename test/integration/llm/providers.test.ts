@@ -3,6 +3,7 @@ import { CancelledError, UserError } from '../../../src/errors.js';
 import { createLlmClient } from '../../../src/llm/modelRouter.js';
 import { proposePlan } from '../../../src/llm/planner.js';
 import { generatePrd } from '../../../src/llm/prd.js';
+import { startGeminiServer } from '../../support/geminiServer.js';
 import { startAnthropicServer, type MessagesReply, type RecordedMessagesRequest } from '../../support/anthropicServer.js';
 import { startOpenAiServer, type ChatReply, type RecordedChatRequest } from '../../support/openaiServer.js';
 
@@ -62,9 +63,11 @@ const PROVIDERS: Provider[] = [
 ];
 
 let server: Served | undefined;
+const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   await server?.close();
   server = undefined;
+  for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
 const clientFor = (provider: Provider, served: Served, timeoutMs = 10_000) =>
@@ -261,6 +264,17 @@ describe('the requests each SDK provider sends', () => {
       expect(text).toBe('PRD');
     }
     expect(anthropic.requests.map((request) => request.model)).toEqual(['claude-sonnet-4-5', 'claude-sonnet-4-5']);
+  });
+
+  it('Gemini stays on Google\'s SDK: gemini/<name>, a bare gemini-* name and aider\'s alias reach it by their bare ids', async () => {
+    const gemini = await startGeminiServer([{ text: 'PRD' }]);
+    cleanups.push(() => gemini.close());
+    const client = createLlmClient({ env: {}, geminiApiKey: 'AIzaSy-test', geminiBaseUrl: gemini.url });
+    for (const model of ['gemini/gemini-2.5-pro', 'gemini-2.5-flash', 'flash']) {
+      expect(await generatePrd(client, { model, change: 'x', repoContext: '', onChunk: () => {}, retry: FAST_RETRY })).toBe('PRD');
+    }
+    expect(gemini.requests.map((request) => request.model)).toEqual(['gemini-2.5-pro', 'gemini-2.5-flash', 'gemini-flash-latest']);
+    expect(gemini.requests.every((request) => request.apiKey === 'AIzaSy-test')).toBe(true);
   });
 
   it('a missing key is one line naming the variable, before any request', async () => {

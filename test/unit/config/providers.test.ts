@@ -94,3 +94,15 @@ describe('the PRD model key check, per provider', () => {
     );
   });
 });
+
+describe("aider's aliases name the same models for the PRD", () => {
+  it.each([
+    ['flash', 'gemini', 'gemini-flash-latest'],
+    ['gemini', 'gemini', 'gemini-3-pro-preview'],
+    ['4o', 'openai', 'gpt-4o'],
+    ['r1', 'deepseek', 'deepseek-reasoner'],
+    ['quasar', 'openrouter', 'openrouter/quasar-alpha'],
+  ])('%s → %s %s', (alias, provider, id) => {
+    expect(routeModel(alias)).toMatchObject({ provider: { id: provider }, id });
+  });
+});
