@@ -7,7 +7,7 @@ export const CLAUDE_MODEL_ALIAS = 'sonnet';
 /** The settings the flags set; unset flags stay undefined so lower layers show through. */
 export const settingsFromFlags = (flags: RunFlags): Partial<Settings> => ({
   agentModel: flags.claude ? CLAUDE_MODEL_ALIAS : flags.model,
-  prdModel: flags.geminiModel,
+  prdModel: flags.prdModel ?? flags.geminiModel,
   maxAgents: flags.maxAgents,
   maxIterations: flags.maxIterations,
   agentsPerTask: flags.agentsPerTask,

@@ -1,3 +1,4 @@
+import { detectProvider } from '../config/providers.js';
 import { exitCodeFor } from '../orchestrator/exitCode.js';
 import type { Run } from '../orchestrator/run.js';
 import { onInterrupt } from './interrupts.js';
@@ -40,7 +41,7 @@ export const runHeadless = async (run: Run, plainIo: HeadlessIo = consoleIo): Pr
 
   run.on('run:warning', (message) => io.err(`warning: ${message}`));
   run.on('prd:retry', (attempt, delayMs, reason) =>
-    io.err(`Gemini: ${reason}; trying again in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt})`),
+    io.err(`${detectProvider(run.settings.prdModel)?.name ?? 'PRD model'}: ${reason}; trying again in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt})`),
   );
   run.on('agent:state', (agent, state, reason) =>
     io.err(`[agent-${agent}] state: ${state}${reason ? ` (${reason})` : ''}`),

@@ -9,6 +9,8 @@ export interface RunFlags {
   files?: string[];
   model?: string;
   claude?: boolean;
+  prdModel?: string;
+  /** The seed's spelling of --prd-model. */
   geminiModel?: string;
   apiKey?: string;
   maxIterations?: number;
@@ -61,10 +63,12 @@ Examples:
   $ aider-orchestrator --change "Add password reset with email OTP"
   $ aider-orchestrator --change "Type the API client" --files src/api --max-agents 3
   $ aider-orchestrator --headless --yes --change "Fix lint errors" --files src -- --no-auto-lint
+  $ aider-orchestrator --model gpt-4.1 --prd-model openai/gpt-4.1 --change "..."   OPENAI_API_KEY alone
   $ aider-orchestrator setup            install aider into the app's own virtualenv
   $ aider-orchestrator demo             try it on a sample project, no API key needed
 
-Environment: GEMINI_API_KEY (PRD), the agent model's key (OPENAI_API_KEY, ANTHROPIC_API_KEY, ...).
+Environment: each model's provider key: GEMINI_API_KEY for the default PRD model, OPENAI_API_KEY,
+ANTHROPIC_API_KEY, ... (one key is enough when --model and --prd-model share a provider).
 See .env.example and README.md for every variable. Exit codes: 0 all agents succeeded, 1 some failed,
 2 usage or configuration error, 130 cancelled.`;
 
@@ -86,8 +90,12 @@ export const buildProgram = (handlers: CommandHandlers, version: string): Comman
     .option('-f, --files <paths...>', 'files or folders the agents edit, split between them (default: the PRD model plans)')
     .option('-m, --model <model>', "aider's model for the agents (default: config, env, else gpt-4o)")
     .addOption(new Option('--claude', "use Claude Sonnet for the agents (aider's `sonnet` alias)").conflicts('model'))
-    .option('--gemini-model <model>', 'Gemini model that writes the PRD and plan (default: gemini-2.5-flash)')
-    .option('--api-key <key>', 'Google API key for the PRD model (default: GEMINI_API_KEY or GOOGLE_API_KEY)')
+    .option(
+      '--prd-model <model>',
+      'model that writes the PRD and the plan, in aider\'s notation: gemini/…, openai/…, anthropic/…, openrouter/…, deepseek/…, ollama_chat/… (default: gemini-2.5-flash)',
+    )
+    .addOption(new Option('--gemini-model <model>', 'same as --prd-model').conflicts('prdModel'))
+    .option('--api-key <key>', 'Google API key, for a Gemini PRD model (default: GEMINI_API_KEY or GOOGLE_API_KEY)')
     .option('-i, --max-iterations <n>', 'LLM turns allowed per agent (default: 10)', positiveInt('--max-iterations', 1000))
     .option('--agents-per-task <n>', 'independent attempts at each task, for best-of-n (default: 1)', positiveInt('--agents-per-task', 16))
     .option('--check-cmd <command>', 'command run in each worktree after a turn; failing output starts a follow-up turn')

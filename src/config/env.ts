@@ -41,7 +41,7 @@ export const readEnvironment = async (options: {
 /** Every variable the app reads, for README, .env.example and `--help`. */
 export const ENV_VARS = {
   AIDER_ORCHESTRATOR_MODEL: 'aider model for the agents (like --model)',
-  AIDER_ORCHESTRATOR_PRD_MODEL: 'Gemini model for the PRD and plan (like --gemini-model)',
+  AIDER_ORCHESTRATOR_PRD_MODEL: "model for the PRD and plan, in aider's notation (like --prd-model)",
   AIDER_ORCHESTRATOR_MAX_AGENTS: 'agents running at once (like --max-agents)',
   AIDER_ORCHESTRATOR_MAX_ITERATIONS: 'LLM turns per agent (like --max-iterations)',
   AIDER_ORCHESTRATOR_AGENTS_PER_TASK: 'attempts per task (like --agents-per-task)',
@@ -54,8 +54,17 @@ export const ENV_VARS = {
   AIDER_ORCHESTRATOR_CONFIG_DIR: 'folder of the stored configuration file',
   AIDER_ORCHESTRATOR_PRD_DIR: 'PRD folder, relative to the repo (default docs/prd)',
   AIDER_ORCHESTRATOR_LOG_DIR: 'log folder, relative to the repo (default .aider_logs)',
-  GEMINI_API_KEY: 'Google API key for the PRD model (or GOOGLE_API_KEY)',
+  GEMINI_API_KEY: 'Google API key for a Gemini PRD model (or GOOGLE_API_KEY)',
   GOOGLE_GEMINI_BASE_URL: 'Gemini endpoint override (self-hosted gateway)',
+  OPENAI_API_KEY: 'OpenAI key (openai/…, gpt-…), for the agents and the PRD model',
+  OPENAI_API_BASE: 'OpenAI-compatible server (vLLM, LM Studio, a gateway) for openai/… models',
+  ANTHROPIC_API_KEY: 'Anthropic key (anthropic/…, claude-…, sonnet)',
+  ANTHROPIC_API_BASE: "Anthropic endpoint (the server's root; ANTHROPIC_BASE_URL works too)",
+  OPENROUTER_API_KEY: 'OpenRouter key (openrouter/…)',
+  OPENROUTER_API_BASE: 'OpenRouter endpoint override',
+  DEEPSEEK_API_KEY: 'DeepSeek key (deepseek/…)',
+  DEEPSEEK_API_BASE: 'DeepSeek endpoint override',
+  OLLAMA_API_BASE: 'Ollama server for ollama_chat/… models (default http://127.0.0.1:11434)',
 } as const;
 
 const count = (env: NodeJS.ProcessEnv, name: keyof typeof ENV_VARS, max: number): number | undefined => {

@@ -1,59 +1,109 @@
 import { UserError } from '../errors.js';
 import type { Settings } from './settings.js';
 
+export type ProviderId = 'openai' | 'anthropic' | 'gemini' | 'openrouter' | 'deepseek' | 'ollama';
+
 export interface Provider {
+  id: ProviderId;
   name: string;
   /** Variables aider reads for this provider's key; any one of them is enough. Empty: no key needed. */
   keyVars: readonly string[];
+  /** Variables that point it at another server, in the order litellm reads them (the first set wins). */
+  baseUrlVars: readonly string[];
 }
 
-const OPENAI: Provider = { name: 'OpenAI', keyVars: ['OPENAI_API_KEY'] };
-const ANTHROPIC: Provider = { name: 'Anthropic', keyVars: ['ANTHROPIC_API_KEY'] };
-const GEMINI: Provider = { name: 'Gemini', keyVars: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'] };
-const OPENROUTER: Provider = { name: 'OpenRouter', keyVars: ['OPENROUTER_API_KEY'] };
-const DEEPSEEK: Provider = { name: 'DeepSeek', keyVars: ['DEEPSEEK_API_KEY'] };
-const OLLAMA: Provider = { name: 'Ollama', keyVars: [] };
+const OPENAI: Provider = { id: 'openai', name: 'OpenAI', keyVars: ['OPENAI_API_KEY'], baseUrlVars: ['OPENAI_API_BASE'] };
+const ANTHROPIC: Provider = {
+  id: 'anthropic',
+  name: 'Anthropic',
+  keyVars: ['ANTHROPIC_API_KEY'],
+  baseUrlVars: ['ANTHROPIC_API_BASE', 'ANTHROPIC_BASE_URL'],
+};
+// The Gemini endpoint is a setting (GOOGLE_GEMINI_BASE_URL or the stored geminiBaseUrl), not read here.
+const GEMINI: Provider = { id: 'gemini', name: 'Gemini', keyVars: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'], baseUrlVars: [] };
+const OPENROUTER: Provider = { id: 'openrouter', name: 'OpenRouter', keyVars: ['OPENROUTER_API_KEY'], baseUrlVars: ['OPENROUTER_API_BASE'] };
+const DEEPSEEK: Provider = { id: 'deepseek', name: 'DeepSeek', keyVars: ['DEEPSEEK_API_KEY'], baseUrlVars: ['DEEPSEEK_API_BASE'] };
+const OLLAMA: Provider = { id: 'ollama', name: 'Ollama', keyVars: [], baseUrlVars: ['OLLAMA_API_BASE'] };
 
-/** Aider's own short model names (aider/models.py MODEL_ALIASES) → provider. */
-const ALIASES: Record<string, Provider> = {
-  sonnet: ANTHROPIC,
-  haiku: ANTHROPIC,
-  opus: ANTHROPIC,
-  '4': OPENAI,
-  '4o': OPENAI,
-  '4-turbo': OPENAI,
-  '35turbo': OPENAI,
-  '35-turbo': OPENAI,
-  '3': OPENAI,
-  deepseek: DEEPSEEK,
-  r1: DEEPSEEK,
-  flash: GEMINI,
-  gemini: GEMINI,
-  'gemini-exp': GEMINI,
-  'gemini-2.5-pro': GEMINI,
-  quasar: OPENROUTER,
-  optimus: OPENROUTER,
+/** Aider's own short model names (aider 0.86.2 models.py MODEL_ALIASES) → the names they stand for. */
+const ALIASES: Record<string, string> = {
+  sonnet: 'claude-sonnet-4-5',
+  haiku: 'claude-haiku-4-5',
+  opus: 'claude-opus-4-6',
+  '4': 'gpt-4-0613',
+  '4o': 'gpt-4o',
+  '4-turbo': 'gpt-4-1106-preview',
+  '35turbo': 'gpt-3.5-turbo',
+  '35-turbo': 'gpt-3.5-turbo',
+  '3': 'gpt-3.5-turbo',
+  deepseek: 'deepseek/deepseek-chat',
+  r1: 'deepseek/deepseek-reasoner',
+  flash: 'gemini/gemini-flash-latest',
+  'flash-lite': 'gemini/gemini-2.5-flash-lite',
+  gemini: 'gemini/gemini-3-pro-preview',
+  'gemini-exp': 'gemini/gemini-2.5-pro-exp-03-25',
+  'gemini-2.5-pro': 'gemini/gemini-2.5-pro',
+  'gemini-3-pro-preview': 'gemini/gemini-3-pro-preview',
+  quasar: 'openrouter/openrouter/quasar-alpha',
+  optimus: 'openrouter/openrouter/optimus-alpha',
 };
 
-/** Prefix (litellm's `provider/model` or a family name) → provider. First match wins. */
-const PREFIXES: [RegExp, Provider][] = [
-  [/^openai\//, OPENAI],
-  [/^anthropic\//, ANTHROPIC],
-  [/^(gemini|vertex_ai)\//, GEMINI],
-  [/^openrouter\//, OPENROUTER],
-  [/^deepseek\//, DEEPSEEK],
-  [/^ollama(_chat)?\//, OLLAMA],
+/** litellm's `provider/` prefixes: the rest of the name is the provider's own model id. */
+const PREFIXES: [string, Provider][] = [
+  ['openai/', OPENAI],
+  ['anthropic/', ANTHROPIC],
+  ['gemini/', GEMINI],
+  ['vertex_ai/', GEMINI],
+  ['openrouter/', OPENROUTER],
+  ['deepseek/', DEEPSEEK],
+  ['ollama_chat/', OLLAMA],
+  ['ollama/', OLLAMA],
+];
+
+/** Bare names of a model family (no prefix): the name is the model id. */
+const FAMILIES: [RegExp, Provider][] = [
   [/^(gpt-|chatgpt-|o1|o3|o4|text-davinci)/, OPENAI],
   [/^claude-/, ANTHROPIC],
   [/^gemini-/, GEMINI],
   [/^deepseek-/, DEEPSEEK],
 ];
 
-/** Which provider serves an aider model name; undefined when we cannot tell (aider may still know it). */
-export const detectProvider = (model: string): Provider | undefined => {
-  const name = model.trim().toLowerCase();
-  return ALIASES[name] ?? PREFIXES.find(([pattern]) => pattern.test(name))?.[1];
+/** A model name in aider's notation, taken apart. */
+export interface ModelRoute {
+  /** The name as the user wrote it (`openai/gpt-4.1`, `sonnet`): messages show this one. */
+  name: string;
+  provider: Provider;
+  /** The provider's own model id (`gpt-4.1`, `claude-sonnet-4-5`): what its API is sent. */
+  id: string;
+}
+
+/** Which provider serves a model name in aider's notation, and its id there; undefined when we cannot tell. */
+export const routeModel = (model: string): ModelRoute | undefined => {
+  const name = model.trim();
+  const full = ALIASES[name.toLowerCase()] ?? name;
+  const lower = full.toLowerCase();
+  const prefixed = PREFIXES.find(([prefix]) => lower.startsWith(prefix));
+  // Ids keep their case: a local server's model may be `Qwen/Qwen2.5-Coder-32B-Instruct`.
+  if (prefixed) return { name, provider: prefixed[1], id: full.slice(prefixed[0].length) };
+  const family = FAMILIES.find(([pattern]) => pattern.test(lower));
+  return family ? { name, provider: family[1], id: full } : undefined;
 };
+
+/** Which provider serves an aider model name; undefined when we cannot tell (aider may still know it). */
+export const detectProvider = (model: string): Provider | undefined => routeModel(model)?.provider;
+
+/** The server a provider is pointed at by the environment, if any: the URL and the variable that set it. */
+export const providerBaseUrl = (provider: Provider, env: NodeJS.ProcessEnv): { url: string; variable: string } | undefined => {
+  for (const variable of provider.baseUrlVars) {
+    const url = env[variable]?.trim();
+    if (url) return { url, variable };
+  }
+  return undefined;
+};
+
+/** The provider's key from the environment (the first of its variables that is set). */
+export const providerKey = (provider: Provider, env: NodeJS.ProcessEnv): string | undefined =>
+  provider.keyVars.map((name) => env[name]?.trim()).find(Boolean);
 
 /**
  * Variables passed through to every aider: provider keys and endpoints
@@ -64,10 +114,14 @@ export const PROVIDER_ENV_VARS = [
   'OPENAI_API_BASE',
   'OPENAI_ORGANIZATION',
   'ANTHROPIC_API_KEY',
+  'ANTHROPIC_API_BASE',
+  'ANTHROPIC_BASE_URL',
   'GEMINI_API_KEY',
   'GOOGLE_API_KEY',
   'OPENROUTER_API_KEY',
+  'OPENROUTER_API_BASE',
   'DEEPSEEK_API_KEY',
+  'DEEPSEEK_API_BASE',
   'OLLAMA_API_BASE',
   'GROQ_API_KEY',
   'MISTRAL_API_KEY',
@@ -77,21 +131,69 @@ export const PROVIDER_ENV_VARS = [
   'AZURE_API_VERSION',
 ] as const;
 
-/** The agents' model needs its provider's key in the environment (or .env); say which variable. */
-export const checkAgentModelKey = (model: string, env: NodeJS.ProcessEnv): void => {
-  const provider = detectProvider(model);
-  if (!provider || provider.keyVars.length === 0) return;
-  if (provider.keyVars.some((name) => env[name]?.trim())) return;
-  const local = provider === OPENAI && model.startsWith('openai/') ? ' (any value works for a local OpenAI-compatible server set in OPENAI_API_BASE)' : '';
-  throw new UserError(
-    `the agent model ${model} needs ${provider.name}'s key: set ${provider.keyVars.join(' or ')} in the environment or .env${local}, or choose another model with --model`,
+/** A part of the app that calls a model: named in messages, with the flag that chooses its model. */
+export interface ModelRole {
+  name: string;
+  flag: string;
+}
+
+export const AGENT_ROLE: ModelRole = { name: 'agent model', flag: '--model' };
+export const PRD_ROLE: ModelRole = { name: 'PRD model', flag: '--prd-model' };
+
+/** The one-line error for a role's model whose provider key is not set. */
+export const missingKeyError = (role: ModelRole, model: string, provider: Provider): UserError => {
+  const local =
+    provider === OPENAI && model.trim().toLowerCase().startsWith('openai/')
+      ? ' (any value works for a local OpenAI-compatible server set in OPENAI_API_BASE)'
+      : '';
+  return new UserError(
+    `the ${role.name} ${model} needs ${provider.name}'s key: set ${provider.keyVars.join(' or ')} in the environment or .env${local}, or choose another model with ${role.flag}`,
   );
 };
 
-/** The PRD model (Gemini) needs a Google key. */
-export const checkGeminiKey = (settings: Pick<Settings, 'geminiApiKey'>): void => {
-  if (settings.geminiApiKey?.trim()) return;
-  throw new UserError(
-    'no Google API key for the PRD model: set GEMINI_API_KEY (or GOOGLE_API_KEY) in the environment or .env, or pass --api-key',
-  );
+/** A role's model needs its provider's key in the environment (or .env); say which variable. */
+export const checkModelKey = (role: ModelRole, model: string, env: NodeJS.ProcessEnv): void => {
+  const provider = detectProvider(model);
+  if (!provider || provider.keyVars.length === 0) return;
+  if (!providerKey(provider, env)) throw missingKeyError(role, model, provider);
+};
+
+/** The agents' model (aider's --model) needs its provider's key. */
+export const checkAgentModelKey = (model: string, env: NodeJS.ProcessEnv): void => checkModelKey(AGENT_ROLE, model, env);
+
+const PRD_PROVIDERS = 'gemini/…, openai/…, anthropic/…, openrouter/…, deepseek/… or ollama_chat/…';
+
+/**
+ * The PRD model (it writes the plan too): a provider the app can call, and that provider's key.
+ * A Gemini model takes the Google key of the settings (GEMINI_API_KEY, GOOGLE_API_KEY or
+ * --api-key); any other provider its own variable, like aider. `apiKeyFlag` is --api-key as
+ * given, which only a Gemini model uses.
+ */
+export const checkPrdModel = (
+  settings: Pick<Settings, 'prdModel' | 'geminiApiKey'>,
+  env: NodeJS.ProcessEnv,
+  apiKeyFlag?: string,
+): void => {
+  const model = settings.prdModel;
+  const route = routeModel(model);
+  if (!route) {
+    throw new UserError(
+      `cannot tell which provider serves the PRD model ${model}: write it as provider/model (${PRD_PROVIDERS}), e.g. --prd-model openai/${model}`,
+    );
+  }
+  if (route.provider === GEMINI && model.trim().toLowerCase().startsWith('vertex_ai/')) {
+    throw new UserError(`the PRD model ${model} is served by Vertex AI, which the app does not call: use gemini/${route.id} with a Google API key`);
+  }
+  if (route.provider === GEMINI) {
+    if (settings.geminiApiKey?.trim()) return;
+    throw new UserError(
+      `no Google API key for the PRD model ${model}: set GEMINI_API_KEY (or GOOGLE_API_KEY) in the environment or .env or pass --api-key, or choose a PRD model of a provider you have a key for (--prd-model openai/gpt-4.1, anthropic/claude-sonnet-4-5, ...)`,
+    );
+  }
+  if (apiKeyFlag?.trim()) {
+    const { name, keyVars } = route.provider;
+    const fix = keyVars.length > 0 ? `set ${keyVars.join(' or ')} in the environment or .env instead` : `${name} needs no key: leave --api-key out`;
+    throw new UserError(`--api-key is a Google key, and the PRD model ${model} is ${name}'s: ${fix}`);
+  }
+  checkModelKey(PRD_ROLE, model, env);
 };

@@ -7,7 +7,7 @@ import os from 'node:os';
 export interface Settings {
   /** Aider's model for the agents (`--model`), e.g. `gpt-4o`, `sonnet`, `openai/my-model`. */
   agentModel: string;
-  /** Gemini model that writes the PRD and the plan. */
+  /** Model that writes the PRD and the plan, in aider's notation (`gemini-2.5-flash`, `openai/gpt-4.1`, ...). */
   prdModel: string;
   /** Agents running at once. */
   maxAgents: number;
@@ -25,7 +25,7 @@ export interface Settings {
   idleTimeout: number;
   /** ms the check command may run before its processes are ended and the agent fails. */
   checkTimeout: number;
-  /** Google API key for the PRD model. Never written to any file. */
+  /** Google API key, for a Gemini PRD model (other providers' keys stay in the environment). Never written to any file. */
   geminiApiKey: string | undefined;
   /** Override of the Gemini endpoint (self-hosted gateway, tests). */
   geminiBaseUrl: string | undefined;

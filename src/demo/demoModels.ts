@@ -36,7 +36,7 @@ export const DEMO_PLAN = [
 
 /** Gemini stand-in: the PRD streamed at a readable pace; the plan as structured JSON. */
 export const demoGeminiReply = (request: RecordedRequest): GeminiReply =>
-  request.stream ? { text: DEMO_PRD, chunks: 40, chunkDelayMs: 40 } : { json: DEMO_PLAN };
+  request.stream ? { text: DEMO_PRD, chunks: 40, chunkDelayMs: 40 } : { json: { tasks: DEMO_PLAN } };
 
 /** OpenAI stand-in: the new content of the files in the agent's chat, streamed like a model types. */
 export const demoAgentReply = (request: RecordedChatRequest): ChatReply => {

@@ -1,4 +1,7 @@
-import type { GoogleGenAI } from '@google/genai';
+import type { GoogleGenAI, Schema, Type } from '@google/genai';
+import { routeModel } from '../config/providers.js';
+import { DEFAULT_LLM_TIMEOUT_MS, UnusableOutputError, type JsonSchema, type LlmClient, type ModelRequest } from './client.js';
+import { classifyGeminiError } from './geminiErrors.js';
 
 export interface GeminiClientOptions {
   apiKey: string;
@@ -11,16 +14,35 @@ export interface GeminiClientOptions {
   timeoutMs?: number | undefined;
 }
 
-/** Long enough for a full PRD from a thinking model; a hung connection is cut after it. */
-export const DEFAULT_GEMINI_TIMEOUT_MS = 180_000;
-
-/** The two calls the app makes; the SDK behind them is loaded on the first call. */
-export interface GeminiApi {
-  models: Pick<GoogleGenAI['models'], 'generateContent' | 'generateContentStream'>;
-}
+/**
+ * `gemini/gemini-2.5-flash` → `gemini-2.5-flash`, aider's `flash` → `gemini-flash-latest`: the API
+ * knows models by their bare names. A name the routing does not know is sent as it is.
+ */
+const geminiModelId = (model: string): string => {
+  const route = routeModel(model);
+  return route?.provider.id === 'gemini' ? route.id : model.trim();
+};
 
 /**
- * The Gemini client for PRD and plan requests.
+ * A JSON Schema in Gemini's OpenAPI-style Schema: upper-case types, no additionalProperties.
+ * (The SDK's `Type` enum values are spelled out: importing the enum would load the SDK at start-up.)
+ */
+export const toGeminiSchema = (schema: JsonSchema): Schema => {
+  const out: Schema = {};
+  if (typeof schema.type === 'string') out.type = schema.type.toUpperCase() as Type;
+  if (typeof schema.description === 'string') out.description = schema.description;
+  if (Array.isArray(schema.required)) out.required = schema.required.map(String);
+  if (schema.items && typeof schema.items === 'object') out.items = toGeminiSchema(schema.items as JsonSchema);
+  if (schema.properties && typeof schema.properties === 'object') {
+    out.properties = Object.fromEntries(
+      Object.entries(schema.properties as Record<string, JsonSchema>).map(([key, value]) => [key, toGeminiSchema(value)]),
+    );
+  }
+  return out;
+};
+
+/**
+ * Gemini models through Google's Gen AI SDK (the default provider of the PRD model).
  *
  * - The SDK (850 KB of JS) is imported on the first request, not at start-up, so the first
  *   frame does not wait for it (BENCHMARKS.md, start-up).
@@ -29,7 +51,7 @@ export interface GeminiApi {
  *   and llm/retry.ts is the only retry loop (checked in @google/genai 3.1 ApiClient.apiCall).
  * - The key goes in the `x-goog-api-key` header, never in the URL.
  */
-export const createGeminiClient = (options: GeminiClientOptions): GeminiApi => {
+export const createGeminiClient = (options: GeminiClientOptions): LlmClient => {
   let client: Promise<GoogleGenAI> | undefined;
   const sdk = () =>
     (client ??= import('@google/genai').then(
@@ -39,14 +61,59 @@ export const createGeminiClient = (options: GeminiClientOptions): GeminiApi => {
           vertexai: false,
           httpOptions: {
             ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
-            timeout: options.timeoutMs ?? DEFAULT_GEMINI_TIMEOUT_MS,
+            timeout: options.timeoutMs ?? DEFAULT_LLM_TIMEOUT_MS,
           },
         }),
     ));
+  const context = (request: ModelRequest) => ({ model: request.model, role: request.role, signal: request.signal });
+
   return {
-    models: {
-      generateContent: async (request) => (await sdk()).models.generateContent(request),
-      generateContentStream: async (request) => (await sdk()).models.generateContentStream(request),
+    providerName: () => 'Gemini',
+
+    streamText: async (request, onText) => {
+      let text = '';
+      let finishReason: string | undefined;
+      try {
+        const stream = await (await sdk()).models.generateContentStream({
+          model: geminiModelId(request.model),
+          contents: request.prompt,
+          config: { systemInstruction: request.system, abortSignal: request.signal },
+        });
+        for await (const chunk of stream) {
+          finishReason = chunk.candidates?.[0]?.finishReason ?? finishReason;
+          const piece = chunk.text;
+          if (!piece) continue;
+          text += piece;
+          onText(piece);
+        }
+      } catch (error) {
+        throw classifyGeminiError(error, context(request));
+      }
+      return { text, finishReason };
+    },
+
+    generateObject: async (request) => {
+      let text: string;
+      try {
+        const response = await (await sdk()).models.generateContent({
+          model: geminiModelId(request.model),
+          contents: request.prompt,
+          config: {
+            systemInstruction: request.system,
+            responseMimeType: 'application/json',
+            responseSchema: toGeminiSchema(request.schema),
+            abortSignal: request.signal,
+          },
+        });
+        text = response.text ?? '';
+      } catch (error) {
+        throw classifyGeminiError(error, context(request));
+      }
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        throw new UnusableOutputError('not JSON');
+      }
     },
   };
 };

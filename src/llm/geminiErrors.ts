@@ -1,6 +1,8 @@
 import type { ApiError } from '@google/genai';
-import { CancelledError, UserError } from '../errors.js';
+import { PRD_ROLE, type ModelRole } from '../config/providers.js';
+import { UserError } from '../errors.js';
 import { RetryableError } from './retry.js';
+import { classifyTransportError, oneLine } from './transportErrors.js';
 
 /** Google's error body: `{error: {code, message, status, details}}`. */
 interface GoogleErrorBody {
@@ -49,19 +51,14 @@ const isInvalidKey = (body: GoogleErrorBody): boolean =>
   /API key not valid|API_KEY_INVALID/i.test(body.message) ||
   body.details.some((detail) => isRecord(detail) && detail.reason === 'API_KEY_INVALID');
 
-const oneLine = (text: string, max = 160): string => {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-};
-
-const classifyApiError = (error: ApiError, model: string): Error => {
+const classifyApiError = (error: ApiError, model: string, role: ModelRole): Error => {
   const status = error.status;
   const body = parseGoogleError(error);
   if (status === 401 || status === 403 || (status === 400 && isInvalidKey(body))) {
     return new UserError(`Google API key rejected (${status}): check GEMINI_API_KEY or --api-key`);
   }
   if (status === 404) {
-    return new UserError(`PRD model '${model}' not found (404): pass --gemini-model with a model your key can use`);
+    return new UserError(`${role.name} '${model}' not found (404): pass ${role.flag} with a model your key can use`);
   }
   if (status === 429) {
     return new RetryableError('429 rate limited', retryInfoDelayMs(body.details), { cause: error });
@@ -72,15 +69,8 @@ const classifyApiError = (error: ApiError, model: string): Error => {
   }
   const detail = oneLine(`${body.status} ${body.message}`);
   return new UserError(
-    `Gemini rejected the request (${status}${detail ? ` ${detail}` : ''}): check --gemini-model and your Google account`,
+    `Gemini rejected the request (${status}${detail ? ` ${detail}` : ''}): check ${role.flag} and your Google account`,
   );
-};
-
-const errorCode = (error: Error): string | undefined => {
-  const cause: unknown = error.cause;
-  if (isRecord(cause) && typeof cause.code === 'string') return cause.code;
-  if (isRecord(cause) && cause.cause !== undefined && cause.cause instanceof Error) return errorCode(cause.cause);
-  return undefined;
 };
 
 /** The SDK's ApiError, recognised without importing the SDK (it is loaded on the first request). */
@@ -92,28 +82,17 @@ const isApiError = (error: unknown): error is ApiError =>
  * a UserError (stop, tell the user), a RetryableError (try again),
  * a CancelledError (the caller aborted), or the original error (a bug).
  */
-export const classifyGeminiError = (error: unknown, context: { model: string; signal?: AbortSignal | undefined }): Error => {
-  if (context.signal?.aborted) return new CancelledError();
-  if (error instanceof UserError || error instanceof CancelledError || error instanceof RetryableError) return error;
-  if (isApiError(error)) return classifyApiError(error, context.model);
+export const classifyGeminiError = (
+  error: unknown,
+  context: { model: string; role?: ModelRole | undefined; signal?: AbortSignal | undefined },
+): Error => {
+  const transport = classifyTransportError(error, context.signal);
+  if (transport) return transport;
   if (!(error instanceof Error)) return new Error(String(error));
-  // The SDK aborts an attempt when httpOptions.timeout passes (the caller's signal is not aborted).
-  if (error.name === 'AbortError' || error.name === 'TimeoutError') {
-    return new RetryableError('timed out', undefined, { cause: error });
-  }
-  // undici: "fetch failed" (no connection) and "terminated" (connection dropped mid-body).
-  if (error instanceof TypeError && /fetch failed|terminated/i.test(error.message)) {
-    const code = errorCode(error);
-    return new RetryableError(`network error${code ? ` (${code})` : ''}`, undefined, { cause: error });
-  }
+  if (isApiError(error)) return classifyApiError(error, context.model, context.role ?? PRD_ROLE);
   // The SDK's SSE reader when a stream ends inside an event.
   if (/Incomplete JSON segment/i.test(error.message)) {
     return new RetryableError('stream cut off', undefined, { cause: error });
   }
   return error;
-};
-
-/** For retry loops: throw whatever classifyGeminiError says. */
-export const rethrowGeminiError = (error: unknown, context: { model: string; signal?: AbortSignal | undefined }): never => {
-  throw classifyGeminiError(error, context);
 };

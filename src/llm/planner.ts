@@ -1,7 +1,6 @@
-import type { Schema, Type } from '@google/genai';
-import type { GeminiApi } from './geminiClient.js';
+import { PRD_ROLE } from '../config/providers.js';
 import { UserError } from '../errors.js';
-import { classifyGeminiError } from './geminiErrors.js';
+import { UnusableOutputError, type JsonSchema, type LlmClient } from './client.js';
 import { planPrompt, PLAN_SYSTEM_INSTRUCTION } from './prompts.js';
 import { DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from './retry.js';
 
@@ -13,6 +12,7 @@ export interface ProposedTask {
 }
 
 export interface ProposePlanOptions {
+  /** The PRD model, in aider's notation: it writes the plan too. */
   model: string;
   change: string;
   prd: string;
@@ -23,18 +23,30 @@ export interface ProposePlanOptions {
   retry?: Partial<RetryPolicy>;
 }
 
-// The SDK's `Type` enum values, spelled out: importing the enum would load the SDK at start-up.
-export const PLAN_RESPONSE_SCHEMA: Schema = {
-  type: 'ARRAY' as Type,
-  items: {
-    type: 'OBJECT' as Type,
-    properties: {
-      title: { type: 'STRING' as Type },
-      description: { type: 'STRING' as Type },
-      files: { type: 'ARRAY' as Type, items: { type: 'STRING' as Type } },
+/**
+ * The plan's shape. An object at the top, because OpenAI's json_schema and Anthropic's tool
+ * input accept nothing else; strict-mode rules (every property required, no others) so
+ * OpenAI can enforce it.
+ */
+export const PLAN_SCHEMA: JsonSchema = {
+  type: 'object',
+  properties: {
+    tasks: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          title: { type: 'string' },
+          description: { type: 'string' },
+          files: { type: 'array', items: { type: 'string' } },
+        },
+        required: ['title', 'description', 'files'],
+        additionalProperties: false,
+      },
     },
-    required: ['title', 'description', 'files'],
   },
+  required: ['tasks'],
+  additionalProperties: false,
 };
 
 /** Unusable model output, worth one more request. */
@@ -44,19 +56,15 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
- * Checks the shape of the model's JSON and tidies it (trimmed strings, no
- * duplicate or empty paths). Throws BadPlanError saying what is wrong.
+ * Checks the shape of the model's JSON (`{tasks: [...]}`, or the bare list a model in plain
+ * JSON mode may send) and tidies it: trimmed strings, no duplicate or empty paths.
+ * Throws BadPlanError saying what is wrong.
  */
-export const parseProposedTasks = (text: string): ProposedTask[] => {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new BadPlanError('not JSON');
-  }
-  if (!Array.isArray(parsed)) throw new BadPlanError('not a JSON array');
-  if (parsed.length === 0) throw new BadPlanError('no tasks');
-  return parsed.map((item: unknown, index) => {
+export const parseProposedTasks = (value: unknown): ProposedTask[] => {
+  const tasks: unknown = isRecord(value) ? value.tasks : value;
+  if (!Array.isArray(tasks)) throw new BadPlanError('no list of tasks');
+  if (tasks.length === 0) throw new BadPlanError('no tasks');
+  return tasks.map((item: unknown, index) => {
     const where = `task ${index + 1}`;
     if (!isRecord(item)) throw new BadPlanError(`${where} is not an object`);
     const { title, description, files } = item;
@@ -70,43 +78,30 @@ export const parseProposedTasks = (text: string): ProposedTask[] => {
   });
 };
 
-/** Asks the PRD model to split the work; bad JSON gets one more request, then a UserError. */
-export const proposePlan = async (client: GeminiApi, options: ProposePlanOptions): Promise<ProposedTask[]> => {
-  const context = { model: options.model, signal: options.signal };
-  const prompt = planPrompt(options);
-  const request = (): Promise<string> =>
-    withRetry(
-      async () => {
-        try {
-          const response = await client.models.generateContent({
-            model: options.model,
-            contents: prompt,
-            config: {
-              systemInstruction: PLAN_SYSTEM_INSTRUCTION,
-              responseMimeType: 'application/json',
-              responseSchema: PLAN_RESPONSE_SCHEMA,
-              abortSignal: options.signal,
-            },
-          });
-          return response.text ?? '';
-        } catch (error) {
-          throw classifyGeminiError(error, context);
-        }
-      },
-      { ...DEFAULT_RETRY_POLICY, ...options.retry, onRetry: options.onRetry, signal: options.signal },
-    );
+/** Asks the PRD model to split the work; an unusable answer gets one more request, then a UserError. */
+export const proposePlan = async (client: LlmClient, options: ProposePlanOptions): Promise<ProposedTask[]> => {
+  const provider = client.providerName(options.model);
+  const request = {
+    model: options.model,
+    role: PRD_ROLE,
+    system: PLAN_SYSTEM_INSTRUCTION,
+    prompt: planPrompt(options),
+    schema: PLAN_SCHEMA,
+    name: 'plan',
+    signal: options.signal,
+  };
+  const retry = { ...DEFAULT_RETRY_POLICY, ...options.retry, label: provider, onRetry: options.onRetry, signal: options.signal };
 
   let problem = '';
   for (let attempt = 1; attempt <= 2; attempt++) {
-    const text = await request();
     try {
-      return parseProposedTasks(text);
+      return parseProposedTasks(await withRetry(() => client.generateObject(request), retry));
     } catch (error) {
-      if (!(error instanceof BadPlanError)) throw error;
+      if (!(error instanceof BadPlanError || error instanceof UnusableOutputError)) throw error;
       problem = error.message;
     }
   }
   throw new UserError(
-    `Gemini returned an unusable plan twice (${problem}): run again, or pass --files to choose the files yourself`,
+    `${provider} returned an unusable plan twice (${problem}): run again, or pass --files to choose the files yourself`,
   );
 };

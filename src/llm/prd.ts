@@ -1,12 +1,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { GeminiApi } from './geminiClient.js';
+import { PRD_ROLE } from '../config/providers.js';
 import { UserError } from '../errors.js';
-import { classifyGeminiError } from './geminiErrors.js';
+import type { LlmClient } from './client.js';
 import { prdPrompt, PRD_SYSTEM_INSTRUCTION } from './prompts.js';
 import { DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from './retry.js';
 
 export interface GeneratePrdOptions {
+  /** The PRD model, in aider's notation. */
   model: string;
   change: string;
   repoContext: string;
@@ -21,37 +22,26 @@ export interface GeneratePrdOptions {
 }
 
 /** Streams the PRD; returns the full text of the attempt that finished. */
-export const generatePrd = async (client: GeminiApi, options: GeneratePrdOptions): Promise<string> => {
-  const context = { model: options.model, signal: options.signal };
-  const prompt = prdPrompt(options);
+export const generatePrd = async (client: LlmClient, options: GeneratePrdOptions): Promise<string> => {
+  const provider = client.providerName(options.model);
+  const request = {
+    model: options.model,
+    role: PRD_ROLE,
+    system: PRD_SYSTEM_INSTRUCTION,
+    prompt: prdPrompt(options),
+    signal: options.signal,
+  };
   return withRetry(
     async () => {
-      let text = '';
-      let finishReason: string | undefined;
-      try {
-        const stream = await client.models.generateContentStream({
-          model: options.model,
-          contents: prompt,
-          config: { systemInstruction: PRD_SYSTEM_INSTRUCTION, abortSignal: options.signal },
-        });
-        for await (const chunk of stream) {
-          finishReason = chunk.candidates?.[0]?.finishReason ?? finishReason;
-          const piece = chunk.text;
-          if (!piece) continue;
-          text += piece;
-          options.onChunk(piece);
-        }
-      } catch (error) {
-        throw classifyGeminiError(error, context);
-      }
+      const { text, finishReason } = await client.streamText(request, options.onChunk);
       if (!text.trim()) {
         throw new UserError(
-          `Gemini returned an empty PRD (finish reason ${finishReason ?? 'none'}): rephrase the change request or try another --gemini-model`,
+          `${provider} returned an empty PRD (finish reason ${finishReason ?? 'none'}): rephrase the change request or try another --prd-model`,
         );
       }
       return text;
     },
-    { ...DEFAULT_RETRY_POLICY, ...options.retry, onRetry: options.onRetry, signal: options.signal },
+    { ...DEFAULT_RETRY_POLICY, ...options.retry, label: provider, onRetry: options.onRetry, signal: options.signal },
   );
 };
 

@@ -57,7 +57,7 @@ export const prdPrompt = (input: PrdPromptInput): string => {
 export const PLAN_SYSTEM_INSTRUCTION = [
   'You split an approved PRD into independent tasks for AI coding agents that work in parallel,',
   'each in its own git worktree. Tasks must not edit the same file, so agents never conflict.',
-  'Answer with JSON only, matching the given schema.',
+  'Answer with JSON only: an object whose "tasks" list holds objects with "title", "description" and "files".',
 ].join(' ');
 
 export interface PlanPromptInput {

@@ -22,6 +22,8 @@ export interface RetryPolicy {
 }
 
 export interface RetryOptions extends RetryPolicy {
+  /** Who keeps failing, for the final message: the provider ("Gemini", "OpenAI"). */
+  label: string;
   /** Called before waiting for attempt `attempt` (2-based: the first retry is attempt 2). */
   onRetry?(attempt: number, delayMs: number, reason: string): void;
   signal?: AbortSignal | undefined;
@@ -73,7 +75,7 @@ export const withRetry = async <T>(fn: (attempt: number) => Promise<T>, options:
       if (!(error instanceof RetryableError)) throw error;
       if (attempt >= options.attempts) {
         throw new UserError(
-          `Gemini still failing after ${attempt} attempt${attempt === 1 ? '' : 's'} (${error.reason}): try again later`,
+          `${options.label} still failing after ${attempt} attempt${attempt === 1 ? '' : 's'} (${error.reason}): try again later`,
         );
       }
       const delay = retryDelayMs(attempt, options, random(), error.retryAfterMs);

@@ -4,13 +4,13 @@ import { locateAider } from '../agents/aiderBinary.js';
 import { checkAgentEndpoint } from '../config/endpoint.js';
 import { readEnvironment, settingsFromEnv } from '../config/env.js';
 import { AGENT_CONFIG_FILES, checkRepoTrust, scanRepoFiles, type RepoScan } from '../config/repoTrust.js';
-import { checkAgentModelKey, checkGeminiKey } from '../config/providers.js';
+import { checkAgentModelKey, checkPrdModel } from '../config/providers.js';
 import { resolveSettings } from '../config/resolve.js';
 import type { Settings } from '../config/settings.js';
 import { openConfigStore } from '../config/store.js';
 import { cloneRepo, committedFiles, dirtyFiles, findRepoRoot, headCommit, isTrackedByGit, maskUrl, trackedFiles } from '../git/repo.js';
 import { newRunId } from '../git/worktrees.js';
-import { createGeminiClient } from '../llm/geminiClient.js';
+import { createLlmClient } from '../llm/modelRouter.js';
 import { buildRepoContext } from '../llm/repoContext.js';
 import { Redactor, secretValuesFromArgs, secretValuesFromEnv, withoutMaskedArgs } from '../logs/redact.js';
 import { validatePaths } from '../plan/validate.js';
@@ -69,7 +69,7 @@ export const createRun = async (request: RunRequest): Promise<Run> => {
   // A clone's files all came from its remote: its .env is never the user's.
   const env = await readEnvironment({ dirs: cloned ? [cwd] : [repoRoot, cwd], env: request.env, isRepoData: isTrackedByGit });
   const settings = resolveSettings({ stored, env: settingsFromEnv(env), flags });
-  checkGeminiKey(settings);
+  checkPrdModel(settings, env, flags.geminiApiKey);
   checkAgentModelKey(settings.agentModel, env);
 
   const tracked = await trackedFiles(repoRoot);
@@ -102,7 +102,7 @@ export const createRun = async (request: RunRequest): Promise<Run> => {
     files,
     trackedFiles: tracked,
     repoContext: await buildRepoContext({ root: repoRoot, trackedFiles: tracked, files }),
-    gemini: createGeminiClient({ apiKey: settings.geminiApiKey ?? '', baseUrl: settings.geminiBaseUrl }),
+    llm: createLlmClient({ env, geminiApiKey: settings.geminiApiKey, geminiBaseUrl: settings.geminiBaseUrl }),
     aiderBin: aider.bin,
     agentEnv: buildAiderEnv(env, { file: aiderEnvFile(settings.dataDir, runId), repo: request.trustRepo ? repoScan : undefined }),
     redactor,
@@ -218,7 +218,7 @@ export const resumeRun = async (request: ResumeRequest): Promise<Run> => {
     files: undefined,
     trackedFiles: tracked,
     repoContext: '',
-    gemini: createGeminiClient({ apiKey: settings.geminiApiKey ?? 'unused-when-resuming', baseUrl: settings.geminiBaseUrl }),
+    llm: createLlmClient({ env, geminiApiKey: settings.geminiApiKey, geminiBaseUrl: settings.geminiBaseUrl }),
     aiderBin: aider.bin,
     agentEnv: buildAiderEnv(env, { file: aiderEnvFile(settings.dataDir, record.id), repo: request.trustRepo ? repoScan : undefined }),
     redactor,

@@ -7,7 +7,7 @@ import type { Settings } from '../config/settings.js';
 import { UserError } from '../errors.js';
 import { commitsSince, diffSince, filesChanged } from '../git/commits.js';
 import { agentBranchName, WorkspacePool } from '../git/worktrees.js';
-import type { GeminiApi } from '../llm/geminiClient.js';
+import type { LlmClient } from '../llm/client.js';
 import { generatePrd } from '../llm/prd.js';
 import { savePrd } from '../llm/prd.js';
 import { proposePlan } from '../llm/planner.js';
@@ -45,7 +45,8 @@ export interface RunOptions {
   trackedFiles: string[];
   /** Compact repo view for the PRD prompt (llm/repoContext.ts). */
   repoContext: string;
-  gemini: GeminiApi;
+  /** The PRD and plan model's client (llm/modelRouter.ts). */
+  llm: LlmClient;
   aiderBin: string;
   /** The environment aider runs with (agents/aiderArgs.ts buildAiderEnv). */
   agentEnv: NodeJS.ProcessEnv;
@@ -151,7 +152,7 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
     this.workspaces.prepare(this.workspacesToPrepare());
     this.setPhase('prd');
     this.prd = '';
-    this.prd = await generatePrd(this.options.gemini, {
+    this.prd = await generatePrd(this.options.llm, {
       model: this.options.settings.prdModel,
       change: this.change,
       repoContext: this.options.repoContext,
@@ -211,7 +212,7 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
       const sized = files.map((file) => ({ path: file, size: fs.statSync(path.join(repoRoot, file)).size }));
       return planFromFiles({ files: sized, change: this.change, ...limits });
     }
-    const proposal = await proposePlan(this.options.gemini, {
+    const proposal = await proposePlan(this.options.llm, {
       model: settings.prdModel,
       change: this.change,
       prd: this.prd,

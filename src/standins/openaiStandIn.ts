@@ -24,6 +24,8 @@ export interface RecordedChatRequest {
   messages: ChatMessage[];
   /** The Authorization header as received. */
   authorization: string | undefined;
+  /** The request's `response_format` (structured output: `{type: 'json_schema', json_schema}`), if any. */
+  responseFormat: unknown;
   /** Every message's text, joined (handy for matching). */
   text: string;
 }
@@ -37,8 +39,15 @@ export type ChatReply =
       chunks?: number;
       /** Pause between streamed pieces: a model's typing speed. */
       chunkDelayMs?: number;
+      /** Stream only: cut the connection after this many pieces (a dropped stream). */
+      dropAfterChunks?: number;
     }
-  | { error: number; message?: string; delayMs?: number }
+  | {
+      /** Structured output: the content is this value, JSON-encoded. */
+      json: unknown;
+      delayMs?: number;
+    }
+  | { error: number; message?: string; delayMs?: number; headers?: Record<string, string> }
   | { hang: true };
 
 /** Turn replies in order (the last repeats), or chosen per request. */
@@ -65,11 +74,16 @@ const textOf = (content: unknown): string => {
   return '';
 };
 
+/** Which of aider's requests this is, from its system prompt and its last message. */
+export const requestKindOf = (system: string, lastMessage: string): RequestKind => {
+  if (system.includes('generates concise, one-line Git commit messages')) return 'commit';
+  if (/\*Briefly\* summarize/.test(system) || /\*Briefly\* summarize/.test(lastMessage)) return 'summary';
+  return 'turn';
+};
+
 const kindOf = (messages: ChatMessage[]): RequestKind => {
   const system = messages.filter((message) => message.role === 'system').map((message) => textOf(message.content)).join('\n');
-  if (system.includes('generates concise, one-line Git commit messages')) return 'commit';
-  if (/\*Briefly\* summarize/.test(system) || /\*Briefly\* summarize/.test(textOf(messages.at(-1)?.content))) return 'summary';
-  return 'turn';
+  return requestKindOf(system, textOf(messages.at(-1)?.content));
 };
 
 /** Rough token count, so usage numbers move with the request like a real API's. */
@@ -110,7 +124,7 @@ export const startOpenAiServer = async (
           res.end(JSON.stringify({ error: { message: `no route ${req.method} ${req.url}`, type: 'invalid_request_error' } }));
           return;
         }
-        const parsed = JSON.parse(body) as { model?: string; stream?: boolean; messages?: ChatMessage[] };
+        const parsed = JSON.parse(body) as { model?: string; stream?: boolean; messages?: ChatMessage[]; response_format?: unknown };
         const messages = parsed.messages ?? [];
         const request: RecordedChatRequest = {
           kind: kindOf(messages),
@@ -118,20 +132,22 @@ export const startOpenAiServer = async (
           stream: parsed.stream === true,
           messages,
           authorization: req.headers.authorization,
+          responseFormat: parsed.response_format,
           text: messages.map((message) => textOf(message.content)).join('\n'),
         };
         requests.push(request);
         const model = request.model;
-        const reply: ChatReply =
+        const scripted: ChatReply =
           request.kind === 'commit'
             ? { text: (typeof options.commitMessage === 'function' ? options.commitMessage(request) : options.commitMessage) ?? DEFAULT_COMMIT_MESSAGE }
             : request.kind === 'summary'
               ? { text: 'The user asked for a change; the assistant made it.' }
               : await pick(request);
-        if ('hang' in reply) return; // close() ends it
+        if ('hang' in scripted) return; // close() ends it
+        const reply = 'json' in scripted ? { text: JSON.stringify(scripted.json), delayMs: scripted.delayMs } : scripted;
         if (reply.delayMs) await sleep(reply.delayMs);
         if ('error' in reply) {
-          res.writeHead(reply.error, { 'content-type': 'application/json' });
+          res.writeHead(reply.error, { 'content-type': 'application/json', ...reply.headers });
           res.end(JSON.stringify({ error: { message: reply.message ?? `scripted error ${reply.error}`, type: 'server_error', code: reply.error } }));
           return;
         }
@@ -155,9 +171,15 @@ export const startOpenAiServer = async (
         const pieces = reply.chunks ?? Math.min(4, Math.max(1, Math.ceil(reply.text.length / 40)));
         const size = Math.max(1, Math.ceil(reply.text.length / pieces));
         chunk({ role: 'assistant', content: '' }, null);
-        for (let i = 0; i < reply.text.length; i += size) {
-          if (reply.chunkDelayMs && i > 0) await sleep(reply.chunkDelayMs);
+        for (let i = 0, n = 0; i < reply.text.length; i += size, n++) {
+          if ('chunkDelayMs' in reply && reply.chunkDelayMs && i > 0) await sleep(reply.chunkDelayMs);
           if (res.destroyed) return;
+          if ('dropAfterChunks' in reply && reply.dropAfterChunks !== undefined && n >= reply.dropAfterChunks) {
+            // Wait for the pieces sent so far to reach the client, then cut the connection.
+            await new Promise<void>((resolve) => res.write('', () => resolve()));
+            res.socket?.destroy();
+            return;
+          }
           chunk({ content: reply.text.slice(i, i + size) }, null);
         }
         chunk({}, 'stop', { usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens } });

@@ -15,7 +15,7 @@ type Kind = 'text' | 'number' | 'args' | 'duration';
 
 const FIELDS: { key: Field; label: string; kind: Kind }[] = [
   { key: 'agentModel', label: 'Agent model (aider --model)', kind: 'text' },
-  { key: 'prdModel', label: 'PRD model (Gemini)', kind: 'text' },
+  { key: 'prdModel', label: 'PRD model (gemini/…, openai/…)', kind: 'text' },
   { key: 'maxAgents', label: 'Max agents at once', kind: 'number' },
   { key: 'maxIterations', label: 'Max iterations per agent', kind: 'number' },
   { key: 'agentsPerTask', label: 'Agents per task', kind: 'number' },

@@ -1,5 +1,5 @@
+import { GoogleGenAI } from '@google/genai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createGeminiClient } from '../../../src/llm/geminiClient.js';
 import { startGeminiServer, type GeminiServer } from '../../support/geminiServer.js';
 
 // The scripted server itself, read through the real SDK (other areas' tests rely on it).
@@ -10,6 +10,10 @@ afterEach(async () => {
   await server?.close();
   server = undefined;
 });
+
+/** The real SDK, pointed at the server as the app points it (llm/geminiClient.ts). */
+const createGeminiClient = (options: { apiKey: string; baseUrl: string; timeoutMs: number }) =>
+  new GoogleGenAI({ apiKey: options.apiKey, vertexai: false, httpOptions: { baseUrl: options.baseUrl, timeout: options.timeoutMs } });
 
 const usage = { promptTokenCount: 100, candidatesTokenCount: 20, totalTokenCount: 120 };
 

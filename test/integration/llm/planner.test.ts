@@ -36,7 +36,7 @@ const TASKS = [
 
 describe('plan proposal', () => {
   it('parses the structured JSON reply into tasks', async () => {
-    const gemini = await start([{ json: TASKS }]);
+    const gemini = await start([{ json: { tasks: TASKS } }]);
     expect(await propose(gemini)).toEqual(TASKS);
   });
 
@@ -52,16 +52,22 @@ describe('plan proposal', () => {
     const body = request!.body as { generationConfig: { responseMimeType: string; responseSchema: unknown } };
     expect(body.generationConfig.responseMimeType).toBe('application/json');
     expect(body.generationConfig.responseSchema).toEqual({
-      type: 'ARRAY',
-      items: {
-        type: 'OBJECT',
-        properties: {
-          title: { type: 'STRING' },
-          description: { type: 'STRING' },
-          files: { type: 'ARRAY', items: { type: 'STRING' } },
+      type: 'OBJECT',
+      properties: {
+        tasks: {
+          type: 'ARRAY',
+          items: {
+            type: 'OBJECT',
+            properties: {
+              title: { type: 'STRING' },
+              description: { type: 'STRING' },
+              files: { type: 'ARRAY', items: { type: 'STRING' } },
+            },
+            required: ['title', 'description', 'files'],
+          },
         },
-        required: ['title', 'description', 'files'],
       },
+      required: ['tasks'],
     });
     expect(request!.prompt).toContain('Log more.');
     expect(request!.prompt).toContain('src/log.ts');
@@ -81,12 +87,17 @@ describe('plan proposal', () => {
     expect(gemini.requests).toHaveLength(2);
   });
 
+  it('a bare list of tasks (JSON mode without the schema) is read too', async () => {
+    const gemini = await start([{ json: TASKS }]);
+    expect(await propose(gemini)).toEqual(TASKS);
+  });
+
   it('bad JSON twice: one-line UserError with the fix', async () => {
-    const gemini = await start([{ text: 'not json' }, { json: { tasks: TASKS } }]);
+    const gemini = await start([{ text: 'not json' }, { json: { plan: TASKS } }]);
     const result = propose(gemini);
     await expect(result).rejects.toThrow(UserError);
     await expect(result).rejects.toThrow(
-      'Gemini returned an unusable plan twice (not a JSON array): run again, or pass --files to choose the files yourself',
+      'Gemini returned an unusable plan twice (no list of tasks): run again, or pass --files to choose the files yourself',
     );
     expect(gemini.requests).toHaveLength(2);
   });

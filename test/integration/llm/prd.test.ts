@@ -121,7 +121,7 @@ describe('PRD errors', () => {
     const gemini = await start([{ error: 404, message: 'models/nope is not found' }]);
     const { result } = run(gemini, { model: 'nope' });
     await expect(result).rejects.toThrow(
-      "PRD model 'nope' not found (404): pass --gemini-model with a model your key can use",
+      "PRD model 'nope' not found (404): pass --prd-model with a model your key can use",
     );
     expect(gemini.requests).toHaveLength(1);
     expect(gemini.requests[0]!.model).toBe('nope');
@@ -208,7 +208,7 @@ describe('PRD errors', () => {
   it('an empty reply is a UserError naming the finish reason', async () => {
     const gemini = await start([{ text: '', finishReason: 'SAFETY' }]);
     await expect(run(gemini).result).rejects.toThrow(
-      'Gemini returned an empty PRD (finish reason SAFETY): rephrase the change request or try another --gemini-model',
+      'Gemini returned an empty PRD (finish reason SAFETY): rephrase the change request or try another --prd-model',
     );
   });
 });

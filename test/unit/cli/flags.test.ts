@@ -13,6 +13,11 @@ describe('flags become the highest settings layer', () => {
     expect(s.aiderArgs).toBeUndefined(); // no `--` args: the stored ones stay
   });
 
+  it('--prd-model sets the PRD model; --gemini-model is its old spelling', () => {
+    expect(settingsFromFlags({ prdModel: 'openai/gpt-4.1', aiderArgs: [] }).prdModel).toBe('openai/gpt-4.1');
+    expect(settingsFromFlags({ geminiModel: 'gemini-2.5-pro', aiderArgs: [] }).prdModel).toBe('gemini-2.5-pro');
+  });
+
   it('--claude selects aider\'s sonnet alias', () => {
     expect(settingsFromFlags({ claude: true, aiderArgs: [] }).agentModel).toBe('sonnet');
   });

@@ -35,7 +35,7 @@ describe('Gemini error classification', () => {
     );
     expect(result).toBeInstanceOf(UserError);
     expect(result.message).toBe(
-      'Gemini rejected the request (400 FAILED_PRECONDITION User location is not supported for the API use.): check --gemini-model and your Google account',
+      'Gemini rejected the request (400 FAILED_PRECONDITION User location is not supported for the API use.): check --prd-model and your Google account',
     );
   });
 

@@ -23,7 +23,7 @@ describe('backoff delays', () => {
 });
 
 describe('withRetry', () => {
-  const fast = { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 };
+  const fast = { attempts: 3, baseDelayMs: 1, maxDelayMs: 2, label: 'Gemini' };
 
   it('returns the first success and reports each retry', async () => {
     const calls: number[] = [];
@@ -73,7 +73,7 @@ describe('withRetry', () => {
       async () => {
         throw new RetryableError('500 internal');
       },
-      { attempts: 5, baseDelayMs: 60_000, maxDelayMs: 60_000, signal: controller.signal, onRetry: () => controller.abort() },
+      { attempts: 5, baseDelayMs: 60_000, maxDelayMs: 60_000, label: 'Gemini', signal: controller.signal, onRetry: () => controller.abort() },
     );
     await expect(result).rejects.toThrow(CancelledError);
   });
