@@ -33,16 +33,18 @@ const fenced = (label: string, text: string): string => {
   return `${fence}${label}\n${text}${text.endsWith('\n') ? '' : '\n'}${fence}`;
 };
 
+/** Whether `target` is `base` itself or anywhere but under it. */
+const outside = (base: string, target: string): boolean => {
+  const inside = path.relative(base, target);
+  return !inside || inside === '..' || inside.startsWith(`..${path.sep}`) || path.isAbsolute(inside);
+};
+
 /**
  * Reads a regular file inside root; 'missing' if absent, 'unreadable' for anything else: a path
  * that leads outside the repo (a symlink to a secret, to /proc/self/environ, through a symlinked
  * folder), a folder, a fifo or a device. Repo contents are data, and only its own files are sent.
  */
 const readInside = async (root: string, relative: string): Promise<Buffer | 'missing' | 'unreadable'> => {
-  const outside = (base: string, target: string) => {
-    const inside = path.relative(base, target);
-    return !inside || inside === '..' || inside.startsWith(`..${path.sep}`) || path.isAbsolute(inside);
-  };
   if (outside(root, path.resolve(root, relative))) return 'unreadable';
   let real: string;
   try {
