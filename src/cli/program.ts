@@ -4,6 +4,8 @@ import os from 'node:os';
 /** What the root command's flags say, before config and environment are merged in. */
 export interface RunFlags {
   change?: string;
+  /** --change-file: a path, or `-` for stdin. */
+  changeFile?: string;
   maxAgents?: number;
   files?: string[];
   model?: string;
@@ -47,6 +49,7 @@ const HELP_AFTER = `
 Examples:
   $ aider-orchestrator --change "Add password reset with email OTP"
   $ aider-orchestrator --change "Type the API client" --files src/api --max-agents 3
+  $ aider-orchestrator --change-file docs/change.md --headless --yes
   $ aider-orchestrator --headless --yes --change "Fix lint errors" --files src -- --no-auto-lint
   $ aider-orchestrator setup            install aider into the app's own virtualenv
   $ aider-orchestrator demo             try it on a sample project, no API key needed
@@ -65,6 +68,7 @@ export const buildProgram = (handlers: CommandHandlers, version: string): Comman
     .enablePositionalOptions()
     .usage('[options] [-- <aider args...>]')
     .option('-c, --change <text>', 'the change request (asked for in the app when missing)')
+    .addOption(new Option('--change-file <path|->', 'read the change request from a file, or from stdin with -').conflicts('change'))
     .option(
       '-n, --max-agents <n>',
       `agents running at once (default: CPU count, ${os.availableParallelism()})`,
