@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { buildAiderEnv } from '../agents/aiderArgs.js';
-import { locateAider } from '../agents/aiderBinary.js';
+import { expectedAiderBin, locateAider } from '../agents/aiderBinary.js';
+import { checkAgentModel } from '../agents/aiderModels.js';
 import { checkAgentEndpoint } from '../config/endpoint.js';
 import { readEnvironment, settingsFromEnv } from '../config/env.js';
 import { checkAgentModelKey, checkGeminiKey } from '../config/providers.js';
@@ -98,8 +99,9 @@ export const createRun = async (request: RunRequest): Promise<Run> => {
 };
 
 /**
- * What the agents need before anything is spent: a usable aider and, for a self-hosted model,
- * a server that accepts connections. The two are checked side by side.
+ * What the agents need before anything is spent: a usable aider, a model aider knows (read
+ * from its own model list, offline) and, for a self-hosted model, a server that accepts
+ * connections. The three are checked side by side.
  */
 const checkAgentPrerequisites = async (
   settings: Settings,
@@ -107,10 +109,16 @@ const checkAgentPrerequisites = async (
   warn: (message: string) => void,
   signal?: AbortSignal,
 ): Promise<Awaited<ReturnType<typeof locateAider>>> => {
-  const [aider, endpointWarning] = await Promise.all([
+  const checkModel = (bin: string) =>
+    checkAgentModel({ bin, model: settings.agentModel, env, dataDir: settings.dataDir, aiderArgs: settings.aiderArgs, signal });
+  const expected = expectedAiderBin({ aiderBin: settings.aiderBin, dataDir: settings.dataDir, env });
+  const [aider, endpointWarning, modelProblem] = await Promise.all([
     locateAider({ aiderBin: settings.aiderBin, dataDir: settings.dataDir, env, signal }),
     checkAgentEndpoint(settings.agentModel, env),
+    expected ? checkModel(expected) : undefined,
   ]);
+  const problem = aider.bin === expected ? modelProblem : await checkModel(aider.bin);
+  if (problem) throw problem;
   if (endpointWarning) warn(endpointWarning);
   return aider;
 };
