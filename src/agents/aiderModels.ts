@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { UserError } from '../errors.js';
-import { executableKey } from './aiderBinary.js';
+import { executableKey, expectedAiderBin, locateAider, type LocatedAider } from './aiderBinary.js';
 
 /**
  * What aider's own model list says of one model name, read offline from its install: litellm's
@@ -267,4 +267,36 @@ export const checkAgentModel = async (options: {
     }
   }
   return problem;
+};
+
+/**
+ * Finds aider (locateAider) and checks the agent model against its model list, side by side:
+ * the model check starts on the aider that is tried first, while its version is checked, so it
+ * adds no wall time. Throws the first problem found (aider's own first).
+ */
+export const locateAiderForModel = async (options: {
+  aiderBin: string | undefined;
+  dataDir: string;
+  env: NodeJS.ProcessEnv;
+  model: string;
+  aiderArgs: readonly string[];
+  signal?: AbortSignal | undefined;
+}): Promise<LocatedAider> => {
+  const { dataDir, env, model, aiderArgs } = options;
+  // When aider is not usable, its model check's Python is stopped rather than left to hold the exit.
+  const failed = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, failed.signal]) : failed.signal;
+  const checkModel = (bin: string) => checkAgentModel({ bin, model, env, dataDir, aiderArgs, signal });
+  const expected = expectedAiderBin(options);
+  const early = expected ? checkModel(expected) : Promise.resolve(undefined);
+  let aider: LocatedAider;
+  try {
+    aider = await locateAider(options);
+  } catch (error) {
+    failed.abort();
+    throw error;
+  }
+  const problem = aider.bin === expected ? await early : await checkModel(aider.bin);
+  if (problem) throw problem;
+  return aider;
 };

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { buildAiderEnv } from '../agents/aiderArgs.js';
-import { expectedAiderBin, locateAider } from '../agents/aiderBinary.js';
-import { checkAgentModel } from '../agents/aiderModels.js';
+import type { LocatedAider } from '../agents/aiderBinary.js';
+import { locateAiderForModel } from '../agents/aiderModels.js';
 import { checkAgentEndpoint } from '../config/endpoint.js';
 import { readEnvironment, settingsFromEnv } from '../config/env.js';
 import { checkAgentModelKey, checkGeminiKey } from '../config/providers.js';
@@ -108,17 +108,11 @@ const checkAgentPrerequisites = async (
   env: NodeJS.ProcessEnv,
   warn: (message: string) => void,
   signal?: AbortSignal,
-): Promise<Awaited<ReturnType<typeof locateAider>>> => {
-  const checkModel = (bin: string) =>
-    checkAgentModel({ bin, model: settings.agentModel, env, dataDir: settings.dataDir, aiderArgs: settings.aiderArgs, signal });
-  const expected = expectedAiderBin({ aiderBin: settings.aiderBin, dataDir: settings.dataDir, env });
-  const [aider, endpointWarning, modelProblem] = await Promise.all([
-    locateAider({ aiderBin: settings.aiderBin, dataDir: settings.dataDir, env, signal }),
+): Promise<LocatedAider> => {
+  const [aider, endpointWarning] = await Promise.all([
+    locateAiderForModel({ aiderBin: settings.aiderBin, dataDir: settings.dataDir, env, model: settings.agentModel, aiderArgs: settings.aiderArgs, signal }),
     checkAgentEndpoint(settings.agentModel, env),
-    expected ? checkModel(expected) : undefined,
   ]);
-  const problem = aider.bin === expected ? modelProblem : await checkModel(aider.bin);
-  if (problem) throw problem;
   if (endpointWarning) warn(endpointWarning);
   return aider;
 };
