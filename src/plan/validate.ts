@@ -13,7 +13,7 @@ const isGit = (relative: string): boolean => relative === '.git' || relative.sta
 export interface PathRefusal {
   /** The path as given (or a file found under a folder that was given). */
   path: string;
-  /** What is wrong, e.g. `is a symlink that leads outside the repository (to /etc/passwd)`. */
+  /** What is wrong, e.g. `leads outside the repository through a symlink (to /etc/passwd)`. */
   problem: string;
   /** What to do, e.g. `leave it out of --files`. */
   fix: string;
