@@ -70,6 +70,17 @@ describe.skipIf('skip' in aider)(`aider's model list, read offline${'skip' in ai
     expect(Object.keys(cache)[0]).toMatch(/\|sonnet\|$/);
   }, 120_000);
 
+  it('reports nothing when it cannot tell: a Python that cannot read aider behind the script', async () => {
+    const data = makeTempDir('ao-data-');
+    cleanups.push(data.cleanup);
+    const python = path.join(data.dir, 'python3');
+    fs.writeFileSync(python, '#!/bin/sh\necho "ModuleNotFoundError: No module named aider" >&2\nexit 1\n', { mode: 0o755 });
+    const script = path.join(data.dir, 'aider');
+    fs.writeFileSync(script, `#!${python}\nfrom aider.main import main\n`, { mode: 0o755 });
+    expect(await readModelFacts({ bin: script, model: 'gpt-4oo', env })).toBeUndefined();
+    expect(await checkAgentModel({ bin: script, model: 'gpt-4oo', env, dataDir: data.dir, aiderArgs: [] })).toBeUndefined();
+  });
+
   it('takes a model the user registered in a metadata file given to aider', async () => {
     const data = makeTempDir('ao-data-');
     cleanups.push(data.cleanup);
