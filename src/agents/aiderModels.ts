@@ -160,7 +160,7 @@ export const readModelFacts = async (options: {
   if (!python) return undefined;
   const result = await execa(python, ['-c', FACTS_SCRIPT, options.model, ...(options.metadataFiles ?? [])], {
     cwd: os.tmpdir(),
-    env: { ...options.env, LITELLM_LOCAL_MODEL_COST_MAP: 'True' },
+    env: options.env,
     extendEnv: false,
     reject: false,
     timeout: 60_000,
