@@ -54,7 +54,8 @@ export const findOnPath = (name: string, env: NodeJS.ProcessEnv): string | undef
  */
 const versionCacheFile = (dataDir: string) => path.join(dataDir, 'aider-versions.json');
 
-const executableKey = (bin: string): string | undefined => {
+/** An executable's identity for caches: its real path, size and mtime (a reinstall changes it). */
+export const executableKey = (bin: string): string | undefined => {
   try {
     const real = fs.realpathSync(bin);
     const stat = fs.statSync(real);
@@ -102,6 +103,16 @@ const runAiderVersion = async (bin: string, env: NodeJS.ProcessEnv, signal?: Abo
 };
 
 const SETUP_HINT = 'run `aider-orchestrator setup` (installs aider-chat into the app\'s own virtualenv), or `pip install aider-chat` and put aider on PATH, or pass --aider-bin <path>';
+
+/**
+ * The aider locateAider tries first, found without running anything: other checks that need
+ * aider (its model list) start on it while its version is checked.
+ */
+export const expectedAiderBin = (options: { aiderBin: string | undefined; dataDir: string; env: NodeJS.ProcessEnv }): string | undefined => {
+  if (options.aiderBin) return options.aiderBin.includes('/') ? path.resolve(options.aiderBin) : findOnPath(options.aiderBin, options.env);
+  const managed = managedAiderBin(options.dataDir);
+  return findOnPath('aider', options.env) ?? (isExecutable(managed) ? managed : undefined);
+};
 
 /**
  * Finds aider: --aider-bin/config/env first, then `aider` on PATH, then the managed venv.

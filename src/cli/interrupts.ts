@@ -1,12 +1,32 @@
+import tty from 'node:tty';
+
 /**
  * A repeat of the same signal within this window is the same interrupt: `when-exit`
- * (used by conf, through atomically) catches the first SIGINT/SIGTERM and raises it
+ * (used by conf, through atomically) catches the first SIGINT/SIGTERM/SIGHUP and raises it
  * again at once so the process would exit; without this, one Ctrl-C counted as two.
  */
 const SAME_INTERRUPT_MS = 300;
 
 /**
- * Calls `handler` for each distinct Ctrl-C / SIGTERM with how many came so far.
+ * Signals that stop a run cleanly: Ctrl-C, `kill`, and SIGHUP (the terminal was closed, or
+ * the SSH session dropped), which would otherwise end the app before it writes the summary.
+ */
+const INTERRUPTS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** What reading or writing a terminal that was closed fails with. */
+const TERMINAL_GONE = new Set(['EIO', 'EPIPE', 'ERR_STREAM_DESTROYED']);
+
+/**
+ * Once the terminal is closed, every frame or line written to it fails (EIO). Those failures
+ * are expected then: the run goes on stopping its agents and writing its summary. Anything
+ * else stays an error.
+ */
+const ignoreLostTerminal = (error: NodeJS.ErrnoException): void => {
+  if (!error.code || !TERMINAL_GONE.has(error.code)) throw error;
+};
+
+/**
+ * Calls `handler` for each distinct interrupt (INTERRUPTS) with how many came so far.
  * Returns the function that removes the handlers.
  */
 export const onInterrupt = (handler: (signal: NodeJS.Signals, count: number) => void): (() => void) => {
@@ -19,10 +39,12 @@ export const onInterrupt = (handler: (signal: NodeJS.Signals, count: number) => 
     count += 1;
     handler(signal, count);
   };
-  process.on('SIGINT', listener);
-  process.on('SIGTERM', listener);
+  // stdin only when it is the terminal (the TUI reads keys from it); a pipe is left unopened.
+  const stdio = [...(tty.isatty(0) ? [process.stdin] : []), process.stdout, process.stderr];
+  for (const signal of INTERRUPTS) process.on(signal, listener);
+  for (const stream of stdio) stream.on('error', ignoreLostTerminal);
   return () => {
-    process.off('SIGINT', listener);
-    process.off('SIGTERM', listener);
+    for (const signal of INTERRUPTS) process.off(signal, listener);
+    for (const stream of stdio) stream.off('error', ignoreLostTerminal);
   };
 };

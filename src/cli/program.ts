@@ -5,6 +5,8 @@ import { DURATION_HINT, parseDuration } from '../config/duration.js';
 /** What the root command's flags say, before config and environment are merged in. */
 export interface RunFlags {
   change?: string;
+  /** --change-file: a path, or `-` for stdin. */
+  changeFile?: string;
   maxAgents?: number;
   files?: string[];
   model?: string;
@@ -62,6 +64,7 @@ const HELP_AFTER = `
 Examples:
   $ aider-orchestrator --change "Add password reset with email OTP"
   $ aider-orchestrator --change "Type the API client" --files src/api --max-agents 3
+  $ aider-orchestrator --change-file docs/change.md --headless --yes
   $ aider-orchestrator --headless --yes --change "Fix lint errors" --files src -- --no-auto-lint
   $ aider-orchestrator --model gpt-4.1 --prd-model openai/gpt-4.1 --change "..."   OPENAI_API_KEY alone
   $ aider-orchestrator setup            install aider into the app's own virtualenv
@@ -82,6 +85,7 @@ export const buildProgram = (handlers: CommandHandlers, version: string): Comman
     .enablePositionalOptions()
     .usage('[options] [-- <aider args...>]')
     .option('-c, --change <text>', 'the change request (asked for in the app when missing)')
+    .addOption(new Option('--change-file <path|->', 'read the change request from a file, or from stdin with -').conflicts('change'))
     .option(
       '-n, --max-agents <n>',
       `agents running at once (default: CPU count, ${os.availableParallelism()})`,

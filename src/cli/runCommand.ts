@@ -1,5 +1,6 @@
 import { UserError } from '../errors.js';
 import { createRun } from '../orchestrator/createRun.js';
+import { readChangeFile } from './changeFile.js';
 import { settingsFromFlags } from './flags.js';
 import { runHeadless } from './headless.js';
 import { preloadTui, runInTui } from './tui.js';
@@ -17,11 +18,11 @@ export const runCommand = async (flags: RunFlags, argv: readonly string[]): Prom
       `unexpected argument '${stray[0]}': quote the change text (--change "..."), and put aider arguments after --`,
     );
   }
-  const change = flags.change?.trim() ?? '';
+  const change = (flags.changeFile !== undefined ? await readChangeFile(flags.changeFile) : flags.change)?.trim() ?? '';
   const headless = flags.headless === true || !process.stdout.isTTY || !process.stdin.isTTY;
   if (headless) {
     const why = flags.headless ? 'with --headless' : 'without a terminal (stdout or stdin is not a TTY)';
-    if (!change) throw new UserError(`--change is required ${why}: pass --change "<what to build>"`);
+    if (!change) throw new UserError(`--change is required ${why}: pass --change "<what to build>" (or --change-file <path>)`);
     if (!flags.yes) {
       throw new UserError(`--yes is required ${why}: nobody can review the PRD and the file assignment, so pass --yes to approve them`);
     }

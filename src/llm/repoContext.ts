@@ -1,3 +1,4 @@
+import { constants as fsConstants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
@@ -32,15 +33,37 @@ const fenced = (label: string, text: string): string => {
   return `${fence}${label}\n${text}${text.endsWith('\n') ? '' : '\n'}${fence}`;
 };
 
-/** Reads a regular file inside root; 'missing' if absent, 'unreadable' if outside the repo, a folder, etc. */
+/** Whether `target` is `base` itself or anywhere but under it. */
+const outside = (base: string, target: string): boolean => {
+  const inside = path.relative(base, target);
+  return !inside || inside === '..' || inside.startsWith(`..${path.sep}`) || path.isAbsolute(inside);
+};
+
+/**
+ * Reads a regular file inside root; 'missing' if absent, 'unreadable' for anything else: a path
+ * that leads outside the repo (a symlink to a secret, to /proc/self/environ, through a symlinked
+ * folder), a folder, a fifo or a device. Repo contents are data, and only its own files are sent.
+ */
 const readInside = async (root: string, relative: string): Promise<Buffer | 'missing' | 'unreadable'> => {
-  const absolute = path.resolve(root, relative);
-  const inside = path.relative(root, absolute);
-  if (!inside || inside.startsWith('..') || path.isAbsolute(inside)) return 'unreadable';
+  if (outside(root, path.resolve(root, relative))) return 'unreadable';
+  let real: string;
   try {
-    return await fs.readFile(absolute);
+    const realRoot = await fs.realpath(root);
+    real = await fs.realpath(path.resolve(realRoot, relative));
+    if (outside(realRoot, real)) return 'unreadable';
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'unreadable';
+  }
+  let file: fs.FileHandle | undefined;
+  try {
+    // Non-blocking: opening a fifo returns at once (and is refused below) instead of waiting for a writer.
+    file = await fs.open(real, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK | fsConstants.O_NOFOLLOW);
+    if (!(await file.stat()).isFile()) return 'unreadable';
+    return await file.readFile();
+  } catch {
+    return 'unreadable';
+  } finally {
+    await file?.close();
   }
 };
 
@@ -53,11 +76,17 @@ const treeSection = (tracked: string[], maxEntries: number): string => {
   return lines.join('\n');
 };
 
+/** The first README at the top of the repo that is a regular file inside it. */
 const readmeSection = async (root: string, tracked: string[]): Promise<string | undefined> => {
-  const readme = tracked.filter((file) => README.test(file)).sort()[0];
-  if (!readme) return undefined;
-  const content = await readInside(root, readme);
-  if (typeof content === 'string') return undefined;
+  let readme: string | undefined;
+  let content: Buffer | undefined;
+  for (const candidate of tracked.filter((file) => README.test(file)).sort()) {
+    const read = await readInside(root, candidate);
+    if (typeof read === 'string') continue;
+    [readme, content] = [candidate, read];
+    break;
+  }
+  if (!readme || !content) return undefined;
   const lines = content.toString('utf8').split('\n');
   const head = lines.slice(0, README_HEAD_LINES).join('\n');
   const more = lines.length - README_HEAD_LINES;

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { buildAiderEnv } from '../agents/aiderArgs.js';
-import { locateAider } from '../agents/aiderBinary.js';
+import type { LocatedAider } from '../agents/aiderBinary.js';
+import { locateAiderForModel } from '../agents/aiderModels.js';
 import { checkAgentEndpoint } from '../config/endpoint.js';
 import { readEnvironment, settingsFromEnv } from '../config/env.js';
 import { AGENT_CONFIG_FILES, checkRepoTrust, scanRepoFiles, type RepoScan } from '../config/repoTrust.js';
@@ -130,17 +131,18 @@ const guardRepoTrust = async (
 const aiderEnvFile = (dataDir: string, runId: string): string => path.join(dataDir, 'runs', runId, 'aider.env');
 
 /**
- * What the agents need before anything is spent: a usable aider and, for a self-hosted model,
- * a server that accepts connections. The two are checked side by side.
+ * What the agents need before anything is spent: a usable aider, a model aider knows (read
+ * from its own model list, offline) and, for a self-hosted model, a server that accepts
+ * connections. The three are checked side by side.
  */
 const checkAgentPrerequisites = async (
   settings: Settings,
   env: NodeJS.ProcessEnv,
   warn: (message: string) => void,
   signal?: AbortSignal,
-): Promise<Awaited<ReturnType<typeof locateAider>>> => {
+): Promise<LocatedAider> => {
   const [aider, endpointWarning] = await Promise.all([
-    locateAider({ aiderBin: settings.aiderBin, dataDir: settings.dataDir, env, signal }),
+    locateAiderForModel({ aiderBin: settings.aiderBin, dataDir: settings.dataDir, env, model: settings.agentModel, aiderArgs: settings.aiderArgs, signal }),
     checkAgentEndpoint(settings.agentModel, env),
   ]);
   if (endpointWarning) warn(endpointWarning);

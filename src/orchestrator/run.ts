@@ -17,7 +17,7 @@ import { buildSummary, summaryPath, writeSummary } from '../logs/summary.js';
 import type { AgentSummary, RunSummary } from '../logs/types.js';
 import { planFromFiles, planFromProposal } from '../plan/build.js';
 import type { AgentTask, Plan } from '../plan/types.js';
-import { validatePaths, validatePlan } from '../plan/validate.js';
+import { plannedPaths, validatePlan } from '../plan/validate.js';
 import type { RunEvents, RunPhase } from './events.js';
 import { describeMerge, mergeRun } from './merge.js';
 import type { AgentRecord, RunHistory } from './history.js';
@@ -220,10 +220,12 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
       maxAgents: settings.maxAgents,
       signal: this.abort.signal,
     });
-    // The LLM may name files that do not exist yet (new files) or are outside the repo:
-    // outside is rejected; new files are allowed, aider creates them.
+    // The LLM may name new files (aider creates them) or paths that leave the repo (even
+    // through a symlink): those are left out of the plan, with a warning.
     for (const task of proposal) {
-      task.files = await validatePaths(repoRoot, task.files, this.options.trackedFiles, { allowMissing: true });
+      const { files: kept, refused } = plannedPaths(repoRoot, task.files, this.options.trackedFiles);
+      task.files = kept;
+      for (const refusal of refused) this.emit('run:warning', `the plan named ${refusal.path}, left out: it ${refusal.problem}`);
     }
     return planFromProposal(proposal, limits);
   }

@@ -129,6 +129,20 @@ describe('usage and configuration errors exit 2 with one clear line', () => {
     expect(gemini.requests).toHaveLength(0);
   });
 
+  it.skipIf('skip' in aider)(`names an agent model aider does not know, before the PRD is paid for${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`, async () => {
+    const gemini = await startGeminiServer([{ text: '# PRD\n' }]);
+    cleanups.push(() => gemini.close());
+    const env = isolatedEnv({ home: temp() }, { ...keys, GOOGLE_GEMINI_BASE_URL: gemini.url });
+    const bin = 'bin' in aider ? aider.bin : '';
+    const typo = await runCli(['--headless', '--yes', '--change', 'x', '--model', 'gpt-4oo', '--aider-bin', bin], { cwd: await repo(), env });
+    expect(typo.exitCode).toBe(2);
+    expectUserError(typo.stderr, /^error: aider does not know the agent model gpt-4oo \(not in its model list; close: gpt-4o.*\): see `aider --list-models gpt-4oo` for valid names and pass one with --model/);
+    const provider = await runCli(['--headless', '--yes', '--change', 'x', '--model', 'openia/gpt-4o', '--aider-bin', bin], { cwd: await repo(), env });
+    expect(provider.exitCode).toBe(2);
+    expectUserError(provider.stderr, /^error: the agent model openia\/gpt-4o names the provider "openia", which aider \(litellm\) does not know: see `aider --list-models gpt-4o`/);
+    expect(gemini.requests).toHaveLength(0);
+  });
+
   it.skipIf('skip' in aider)(`reports a rejected Google key without retrying${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`, async () => {
     const gemini = await startGeminiServer([{ error: 401, message: 'API key not valid. Please pass a valid API key.' }]);
     cleanups.push(() => gemini.close());

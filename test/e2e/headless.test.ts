@@ -223,6 +223,29 @@ describe.skipIf('skip' in aider)(`headless run with the real aider${'skip' in ai
     expect(await repo.git('branch', '--list', 'aider-orchestrator/*')).toBe('');
   });
 
+  it('treats SIGHUP (terminal closed) like Ctrl-C: agents stopped, summary written, exit 130', async () => {
+    const { repo, home } = await setup();
+    const gemini = await startGeminiServer([{ text: PRD }]);
+    const openai = await startOpenAiServer([{ hang: true }]);
+    cleanups.push(() => gemini.close(), () => openai.close());
+    const child = startCli(runArgs(bin, ['--files', 'app/greet.py']), { cwd: repo.dir, env: cliEnv(home, gemini, openai) });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const deadline = Date.now() + 120_000;
+    while (!stderr.includes('state: working')) {
+      if (Date.now() > deadline) throw new Error(`the agent never started working:\n${stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    child.kill('SIGHUP');
+    const result = await child;
+    expect(result.exitCode, stderr).toBe(130);
+    expect(stderr).toMatch(/SIGHUP: stopping agents and writing the summary/);
+    const summary = readSummary(repo.dir);
+    expect(summary.status).toBe('stopped');
+    expect(summary.agents.map((agent: { status: string }) => agent.status)).toEqual(['stopped']);
+    expect(result.stdout).toMatch(/total\s+0\/1 ok/);
+  });
+
   it('runs two orchestrations at once in the same repository without collisions', async () => {
     const { repo, home } = await setup();
     const { gemini, openai } = await servers();

@@ -108,6 +108,30 @@ describe.skipIf('skip' in aider)(`the TUI in a real terminal${'skip' in aider ? 
   }, 120_000);
 });
 
+describe.skipIf('skip' in aider)(`the TUI when its terminal is closed${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`, () => {
+  it('stops the agents, writes the summary and exits 130 on SIGHUP, though the terminal is gone', async () => {
+    const repo = await makeTempRepo({ 'a.py': 'A = 1\n' });
+    const home = makeTempDir('ao-home-');
+    const gemini = await startGeminiServer([{ text: '# PRD\n\nSet A.\n' }]);
+    const openai = await startOpenAiServer([{ hang: true }]);
+    cleanups.push(repo.cleanup, home.cleanup, () => gemini.close(), () => openai.close());
+    const env = isolatedEnv({ home: home.dir }, { TERM: 'xterm-256color', GEMINI_API_KEY: 'g', GOOGLE_GEMINI_BASE_URL: gemini.url, OPENAI_API_KEY: 'sk-x', OPENAI_API_BASE: openai.url });
+    const screen = new PtyScreen(
+      process.execPath,
+      [CLI_MAIN, '--yes', '--change', 'Set A', '--files', 'a.py', '--model', 'openai/test-model', '--aider-bin', 'bin' in aider ? aider.bin : ''],
+      { cwd: repo.dir, env, cols: 100, rows: 30 },
+    );
+    cleanups.push(() => screen.close());
+    await screen.waitFor('#1 ● working');
+    screen.hangUp();
+    expect(await screen.exited).toBe(130);
+    const logDir = path.join(repo.dir, '.aider_logs');
+    const summary = JSON.parse(fs.readFileSync(path.join(logDir, fs.readdirSync(logDir).find((name) => name.startsWith('summary_'))!), 'utf8'));
+    expect(summary.status).toBe('stopped');
+    expect(summary.agents.map((agent: { status: string }) => agent.status)).toEqual(['stopped']);
+  }, 120_000);
+});
+
 describe('the TUI while the run is checked', () => {
   /** The app in a pty, with `aiderScript` as its aider (its version check is what makes the checks slow). */
   const start = async (aiderScript: string): Promise<PtyScreen> => {

@@ -87,6 +87,16 @@ export class PtyScreen {
     this.process.kill(signal);
   }
 
+  /**
+   * Closes the terminal under the program, like closing its window or dropping the SSH session:
+   * the kernel sends SIGHUP and the program's reads and writes on the terminal fail from then on.
+   * `exited` still resolves with its exit code.
+   */
+  hangUp(): void {
+    // node-pty's Unix terminal has destroy() (close the master side, then SIGHUP); its typings do not.
+    (this.process as pty.IPty & { destroy(): void }).destroy();
+  }
+
   press(keys: string): void {
     this.process.write(keys);
   }
