@@ -69,7 +69,7 @@ const recordRun = async (options: { repo: TempRepo; dataDir: string; owner: Proc
     agents.push({ task, branch, worktree, runDir: path.join(dataDir, 'runs', id, `agent-${n}`), state: recorded.state, reason: undefined, usage: emptyUsage(), startedAt: Date.now(), finishedAt: done ? Date.now() : undefined });
   }
   const history = RunHistory.inDataDir(dataDir);
-  const settings = { dataDir, logDir: '.aider_logs', agentModel: 'openai/test-model', ...options.settings };
+  const settings = { dataDir, logDir: '.aider_logs', agentModel: 'gpt-4o', ...options.settings };
   history.startRun({ id, repo: repo.dir, baseCommit: base, change: 'Change a and b', prd: '# PRD', prdPath: undefined, startedAt: new Date().toISOString(), settingsJson: JSON.stringify(settings) }, agents, options.owner);
   history.close();
   return { id, base, agents };
@@ -297,7 +297,7 @@ describe.skipIf('skip' in aider)(`a workspace that cannot be made${'skip' in aid
     fs.mkdirSync(dataDir, { recursive: true });
     fs.writeFileSync(path.join(dataDir, 'worktrees'), 'not a folder');
     const bin = 'bin' in aider ? aider.bin : '';
-    const result = await runCli(['--headless', '--yes', '--change', 'Set A', '--files', 'a.py', '--model', 'openai/test-model', '--aider-bin', bin], {
+    const result = await runCli(['--headless', '--yes', '--change', 'Set A', '--files', 'a.py', '--model', 'gpt-4o', '--aider-bin', bin], {
       cwd: repo.dir,
       env: { ...env, GEMINI_API_KEY: 'g', GOOGLE_GEMINI_BASE_URL: gemini.url },
     });

@@ -143,7 +143,7 @@ describe("a repository's committed .env and .aider.conf.yml are data, never conf
       const result = await runCli([...RUN, '--repo', `file://${repo.dir}`, '--trust-repo'], { cwd: temp('ao-cwd-'), env });
 
       expect(result.exitCode, `${result.stdout}\n${result.stderr}`).toBe(0);
-      expect(result.stderr).toMatch(/warning: the tracked \.env of file:\/\/\S+ sets GOOGLE_GEMINI_BASE_URL, AIDER_ORCHESTRATOR_AIDER_BIN, AIDER_ORCHESTRATOR_CHECK_CMD, ignored: the app's settings never come from a repository's files/);
+      expect(result.stderr).toMatch(/warning: the tracked \.env of file:\/\/\S+ sets OPENAI_API_BASE, OPENAI_API_KEY, GOOGLE_GEMINI_BASE_URL, AIDER_ORCHESTRATOR_AIDER_BIN, AIDER_ORCHESTRATOR_CHECK_CMD, ignored: the app's settings never come from a repository's files/);
       // Trusted: aider ran the repo's lint and test commands after its edit.
       expect(fs.existsSync(marker('aider-lint-cmd'))).toBe(true);
       expect(fs.existsSync(marker('aider-test-cmd'))).toBe(true);

@@ -85,7 +85,7 @@ describe('a repository whose symlinks lead out of it', () => {
     }
     expect(result.stderr).toMatch(/agent 1: Everything \[a\.py, src\/ok\.py\]/);
     const handed = aider.args();
-    const files = handed.slice(handed.indexOf('--') + 1).filter(Boolean);
+    const files = handed.filter((arg) => arg.startsWith('--file=')).map((arg) => arg.slice('--file='.length));
     expect(files).toEqual(['a.py', 'src/ok.py']);
     expect(result.stdout + result.stderr).not.toContain(SECRET_MARKER);
   });
