@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
-    globalSetup: ['test/support/buildCli.ts'],
+    globalSetup: ['test/support/buildCli.ts', 'test/support/installTestAider.ts'],
     // Real git, real ptys and the real aider are slow on a 2-core machine.
     testTimeout: 60_000,
     hookTimeout: 60_000,

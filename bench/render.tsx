@@ -92,7 +92,8 @@ export const runRenderBench = async (options: RenderBenchOptions): Promise<Rende
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
       for (const agent of run.agents) {
-        const chunk = aiderLikeChunk((seed += 97), bytesPerTick);
+        seed += 97;
+        const chunk = aiderLikeChunk(seed, bytesPerTick);
         agent.terminal.write(chunk);
         ingested += chunk.length;
         run.emit('agent:output', agent.id);

@@ -34,7 +34,7 @@ const color = (value: string | undefined, fallback: string) => {
   const index = /^ansi256\((\d+)\)$/.exec(value);
   return index ? palette(Number(index[1])) : value;
 };
-const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 const toSvg = (rows: Segment[][]): string => {
   const parts: string[] = [];
@@ -48,7 +48,7 @@ const toSvg = (rows: Segment[][]): string => {
       if (bg) parts.push(`<rect x="${(x * CELL_W).toFixed(1)}" y="${y * CELL_H}" width="${(width * CELL_W).toFixed(1)}" height="${CELL_H}" fill="${bg}"/>`);
       if (segment.text.trim()) {
         parts.push(
-          `<text x="${(x * CELL_W).toFixed(1)}" y="${y * CELL_H + 13}" fill="${fg}"${segment.bold ? ' font-weight="bold"' : ''}${segment.dim ? ' opacity="0.6"' : ''} xml:space="preserve">${escape(segment.text)}</text>`,
+          `<text x="${(x * CELL_W).toFixed(1)}" y="${y * CELL_H + 13}" fill="${fg}"${segment.bold ? ' font-weight="bold"' : ''}${segment.dim ? ' opacity="0.6"' : ''} xml:space="preserve">${escapeXml(segment.text)}</text>`,
         );
       }
       x += width;

@@ -25,7 +25,7 @@ export interface AiderInvocation {
 
 /**
  * Flags that keep aider unattended and offline-safe: no prompts it could block on,
- * no network besides the model's API (see ../shared/AIDER_FACTS.md).
+ * no network besides the model's API (see docs/aider-facts.md).
  */
 export const UNATTENDED_FLAGS = [
   '--yes-always',

@@ -26,6 +26,7 @@ export class OutputLines {
     // A carriage return rewrites the line: keep the last non-empty rewrite.
     const rewrites = stripVTControlCharacters(raw).split('\r');
     const line = [...rewrites].reverse().find((segment) => segment.trim().length > 0) ?? '';
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
     const clean = line.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '').trimEnd();
     if (clean) this.onLine(clean);
   }

@@ -35,8 +35,10 @@ const FIXED_COLUMNS = 22 + 17 + 10 + 16 + 9 + 18 + 6;
  */
 export const oneLine = (text: string, width: number): string => {
   const flat = text
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing terminal escapes is the point
     .replace(/\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(\u0007|\u001b\\)?/g, '') // CSI and OSC sequences
     .replace(/\s+/g, ' ')
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
     .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
     .trim();
   return flat.length > width ? `${flat.slice(0, Math.max(0, width - 1))}…` : flat;

@@ -1,6 +1,6 @@
 import { CommanderError } from 'commander';
 import { createRequire } from 'node:module';
-import { CancelledError, isUserError, UserError } from '../errors.js';
+import { CancelledError, isUserError, type UserError } from '../errors.js';
 import { runCommand } from './runCommand.js';
 import { buildProgram } from './program.js';
 

@@ -95,7 +95,7 @@ export const withoutMaskedArgs = (args: readonly string[]): { args: string[]; dr
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i]!;
     const next = args[i + 1];
-    if (arg.startsWith('--') && !arg.includes('=') && next !== undefined && next.includes(MASK)) {
+    if (arg.startsWith('--') && !arg.includes('=') && next?.includes(MASK)) {
       dropped.push(arg);
       i += 1;
     } else if (arg.includes(MASK)) {

@@ -9,7 +9,7 @@ import type { Socket } from 'node:net';
  * Binds 127.0.0.1:0; give aider `url` as OPENAI_API_BASE and `--model openai/<name>`.
  */
 
-/** What aider asked for, told apart by the system message (../shared/AIDER_FACTS.md). */
+/** What aider asked for, told apart by the system message (docs/aider-facts.md). */
 export type RequestKind = 'turn' | 'commit' | 'summary';
 
 export interface ChatMessage {

@@ -1,5 +1,5 @@
 import { Box, Text, useApp, useInput, useWindowSize } from 'ink';
-import { useEffect, useRef, useState } from 'react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
 import type { ConfigStore } from '../config/store.js';
 import { isUserError } from '../errors.js';
 import { EXIT_CANCELLED, exitCodeFor } from '../orchestrator/exitCode.js';
@@ -87,6 +87,7 @@ export const App = ({ warnings, yes, editText, openConfigStore, interrupt }: App
     quit(EXIT_CANCELLED);
   };
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: start once, when the change is known
   useEffect(() => {
     if (view === 'run' && !started.current) {
       started.current = true;
@@ -94,7 +95,6 @@ export const App = ({ warnings, yes, editText, openConfigStore, interrupt }: App
       if (run.phase === 'agents') run.startAgents().catch((caught: unknown) => setError(messageOf(caught)));
       else writePrd();
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- start once, when the change is known
   }, [view]);
 
   useEffect(() => {
@@ -104,6 +104,7 @@ export const App = ({ warnings, yes, editText, openConfigStore, interrupt }: App
     }
   });
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: registered once; reads the run when it fires
   useEffect(() => {
     if (!interrupt) return;
     const onInterrupt = () => {
@@ -113,7 +114,6 @@ export const App = ({ warnings, yes, editText, openConfigStore, interrupt }: App
     };
     interrupt.addEventListener('abort', onInterrupt);
     return () => interrupt.removeEventListener('abort', onInterrupt);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- registered once; reads the run when it fires
   }, [interrupt]);
 
   useInput(() => setHelp(false), { isActive: help });
@@ -141,7 +141,7 @@ export const App = ({ warnings, yes, editText, openConfigStore, interrupt }: App
     setView('config');
   };
 
-  let screen;
+  let screen: ReactNode;
   if (help) screen = <HelpOverlay screen={screenName} />;
   else if (view === 'change') {
     screen = (

@@ -35,7 +35,7 @@ export interface TuiOptions {
  */
 export const runTui = async (pending: Run | Promise<Run>, options: TuiOptions): Promise<number> => {
   const instance = render(
-    pending instanceof Promise ? <CheckingScreen change={options.change} onCancel={() => instance.unmount()} interrupt={options.interrupt} /> : <></>,
+    pending instanceof Promise ? <CheckingScreen change={options.change} onCancel={() => instance.unmount()} interrupt={options.interrupt} /> : null,
     RENDER_OPTIONS,
   );
   const exited = instance.waitUntilExit();

@@ -122,7 +122,7 @@ describe.skipIf('skip' in aider)(`headless run with the real aider${'skip' in ai
       expect(await repo.git('show', `${agent.branch}:${file}`)).toBe(EDITS[file!]!.trimEnd());
       expect(await repo.git('log', '--format=%s', `${headBefore}..${agent.branch}`)).toBe('feat: scripted change');
     }
-    expect(summary.agents.map((agent: { files: string[] }) => agent.files).flat().sort()).toEqual(['app/greet.py', 'lib/calc.py']);
+    expect(summary.agents.flatMap((agent: { files: string[] }) => agent.files).sort()).toEqual(['app/greet.py', 'lib/calc.py']);
 
     // The PRD, saved under docs/prd/ with the streamed text.
     const prdFiles = fs.readdirSync(path.join(repo.dir, 'docs/prd'));

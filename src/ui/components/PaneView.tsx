@@ -31,6 +31,7 @@ const PaneBody = memo(
     return (
       <Box flexDirection="column" height={rows} overflow="hidden">
         {styled.map((row, y) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: a pane's rows are its screen lines: the row number is the identity
           <Row key={y} ansi={rowToAnsi(row)} />
         ))}
       </Box>

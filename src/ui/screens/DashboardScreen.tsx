@@ -45,12 +45,12 @@ export const DashboardScreen = ({ width, height, helpOpen, onQuit, onConfig, onH
 
   // Each visible agent's pty and terminal get its pane's inner size.
   const sizes = layout.panes.map((pane) => `${pane.agent}:${pane.width}x${pane.height}`).join(',');
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `sizes` is the layout's identity
   useEffect(() => {
     for (const pane of layout.panes) {
       const { cols, rows } = paneInnerSize(pane);
       agents[pane.agent]?.resize(cols, rows);
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- `sizes` is the layout's identity
   }, [sizes, agents.length]);
 
   // Focus mode: raw keystrokes go to aider's pty unchanged.

@@ -26,6 +26,7 @@ export const DiffScreen = ({ title, diff, height, onBack }: { title: string; dif
       </Text>
       <Box flexDirection="column" height={bodyHeight} overflow="hidden">
         {lines.slice(top, top + bodyHeight).map((line, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the line number in the diff is the identity
           <Text key={top + i} color={lineColor(line)} wrap="truncate">
             {line || ' '}
           </Text>

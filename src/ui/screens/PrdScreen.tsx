@@ -70,6 +70,7 @@ export const PrdScreen = ({ height, width, onApprove, onEdit, onRegenerate, onCa
       </Text>
       <Box flexDirection="column" height={bodyHeight} borderStyle="single" borderColor="gray" borderLeft={false} borderRight={false} overflow="hidden">
         {lines.slice(top, top + bodyHeight - 2).map((line, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the line number in the PRD is the identity
           <Text key={top + i} wrap="truncate">
             {line || ' '}
           </Text>

@@ -38,7 +38,11 @@ const startProcess = async () => {
   });
   const identity = { pid, startTime: processStartTime(pid) };
   expect(identity.startTime).toBeDefined();
-  return { identity, end: async () => void (child.kill('SIGKILL'), await child) };
+  return { identity, end: async () => {
+      child.kill('SIGKILL');
+      await child;
+    },
+  };
 };
 
 /** The schema as it was before versions were kept (user_version 0): what existing data folders hold. */
