@@ -292,8 +292,10 @@ export class AiderSession extends EventEmitter<AiderSessionEvents> {
   }
 
   /**
-   * Ends aider: `/exit` when it waits at its prompt, else (or if it does not go) SIGTERM,
-   * then SIGKILL, each after the grace period. Resolves once the process is gone.
+   * Ends aider: `/exit` when it waits at its prompt, else SIGTERM, then SIGKILL after the grace
+   * period. Once aider has logged its `exit` event (chat, history and commits are all written)
+   * it is not waited for: its own teardown (litellm's exit handlers) takes seconds.
+   * Resolves once the process is gone.
    */
   async close(): Promise<SessionExit> {
     if (this.exitInfo) return this.exitInfo;
@@ -304,11 +306,19 @@ export class AiderSession extends EventEmitter<AiderSessionEvents> {
     }
     const grace = this.options.stopGraceMs ?? STOP_GRACE_MS;
     if (this.phase === 'prompt') {
+      const exitLogged = new Promise<void>((resolve) => {
+        const onEvent = (event: AnalyticsEvent) => {
+          if (event.event !== 'exit') return;
+          this.off('analytics', onEvent);
+          resolve();
+        };
+        this.on('analytics', onEvent);
+      });
       this.process.write('/exit\r');
-      if (await this.exitsWithin(grace)) return this.exited;
+      await this.within(grace, Promise.race([exitLogged, this.exited]));
     }
     this.signal('SIGTERM');
-    if (await this.exitsWithin(grace)) return this.exited;
+    if (await this.within(grace, this.exited)) return this.exited;
     this.signal('SIGKILL');
     return this.exited;
   }
@@ -576,11 +586,12 @@ export class AiderSession extends EventEmitter<AiderSessionEvents> {
     }
   }
 
-  private async exitsWithin(ms: number): Promise<boolean> {
+  /** true if `done` settles within `ms`. */
+  private async within(ms: number, done: Promise<unknown>): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
     try {
-      return await Promise.race([this.exited.then(() => true as const), timeout]);
+      return await Promise.race([done.then(() => true as const), timeout]);
     } finally {
       clearTimeout(timer);
     }

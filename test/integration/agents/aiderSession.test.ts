@@ -84,7 +84,8 @@ describe.skipIf('skip' in aider)(`an aider session in a pty${'skip' in aider ? `
     const pid = session.pid!;
     expect(isRunning(pid)).toBe(true);
     const exit = await session.close();
-    expect(exit).toMatchObject({ exitCode: 0, reason: 'aider exited (/exit)', requested: true });
+    // aider logged its `exit` event for /exit (then it may be ended while it tears down).
+    expect(exit).toMatchObject({ reason: 'aider exited (/exit)', requested: true });
     expect(isRunning(pid)).toBe(false);
   }, AIDER_TIMEOUT_MS);
 
