@@ -359,6 +359,8 @@ export class AiderSession extends EventEmitter<AiderSessionEvents> {
       } else if (signal === 'input-off') {
         this.promptPending = false;
         if (this.phase === 'prompt' || this.phase === 'question') this.phase = 'busy';
+        // An interrupt asked for while this chunk was still being parsed goes out now.
+        if (this.waiter?.kind === 'message' && this.waiter.abortRequested) this.requestInterrupt();
       } else {
         this.promptPending = true;
       }
@@ -425,7 +427,7 @@ export class AiderSession extends EventEmitter<AiderSessionEvents> {
     this.emit('question', text);
     const waiter = this.waiter;
     if (waiter?.kind === 'message') this.endTurn(text);
-    else if (waiter?.kind === 'command') {
+    else if (waiter) {
       this.waiter = undefined;
       waiter.reject(new Error(`aider asks: ${text}`));
     }
