@@ -294,7 +294,7 @@ export class AiderSession extends EventEmitter<AiderSessionEvents> {
   /**
    * Ends aider: `/exit` when it waits at its prompt, else SIGTERM, then SIGKILL after the grace
    * period. Once aider has logged its `exit` event (chat, history and commits are all written)
-   * it is not waited for: its own teardown (litellm's exit handlers) takes seconds.
+   * it is not waited for: its own teardown (Python's exit) takes seconds.
    * Resolves once the process is gone.
    */
   async close(): Promise<SessionExit> {
