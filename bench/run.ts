@@ -7,7 +7,7 @@ process.env.NODE_ENV ??= 'production';
 
 /**
  * `npm run bench [-- <section>...]`: sections render, pipeline, workspaces, startup, parallel,
- * memory (default: all). Medians over repeats where a section repeats. Timing goals live
+ * session, memory (default: all). Medians over repeats where a section repeats. Timing goals live
  * here, never in tests; results with the machine go in BENCHMARKS.md.
  */
 const sections = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
@@ -80,6 +80,17 @@ if (wanted('parallel')) {
     results.map((r) => [r.agents, r.wallSeconds.toFixed(1), r.efficiency.toFixed(2), r.approveToSpawnedSeconds.toFixed(2), r.approveToStartedSeconds.toFixed(2), r.aiderAloneSeconds.toFixed(2)]),
   );
   console.log(`aider's own start-up (\`aider --version\`, Python imports): ${aiderStartSeconds.toFixed(2)} s\n`);
+}
+
+if (wanted('session')) {
+  const { runSessionBench } = await import('./session.js');
+  console.log('## session: the same turns typed into one live aider vs one aider process per turn (instant model)');
+  const r = await runSessionBench({ aiderBin: aiderBin(), turns: 5 });
+  table(['measure', 'p50 ms', 'max ms', 'runs'], [
+    ['warm start: spawn → aider at its prompt', median(r.readyMs).toFixed(0), Math.max(...r.readyMs).toFixed(0), r.readyMs.length],
+    ['turn in a live session (sendTurn → prompt, committed)', median(r.sessionTurnMs).toFixed(0), Math.max(...r.sessionTurnMs).toFixed(0), r.sessionTurnMs.length],
+    ['turn as one `aider --message-file` process (spawn → exit)', median(r.processTurnMs).toFixed(0), Math.max(...r.processTurnMs).toFixed(0), r.processTurnMs.length],
+  ]);
 }
 
 if (wanted('memory')) {

@@ -11,8 +11,16 @@ export interface AiderInvocation {
   /** Chat history kept in the run folder, not in the worktree (nothing to commit by mistake). */
   chatHistoryFile: string;
   inputHistoryFile: string;
-  /** The turn's message (task or follow-up), handed over by file, never through a shell. */
-  messageFile: string;
+  /**
+   * The turn's message (task or follow-up), handed over by file, never through a shell.
+   * Without one, aider stays at its prompt: an interactive session (agents/aiderSession.ts).
+   */
+  messageFile?: string;
+  /**
+   * Run by aider (`sh -c`) each time it waits after an LLM call: the session's turn signal.
+   * A fixed string the app controls, never built from user or repo data.
+   */
+  notificationsCommand?: string;
   /** Continue the conversation of the earlier turns. */
   restoreChatHistory: boolean;
   /** Repo-relative files aider edits. */
@@ -50,8 +58,8 @@ export const buildAiderArgs = (run: AiderInvocation): string[] => [
   run.inputHistoryFile,
   ...(run.restoreChatHistory ? ['--restore-chat-history'] : []),
   ...(run.modelMetadataFile ? ['--model-metadata-file', run.modelMetadataFile] : []),
-  '--message-file',
-  run.messageFile,
+  ...(run.notificationsCommand ? ['--notifications', '--notifications-command', run.notificationsCommand] : []),
+  ...(run.messageFile ? ['--message-file', run.messageFile] : []),
   ...run.extraArgs,
   // `--file=<path>`: a file named like a flag stays a file. Not `-- <files>`: configargparse
   // appends list options from the environment or a config file (AIDER_LINT_CMD, lint-cmd...)
