@@ -26,7 +26,10 @@ const MODEL = 'openai/bench';
 export const runSessionBench = async (options: { aiderBin: string; turns: number }): Promise<SessionBenchResult> => {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ao-bench-session-'));
   let turn = 0;
-  const openai = await startOpenAiServer(() => ({ text: wholeFileEdit('a.py', `A = ${(turn += 1)}\n`, 'python') }));
+  const openai = await startOpenAiServer(() => {
+    turn += 1;
+    return { text: wholeFileEdit('a.py', `A = ${turn}\n`, 'python') };
+  });
   const repo = await makeTempRepo({ 'a.py': 'A = 0\n' });
   const env = buildAiderEnv({ PATH: process.env.PATH, HOME: home, OPENAI_API_KEY: 'bench', OPENAI_API_BASE: openai.url });
   const taskFile = path.join(home, 'task.md');

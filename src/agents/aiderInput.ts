@@ -9,6 +9,7 @@
 /** Longer text belongs in a file: a one-line instruction stays short. */
 export const MAX_INSTRUCTION_LENGTH = 2000;
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**

@@ -36,15 +36,15 @@ export class TerminalSignalScanner {
     let index = 0;
     let matchedEnd = 0;
     while (index < text.length) {
-      const escape = text.indexOf('\x1b', index);
-      if (escape < 0) break;
-      const marker = MARKERS.find(([sequence]) => text.startsWith(sequence, escape));
+      const escapeAt = text.indexOf('\x1b', index);
+      if (escapeAt < 0) break;
+      const marker = MARKERS.find(([sequence]) => text.startsWith(sequence, escapeAt));
       if (marker) {
         found.push(marker[1]);
-        index = escape + marker[0].length;
+        index = escapeAt + marker[0].length;
         matchedEnd = index;
       } else {
-        index = escape + 1;
+        index = escapeAt + 1;
       }
     }
     this.carry = '';
