@@ -1,6 +1,7 @@
 import { SUPERVISOR_ROLE } from '../config/providers.js';
 import { CancelledError, UserError } from '../errors.js';
 import type { Redactor } from '../logs/redact.js';
+import type { DecisionRecord } from '../logs/types.js';
 import { addModelUsage, noUsage, UnusableOutputError, type JsonSchema, type LlmClient, type ModelUsage } from './client.js';
 import { supervisorPrompt, SUPERVISOR_SYSTEM_INSTRUCTION } from './prompts.js';
 import { DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from './retry.js';
@@ -188,4 +189,17 @@ export const decideNextStep = async (client: LlmClient, input: SupervisorInput, 
     if (error instanceof UserError) return fail(`the supervisor model ${model} failed: ${error.message}`);
     return fail(`the supervisor model ${model} failed unexpectedly (${provider}: ${(error as Error).message ?? String(error)})`, { error });
   }
+};
+
+/**
+ * A supervisor call as the summary's `decisions` and the agent's log (`supervisor` events) keep
+ * it. `cost` in USD, when the caller knows the model's price.
+ */
+export const decisionRecord = (outcome: SupervisorOutcome, time: Date, cost = 0): DecisionRecord => {
+  const common = { time: time.toISOString(), tokens: { ...outcome.usage }, cost };
+  if (outcome.ok) {
+    const { progress, thought, action, message, future } = outcome.decision;
+    return { ...common, action, progress, thought, message, future };
+  }
+  return { ...common, action: 'failed', progress: '', thought: '', message: outcome.reason, future: '' };
 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toGeminiSchema } from '../../../src/llm/geminiClient.js';
-import { BadDecisionError, DECISION_LIMITS, DECISION_SCHEMA, parseDecision } from '../../../src/llm/supervisor.js';
+import { BadDecisionError, DECISION_LIMITS, DECISION_SCHEMA, decisionRecord, parseDecision } from '../../../src/llm/supervisor.js';
 
 const decision = (extra: Record<string, unknown> = {}) => ({
   progress: 'Parser done; the CLI flag is missing.',
@@ -83,5 +83,34 @@ describe('a decision is checked before anything acts on it', () => {
     rejects(decision({ message: 'x'.repeat(DECISION_LIMITS.message + 1) }), /message is 4001 characters long/);
     rejects(decision({ action: 'finish', thought: 'x'.repeat(DECISION_LIMITS.thought + 1) }), /thought is/);
     expect(parseDecision(decision({ message: 'x'.repeat(DECISION_LIMITS.message) })).message).toHaveLength(DECISION_LIMITS.message);
+  });
+});
+
+describe('each call is kept as a record for the summary and the log', () => {
+  const usage = { prompt: 1200, completion: 80, total: 1280 };
+  const at = new Date('2026-01-01T00:00:05Z');
+
+  it('keeps a decision with its time, tokens and cost', () => {
+    const decided = parseDecision(decision());
+    expect(decisionRecord({ ok: true, decision: decided, usage }, at, 0.0004)).toEqual({
+      time: '2026-01-01T00:00:05.000Z',
+      ...decided,
+      tokens: usage,
+      cost: 0.0004,
+    });
+  });
+
+  it('keeps a failure as action "failed" with its reason, so its tokens still count', () => {
+    const reason = 'the supervisor model openai/x gave an unusable decision twice (not JSON)';
+    expect(decisionRecord({ ok: false, reason, usage, cancelled: false }, at)).toEqual({
+      time: '2026-01-01T00:00:05.000Z',
+      action: 'failed',
+      progress: '',
+      thought: '',
+      message: reason,
+      future: '',
+      tokens: usage,
+      cost: 0,
+    });
   });
 });
