@@ -132,7 +132,10 @@ export const nextStep = (situation: TurnSituation): NextStep => {
   switch (decision.action) {
     case 'instruct':
       if (!turnsLeft(situation)) {
-        return finish('failed', `reached --max-iterations (${situation.maxIterations}) with the task unfinished (supervisor: ${decision.progress})`);
+        return finish(
+          'failed',
+          `reached --max-iterations (${situation.maxIterations}) with the task unfinished (supervisor: ${decision.progress})`,
+        );
       }
       return { kind: 'instruct', message: decision.message, source: 'supervisor' };
     case 'check':

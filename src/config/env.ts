@@ -42,7 +42,8 @@ export const readEnvironment = async (options: {
 export const ENV_VARS = {
   AIDER_ORCHESTRATOR_MODEL: 'aider model for the agents (like --model)',
   AIDER_ORCHESTRATOR_PRD_MODEL: "model for the PRD and plan, in aider's notation (like --prd-model)",
-  AIDER_ORCHESTRATOR_SUPERVISOR_MODEL: "model that reads each turn and decides the next step, in aider's notation (like --supervisor-model; default: the PRD model)",
+  AIDER_ORCHESTRATOR_SUPERVISOR_MODEL:
+    "model that reads each turn and decides the next step, in aider's notation (like --supervisor-model; default: the PRD model)",
   AIDER_ORCHESTRATOR_MAX_AGENTS: 'agents running at once (like --max-agents)',
   AIDER_ORCHESTRATOR_MAX_ITERATIONS: 'LLM turns per agent (like --max-iterations)',
   AIDER_ORCHESTRATOR_AGENTS_PER_TASK: 'attempts per task (like --agents-per-task)',

@@ -176,7 +176,9 @@ const routeAppModel = (role: ModelRole, model: string): ModelRoute => {
     );
   }
   if (route.provider === GEMINI && model.trim().toLowerCase().startsWith('vertex_ai/')) {
-    throw new UserError(`the ${role.name} ${model} is served by Vertex AI, which the app does not call: use gemini/${route.id} with a Google API key`);
+    throw new UserError(
+      `the ${role.name} ${model} is served by Vertex AI, which the app does not call: use gemini/${route.id} with a Google API key`,
+    );
   }
   return route;
 };
@@ -208,7 +210,8 @@ export const checkPrdModel = (
 ): void => {
   const model = settings.prdModel;
   const route = routeAppModel(PRD_ROLE, model);
-  const supervisorUsesIt = settings.supervisor === true && isGeminiModel(supervisorModelOf({ prdModel: model, supervisorModel: settings.supervisorModel }));
+  const supervisorUsesIt =
+    settings.supervisor === true && isGeminiModel(supervisorModelOf({ prdModel: model, supervisorModel: settings.supervisorModel }));
   if (route.provider !== GEMINI && apiKeyFlag?.trim() && !supervisorUsesIt) {
     const { name, keyVars } = route.provider;
     const fix = keyVars.length > 0 ? `set ${keyVars.join(' or ')} in the environment or .env instead` : `${name} needs no key: leave --api-key out`;

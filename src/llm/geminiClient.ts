@@ -1,6 +1,13 @@
 import type { GenerateContentResponseUsageMetadata, GoogleGenAI, Schema, Type } from '@google/genai';
 import { routeModel } from '../config/providers.js';
-import { DEFAULT_LLM_TIMEOUT_MS, UnusableOutputError, type JsonSchema, type LlmClient, type ModelRequest, type ModelUsage } from './client.js';
+import {
+  DEFAULT_LLM_TIMEOUT_MS,
+  UnusableOutputError,
+  type JsonSchema,
+  type LlmClient,
+  type ModelRequest,
+  type ModelUsage,
+} from './client.js';
 import { classifyGeminiError } from './geminiErrors.js';
 
 export interface GeminiClientOptions {

@@ -65,8 +65,7 @@ export class BadDecisionError extends Error {
   override readonly name = 'BadDecisionError';
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Checks the model's JSON and tidies it (trimmed strings, the progress on one line). Throws

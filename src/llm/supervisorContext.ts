@@ -87,9 +87,13 @@ export const plainText = (raw: string): string => {
     .map((line) => {
       const rewrites = line.split('\r');
       const shown = [...rewrites].reverse().find((segment) => segment.trim().length > 0) ?? '';
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
       return shown.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '').trimEnd();
     });
-  return lines.join('\n').replace(/\n{3,}/g, '\n\n').trim();
+  return lines
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 };
 
 /** Where to cut near `at` so a line stays whole, if a line break is close enough (else at `at`). */
@@ -172,7 +176,9 @@ const formatTask = (task: SupervisorInput['task']): string =>
     '',
     task.description.trim(),
     '',
-    task.files.length > 0 ? `Files assigned: ${task.files.join(', ')}` : 'No files were assigned: the agent creates or edits what the task needs.',
+    task.files.length > 0
+      ? `Files assigned: ${task.files.join(', ')}`
+      : 'No files were assigned: the agent creates or edits what the task needs.',
   ].join('\n');
 
 const formatCommits = (commits: readonly CommitLine[]): string => {
@@ -198,7 +204,8 @@ const formatDecisions = (decisions: readonly SupervisorDecision[]): string | und
   const shown = decisions.slice(-SUPERVISOR_BOUNDS.earlierDecisions);
   const more = decisions.length - shown.length;
   const lines = shown.map(
-    (decision) => `- ${decision.action}: ${decision.progress}${decision.action === 'instruct' ? ` | asked: ${headBounded(decision.message, 500)}` : ''}`,
+    (decision) =>
+      `- ${decision.action}: ${decision.progress}${decision.action === 'instruct' ? ` | asked: ${headBounded(decision.message, 500)}` : ''}`,
   );
   return (more > 0 ? [`[… ${more} earlier decision${more === 1 ? '' : 's'} not shown]`, ...lines] : lines).join('\n');
 };

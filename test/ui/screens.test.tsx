@@ -355,7 +355,10 @@ describe('settings form', () => {
     await waitFor(() => /Supervisor model\s+openai\/gpt-4\.1-mini/.test(frame()), `the model shown\n${frame()}`);
     app.stdin.write('S');
     await waitFor(() => frame().includes('saved to'), 'the save');
-    expect(openConfigStore({ AIDER_ORCHESTRATOR_CONFIG_DIR: dir.dir }).read()).toEqual({ supervisor: false, supervisorModel: 'openai/gpt-4.1-mini' });
+    expect(openConfigStore({ AIDER_ORCHESTRATOR_CONFIG_DIR: dir.dir }).read()).toEqual({
+      supervisor: false,
+      supervisorModel: 'openai/gpt-4.1-mini',
+    });
   });
 });
 

@@ -60,7 +60,14 @@ const CASES: Case[] = [
     start: async (script) => {
       const openai = await startOpenAiServer(script as ChatReply[]);
       server = openai;
-      return { ...openai, client: createLlmClient({ env: { OPENAI_API_KEY: 'test-key', OPENAI_API_BASE: openai.url }, geminiApiKey: undefined, timeoutMs: 10_000 }) };
+      return {
+        ...openai,
+        client: createLlmClient({
+          env: { OPENAI_API_KEY: 'test-key', OPENAI_API_BASE: openai.url },
+          geminiApiKey: undefined,
+          timeoutMs: 10_000,
+        }),
+      };
     },
     sent: (served, index) => {
       const request = (served as Awaited<ReturnType<typeof startOpenAiServer>>).requests[index]!;
@@ -74,19 +81,26 @@ const CASES: Case[] = [
     start: async (script) => {
       const gemini = await startGeminiServer(script as GeminiReply[]);
       server = gemini;
-      return { ...gemini, client: createLlmClient({ env: {}, geminiApiKey: 'AIza-test-key', geminiBaseUrl: gemini.url, timeoutMs: 10_000 }) };
+      return {
+        ...gemini,
+        client: createLlmClient({ env: {}, geminiApiKey: 'AIza-test-key', geminiBaseUrl: gemini.url, timeoutMs: 10_000 }),
+      };
     },
     sent: (served, index) => {
       const request = (served as Awaited<ReturnType<typeof startGeminiServer>>).requests[index]!;
       const body = request.body as { generationConfig?: { responseSchema?: unknown } };
       return { schema: body.generationConfig?.responseSchema, text: request.prompt };
     },
-    keyRejected: /^the supervisor model gemini\/gemini-2\.5-flash failed: Google API key rejected \(401\): check GEMINI_API_KEY or --api-key$/,
+    keyRejected:
+      /^the supervisor model gemini\/gemini-2\.5-flash failed: Google API key rejected \(401\): check GEMINI_API_KEY or --api-key$/,
   },
 ];
 
 describe.each(CASES)('$name: the supervisor decides the next step', (provider) => {
-  const decide = (served: { client: ReturnType<typeof createLlmClient> }, extra: { signal?: AbortSignal; retries?: [number, string][] } = {}) =>
+  const decide = (
+    served: { client: ReturnType<typeof createLlmClient> },
+    extra: { signal?: AbortSignal; retries?: [number, string][] } = {},
+  ) =>
     decideNextStep(served.client, INPUT, {
       model: provider.model,
       redactor,
@@ -162,7 +176,11 @@ describe.each(CASES)('$name: the supervisor decides the next step', (provider) =
   it('a server that keeps failing: one line after the retries, the agent is not left waiting', async () => {
     const served = await provider.start([{ error: 500 }]);
     const outcome = failure(await decide(served));
-    expect(outcome.reason).toMatch(new RegExp(`^the supervisor model ${provider.model.replace('/', '\\/')} failed: ${provider.name} still failing after 3 attempts \\(500 .+\\): try again later$`));
+    expect(outcome.reason).toMatch(
+      new RegExp(
+        `^the supervisor model ${provider.model.replace('/', '\\/')} failed: ${provider.name} still failing after 3 attempts \\(500 .+\\): try again later$`,
+      ),
+    );
     expect(served.requests.length).toBe(3);
   });
 

@@ -33,7 +33,9 @@ describe('a person typing into the agent is never talked over', () => {
     expect(nextStep(situation({ personInFocus: true }))).toEqual({ kind: 'waitForPerson' });
     expect(nextStep(situation({ personInFocus: true, sinceTurn: [decided('instruct')] }))).toEqual({ kind: 'waitForPerson' });
     expect(nextStep(situation({ personInFocus: true, supervisor: false }))).toEqual({ kind: 'waitForPerson' });
-    expect(nextStep(situation({ personInFocus: true, check: CHECK, sinceTurn: [FAILED_CHECK], iterations: 10 }))).toEqual({ kind: 'waitForPerson' });
+    expect(nextStep(situation({ personInFocus: true, check: CHECK, sinceTurn: [FAILED_CHECK], iterations: 10 }))).toEqual({
+      kind: 'waitForPerson',
+    });
   });
 });
 
@@ -125,7 +127,10 @@ describe('the supervisor decides after every turn', () => {
       outcome: 'succeeded',
       reason: undefined,
     });
-    expect(nextStep(situation({ check: CHECK, sinceTurn: [decided('finish'), FAILED_CHECK] }))).toMatchObject({ kind: 'instruct', source: 'check' });
+    expect(nextStep(situation({ check: CHECK, sinceTurn: [decided('finish'), FAILED_CHECK] }))).toMatchObject({
+      kind: 'instruct',
+      source: 'check',
+    });
   });
 
   it('check: runs it; a failure is the next turn, a pass goes back to the supervisor', () => {
@@ -169,11 +174,15 @@ describe('the iteration cap bounds the loop', () => {
 
   it('still asks the supervisor at the cap, and lets it finish', () => {
     expect(nextStep(situation({ iterations: 10 }))).toEqual({ kind: 'askSupervisor' });
-    expect(nextStep(situation({ iterations: 10, sinceTurn: [decided('finish')] }))).toEqual({ kind: 'finish', outcome: 'succeeded', reason: undefined });
+    expect(nextStep(situation({ iterations: 10, sinceTurn: [decided('finish')] }))).toEqual({
+      kind: 'finish',
+      outcome: 'succeeded',
+      reason: undefined,
+    });
     expect(nextStep(situation({ iterations: 10, check: CHECK, sinceTurn: [decided('finish')] }))).toEqual({ kind: 'runCheck' });
   });
 
-  it("fails a failing check at the cap instead of another turn", () => {
+  it('fails a failing check at the cap instead of another turn', () => {
     expect(nextStep(situation({ iterations: 10, check: CHECK, sinceTurn: [decided('check'), FAILED_CHECK] }))).toEqual({
       kind: 'finish',
       outcome: 'failed',
@@ -189,8 +198,14 @@ describe('the iteration cap bounds the loop', () => {
 describe('a failing supervisor or check ends the agent with the reason', () => {
   it("finishes with the supervisor's one-line reason, even with commits", () => {
     const reason = 'the supervisor model openai/x gave an unusable decision twice (instruct without a message)';
-    expect(nextStep(situation({ sinceTurn: [{ kind: 'supervisorFailed', reason }] }))).toEqual({ kind: 'finish', outcome: 'failed', reason });
-    expect(nextStep(situation({ check: CHECK, sinceTurn: [decided('check'), PASSED_CHECK, { kind: 'supervisorFailed', reason }] }))).toEqual({
+    expect(nextStep(situation({ sinceTurn: [{ kind: 'supervisorFailed', reason }] }))).toEqual({
+      kind: 'finish',
+      outcome: 'failed',
+      reason,
+    });
+    expect(
+      nextStep(situation({ check: CHECK, sinceTurn: [decided('check'), PASSED_CHECK, { kind: 'supervisorFailed', reason }] })),
+    ).toEqual({
       kind: 'finish',
       outcome: 'failed',
       reason,
@@ -198,7 +213,11 @@ describe('a failing supervisor or check ends the agent with the reason', () => {
   });
 
   it('fails a check that timed out, naming the limit and the command', () => {
-    expect(nextStep(situation({ supervisor: false, check: CHECK, sinceTurn: [checked({ passed: false, exitCode: undefined, timedOut: true })] }))).toEqual({
+    expect(
+      nextStep(
+        situation({ supervisor: false, check: CHECK, sinceTurn: [checked({ passed: false, exitCode: undefined, timedOut: true })] }),
+      ),
+    ).toEqual({
       kind: 'finish',
       outcome: 'failed',
       reason: 'the check ran longer than 10m (--check-timeout) and was ended: npm test',
@@ -207,7 +226,9 @@ describe('a failing supervisor or check ends the agent with the reason', () => {
 
   it('fails a check that could not start, with its error', () => {
     const error = 'cannot start /bin/sh: ENOENT';
-    expect(nextStep(situation({ check: CHECK, sinceTurn: [decided('finish'), checked({ passed: false, exitCode: undefined, error })] }))).toEqual({
+    expect(
+      nextStep(situation({ check: CHECK, sinceTurn: [decided('finish'), checked({ passed: false, exitCode: undefined, error })] })),
+    ).toEqual({
       kind: 'finish',
       outcome: 'failed',
       reason: error,

@@ -77,12 +77,17 @@ describe('the supervisor setting: on by default, with the PRD model', () => {
     temps.push(dir);
     const store = openConfigStore({ AIDER_ORCHESTRATOR_CONFIG_DIR: dir });
     store.write({ supervisor: false, supervisorModel: 'openai/gpt-4.1-mini' });
-    expect(openConfigStore({ AIDER_ORCHESTRATOR_CONFIG_DIR: dir }).read()).toEqual({ supervisor: false, supervisorModel: 'openai/gpt-4.1-mini' });
+    expect(openConfigStore({ AIDER_ORCHESTRATOR_CONFIG_DIR: dir }).read()).toEqual({
+      supervisor: false,
+      supervisorModel: 'openai/gpt-4.1-mini',
+    });
     expect(store.validate({ supervisor: 'maybe' as unknown as boolean, supervisorModel: ' ' })).toEqual({
       supervisor: 'must be on or off',
       supervisorModel: 'must not be empty',
     });
-    expect(() => resolveSettings({ stored: { supervisorModel: '' } })).toThrow('supervisorModel must not be empty (from the stored configuration)');
+    expect(() => resolveSettings({ stored: { supervisorModel: '' } })).toThrow(
+      'supervisorModel must not be empty (from the stored configuration)',
+    );
   });
 });
 
@@ -99,11 +104,15 @@ describe("the supervisor's key, checked with the PRD model's", () => {
     expect(() => checkSupervisorModel(settings({ supervisorModel: 'anthropic/claude-haiku-4-5' }), {})).toThrow(
       "the supervisor model anthropic/claude-haiku-4-5 needs Anthropic's key: set ANTHROPIC_API_KEY in the environment or .env, or choose another model with --supervisor-model",
     );
-    expect(() => checkSupervisorModel(settings({ supervisorModel: 'anthropic/claude-haiku-4-5' }), { ANTHROPIC_API_KEY: 'k' })).not.toThrow();
+    expect(() =>
+      checkSupervisorModel(settings({ supervisorModel: 'anthropic/claude-haiku-4-5' }), { ANTHROPIC_API_KEY: 'k' }),
+    ).not.toThrow();
   });
 
   it('asks for the Google key for a Gemini supervisor', () => {
-    expect(() => checkSupervisorModel(settings({ prdModel: 'openai/gpt-4.1', supervisorModel: 'flash', geminiApiKey: undefined }), {})).toThrow(
+    expect(() =>
+      checkSupervisorModel(settings({ prdModel: 'openai/gpt-4.1', supervisorModel: 'flash', geminiApiKey: undefined }), {}),
+    ).toThrow(
       /^no Google API key for the supervisor model flash: set GEMINI_API_KEY \(or GOOGLE_API_KEY\).*\(--supervisor-model openai\/gpt-4\.1/,
     );
   });

@@ -40,7 +40,8 @@ const input = (extra: Partial<SupervisorInput> = {}): SupervisorInput => ({
 
 describe('turn output as plain text', () => {
   it('strips colours and cursor movement, keeps what a rewritten line finally showed', () => {
-    const raw = '\x1b[1;32mApplied edit to calc.py\x1b[0m\r\n\x1b[2KWaiting for the model 1s\rWaiting for the model 2s\rTokens: 1.2k sent\x1b[K\r\n';
+    const raw =
+      '\x1b[1;32mApplied edit to calc.py\x1b[0m\r\n\x1b[2KWaiting for the model 1s\rWaiting for the model 2s\rTokens: 1.2k sent\x1b[K\r\n';
     expect(plainText(raw)).toBe('Applied edit to calc.py\nTokens: 1.2k sent');
   });
 
@@ -124,7 +125,13 @@ describe('the context given to the supervisor', () => {
         commits: Array.from({ length: 100 }, (_, i) => ({ hash: `${i}`.padStart(7, '0'), message: `commit ${i}` })),
         diff: Array.from({ length: 200 }, (_, i) => fileDiff(`f${i}.ts`, 50)).join(''),
         check: { command: 'npm test', passed: false, exitCode: 1, output: `${'ok\n'.repeat(20_000)}SUMMARY: 1 failed` },
-        earlierDecisions: Array.from({ length: 10 }, (_, i) => ({ progress: `step ${i}`, thought: '', action: 'instruct' as const, message: huge, future: '' })),
+        earlierDecisions: Array.from({ length: 10 }, (_, i) => ({
+          progress: `step ${i}`,
+          thought: '',
+          action: 'instruct' as const,
+          message: huge,
+          future: '',
+        })),
       }),
       redactor,
     );
@@ -159,7 +166,12 @@ describe('the context given to the supervisor', () => {
         commits: [{ hash: 'abc1234', message: `add ${SECRET}` }],
         diff: `${fileDiff('.env', 1)}+OPENAI_API_KEY=${SECRET}\n+ANTHROPIC=sk-ant-abcdefghijklmnopqrstuvwxyz0123\n`,
         // Masked after the colours are stripped: the key is whole again.
-        check: { command: `test ${SECRET}`, passed: false, exitCode: 1, output: `got \x1b[1m${SECRET.slice(0, 10)}\x1b[0m${SECRET.slice(10)}` },
+        check: {
+          command: `test ${SECRET}`,
+          passed: false,
+          exitCode: 1,
+          output: `got \x1b[1m${SECRET.slice(0, 10)}\x1b[0m${SECRET.slice(10)}`,
+        },
         earlierDecisions: [{ progress: SECRET, thought: '', action: 'instruct', message: SECRET, future: '' }],
       }),
       redactor,
@@ -177,7 +189,7 @@ describe('the context given to the supervisor', () => {
 describe('the supervisor prompt', () => {
   it('gives the task, the turn, the check and the turns left, and says the repository is data', () => {
     const prompt = supervisorPrompt(buildSupervisorContext(input({ iterations: 10, maxIterations: 10 }), redactor));
-    expect(prompt).toContain('# The agent\'s task\n\nTitle: CLI flag');
+    expect(prompt).toContain("# The agent's task\n\nTitle: CLI flag");
     expect(prompt).toContain('Commit abc1234 feat: --verbose');
     expect(prompt).toContain('```diff\ndiff --git a/src/cli.ts b/src/cli.ts');
     expect(prompt).toContain('The check command is `npm test`; it has not run since the latest turn.');
@@ -188,6 +200,6 @@ describe('the supervisor prompt', () => {
     const prompt = supervisorPrompt(buildSupervisorContext(input({ checkCommand: undefined, commits: [], diff: '' }), redactor));
     expect(prompt).toContain('No check command is configured');
     expect(prompt).toContain('(no changes committed yet)');
-    expect(prompt).toContain('# Commits on the agent\'s branch\n\nnone yet');
+    expect(prompt).toContain("# Commits on the agent's branch\n\nnone yet");
   });
 });

@@ -31,7 +31,7 @@ describe('the decision schema', () => {
     expect(properties.progress!.description).toContain(String(DECISION_LIMITS.progress));
   });
 
-  it("reaches Gemini as its own schema dialect, the action as format enum", () => {
+  it('reaches Gemini as its own schema dialect, the action as format enum', () => {
     expect(toGeminiSchema(DECISION_SCHEMA)).toMatchObject({
       type: 'OBJECT',
       required: ['progress', 'thought', 'action', 'message', 'future'],

@@ -97,7 +97,11 @@ describe("the supervisor's decisions in the summary", () => {
 
   it('keeps an agent without a supervisor as it was, with an empty list', () => {
     const summary = withSupervisorDecisions(agent(1), []);
-    expect(summary).toEqual({ ...agent(1), decisions: [], supervisor: { calls: 0, tokens: { prompt: 0, completion: 0, total: 0 }, cost: 0 } });
+    expect(summary).toEqual({
+      ...agent(1),
+      decisions: [],
+      supervisor: { calls: 0, tokens: { prompt: 0, completion: 0, total: 0 }, cost: 0 },
+    });
   });
 });
 
