@@ -42,6 +42,8 @@ export const readEnvironment = async (options: {
 export const ENV_VARS = {
   AIDER_ORCHESTRATOR_MODEL: 'aider model for the agents (like --model)',
   AIDER_ORCHESTRATOR_PRD_MODEL: "model for the PRD and plan, in aider's notation (like --prd-model)",
+  AIDER_ORCHESTRATOR_SUPERVISOR_MODEL:
+    "model that reads each turn and decides the next step, in aider's notation (like --supervisor-model; default: the PRD model)",
   AIDER_ORCHESTRATOR_MAX_AGENTS: 'agents running at once (like --max-agents)',
   AIDER_ORCHESTRATOR_MAX_ITERATIONS: 'LLM turns per agent (like --max-iterations)',
   AIDER_ORCHESTRATOR_AGENTS_PER_TASK: 'attempts per task (like --agents-per-task)',
@@ -97,6 +99,7 @@ export const settingsFromEnv = (env: NodeJS.ProcessEnv): Partial<Settings> => {
   return {
     agentModel: text(env, 'AIDER_ORCHESTRATOR_MODEL'),
     prdModel: text(env, 'AIDER_ORCHESTRATOR_PRD_MODEL'),
+    supervisorModel: text(env, 'AIDER_ORCHESTRATOR_SUPERVISOR_MODEL'),
     maxAgents: count(env, 'AIDER_ORCHESTRATOR_MAX_AGENTS', LIMITS.maxAgents),
     maxIterations: count(env, 'AIDER_ORCHESTRATOR_MAX_ITERATIONS', LIMITS.maxIterations),
     agentsPerTask: count(env, 'AIDER_ORCHESTRATOR_AGENTS_PER_TASK', LIMITS.agentsPerTask),

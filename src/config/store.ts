@@ -10,6 +10,8 @@ export type StoredSettings = Partial<
     Settings,
     | 'agentModel'
     | 'prdModel'
+    | 'supervisor'
+    | 'supervisorModel'
     | 'maxAgents'
     | 'maxIterations'
     | 'agentsPerTask'
@@ -28,6 +30,8 @@ export type StoredSettings = Partial<
 export const STORED_KEYS = [
   'agentModel',
   'prdModel',
+  'supervisor',
+  'supervisorModel',
   'maxAgents',
   'maxIterations',
   'agentsPerTask',
@@ -61,6 +65,8 @@ const duration = { type: 'integer', minimum: DURATION_LIMITS.minMs, maximum: DUR
 const SCHEMA = {
   agentModel: text,
   prdModel: text,
+  supervisor: { type: 'boolean' },
+  supervisorModel: text,
   maxAgents: count(64),
   maxIterations: count(1000),
   agentsPerTask: count(16),

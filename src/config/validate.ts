@@ -25,6 +25,8 @@ const checkDuration = (value: unknown): string | undefined =>
 const CHECKS: Partial<Record<Field, (value: unknown) => string | undefined>> = {
   agentModel: checkText,
   prdModel: checkText,
+  supervisor: (value) => (typeof value === 'boolean' ? undefined : 'must be on or off'),
+  supervisorModel: checkText,
   maxAgents: (value) => checkCount(value, LIMITS.maxAgents),
   maxIterations: (value) => checkCount(value, LIMITS.maxIterations),
   agentsPerTask: (value) => checkCount(value, LIMITS.agentsPerTask),

@@ -280,8 +280,7 @@ describe('settings form', () => {
     const app = render(<ConfigScreen store={store} height={30} onBack={() => {}} />);
     cleanups.push(() => app.unmount());
     const frame = () => app.lastFrame() ?? '';
-    app.stdin.write(KEYS.down);
-    app.stdin.write(KEYS.down); // Max agents at once
+    for (let i = 0; i < 4; i += 1) app.stdin.write(KEYS.down); // Max agents at once
     app.stdin.write(KEYS.enter);
     await waitFor(() => frame().includes('editing Max agents at once'), 'the field editor');
     app.stdin.write('0');
@@ -310,7 +309,7 @@ describe('settings form', () => {
     cleanups.push(() => app.unmount());
     const frame = () => app.lastFrame() ?? '';
     expect(frame()).toMatch(/Check command timeout\s+default: 10m/);
-    for (let i = 0; i < 7; i += 1) app.stdin.write(KEYS.down);
+    for (let i = 0; i < 9; i += 1) app.stdin.write(KEYS.down);
     app.stdin.write(KEYS.enter);
     await waitFor(() => frame().includes('editing Check command timeout'), 'the field editor');
     app.stdin.write('soon');
@@ -325,6 +324,41 @@ describe('settings form', () => {
     app.stdin.write('S');
     await waitFor(() => frame().includes('saved to'), 'the save');
     expect(openConfigStore({ AIDER_ORCHESTRATOR_CONFIG_DIR: dir.dir }).read()).toEqual({ checkTimeout: 90_000 });
+  });
+  it('turns the supervisor on or off and gives it a model of its own (default: the PRD model)', async () => {
+    const dir = makeTempDir('ao-config-');
+    cleanups.push(dir.cleanup);
+    const store = openConfigStore({ AIDER_ORCHESTRATOR_CONFIG_DIR: dir.dir });
+    const app = render(<ConfigScreen store={store} height={30} onBack={() => {}} />);
+    cleanups.push(() => app.unmount());
+    const frame = () => app.lastFrame() ?? '';
+    expect(frame()).toMatch(/Supervisor after each turn\s+default: on/);
+    expect(frame()).toMatch(/Supervisor model\s+default: the PRD model/);
+    app.stdin.write(KEYS.down);
+    app.stdin.write(KEYS.down); // Supervisor after each turn
+    app.stdin.write(KEYS.enter);
+    await waitFor(() => frame().includes('editing Supervisor after each turn'), 'the field editor');
+    app.stdin.write('maybe');
+    app.stdin.write(KEYS.enter);
+    await waitFor(() => frame().includes('Supervisor after each turn must be on or off'), `the inline error\n${frame()}`);
+    app.stdin.write(KEYS.enter);
+    await waitFor(() => frame().includes('editing Supervisor after each turn'), 'the field editor again');
+    for (let i = 0; i < 'maybe'.length; i += 1) app.stdin.write(KEYS.backspace);
+    app.stdin.write('off');
+    app.stdin.write(KEYS.enter);
+    await waitFor(() => /Supervisor after each turn\s+off/.test(frame()), `the value shown as off\n${frame()}`);
+    app.stdin.write(KEYS.down); // Supervisor model
+    app.stdin.write(KEYS.enter);
+    await waitFor(() => frame().includes('editing Supervisor model'), 'the model editor');
+    app.stdin.write('openai/gpt-4.1-mini');
+    app.stdin.write(KEYS.enter);
+    await waitFor(() => /Supervisor model\s+openai\/gpt-4\.1-mini/.test(frame()), `the model shown\n${frame()}`);
+    app.stdin.write('S');
+    await waitFor(() => frame().includes('saved to'), 'the save');
+    expect(openConfigStore({ AIDER_ORCHESTRATOR_CONFIG_DIR: dir.dir }).read()).toEqual({
+      supervisor: false,
+      supervisorModel: 'openai/gpt-4.1-mini',
+    });
   });
 });
 

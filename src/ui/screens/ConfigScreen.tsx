@@ -11,11 +11,14 @@ import { useKeyState } from '../hooks/useKeyState.js';
 type Field = keyof StoredSettings;
 
 /** The form's fields, in order, with how they are typed in. */
-type Kind = 'text' | 'number' | 'args' | 'duration';
+type Kind = 'text' | 'number' | 'args' | 'duration' | 'onoff';
 
-const FIELDS: { key: Field; label: string; kind: Kind }[] = [
+/** `shownDefault`: what an empty field means, when the default is not a value of its own. */
+const FIELDS: { key: Field; label: string; kind: Kind; shownDefault?: string }[] = [
   { key: 'agentModel', label: 'Agent model (aider --model)', kind: 'text' },
   { key: 'prdModel', label: 'PRD model (gemini/…, openai/…)', kind: 'text' },
+  { key: 'supervisor', label: 'Supervisor after each turn', kind: 'onoff' },
+  { key: 'supervisorModel', label: 'Supervisor model', kind: 'text', shownDefault: 'the PRD model' },
   { key: 'maxAgents', label: 'Max agents at once', kind: 'number' },
   { key: 'maxIterations', label: 'Max iterations per agent', kind: 'number' },
   { key: 'agentsPerTask', label: 'Agents per task', kind: 'number' },
@@ -30,14 +33,16 @@ const FIELDS: { key: Field; label: string; kind: Kind }[] = [
   { key: 'dataDir', label: 'Data folder', kind: 'text' },
 ];
 
-const show = (value: unknown, kind: Kind): string =>
-  Array.isArray(value)
-    ? value.join(' ')
-    : value === undefined
-      ? ''
-      : kind === 'duration' && typeof value === 'number' && Number.isFinite(value)
-        ? formatDuration(value)
-        : String(value);
+const show = (value: unknown, kind: Kind): string => {
+  if (Array.isArray(value)) return value.join(' ');
+  if (value === undefined) return '';
+  if (kind === 'duration' && typeof value === 'number' && Number.isFinite(value)) return formatDuration(value);
+  if (typeof value === 'boolean') return value ? 'on' : 'off';
+  return String(value);
+};
+
+const ON = /^(on|yes|true)$/i;
+const OFF = /^(off|no|false)$/i;
 
 const parse = (kind: Kind, text: string): unknown => {
   const trimmed = text.trim();
@@ -45,6 +50,8 @@ const parse = (kind: Kind, text: string): unknown => {
   if (kind === 'duration') return parseDuration(trimmed) ?? Number.NaN;
   if (kind === 'number') return /^\d+$/.test(trimmed) ? Number(trimmed) : Number.NaN;
   if (kind === 'args') return trimmed.split(/\s+/);
+  // Anything else stays text, which validation marks as "must be on or off".
+  if (kind === 'onoff') return ON.test(trimmed) ? true : OFF.test(trimmed) ? false : trimmed;
   return trimmed;
 };
 
@@ -93,7 +100,7 @@ export const ConfigScreen = ({ store, height, onBack }: ConfigScreenProps) => {
           <Box key={f.key} flexDirection="column">
             <Text wrap="truncate" inverse={i === selected && !editing}>
               {i === selected ? '›' : ' '} {f.label.padEnd(30)}{' '}
-              {i === selected && editing ? null : <Text color={errors[f.key] ? 'red' : 'cyan'}>{show(values[f.key], f.kind) || <Text dimColor>default: {show(defaults[f.key], f.kind) || 'none'}</Text>}</Text>}
+              {i === selected && editing ? null : <Text color={errors[f.key] ? 'red' : 'cyan'}>{show(values[f.key], f.kind) || <Text dimColor>default: {f.shownDefault ?? (show(defaults[f.key], f.kind) || 'none')}</Text>}</Text>}
             </Text>
             {i === selected && editing ? (
               <Box marginLeft={33}>
