@@ -31,6 +31,8 @@ export interface Settings {
   logDir: string;
   /** The app's data folder: worktrees, run files, managed venv, cloned repos. */
   dataDir: string;
+  /** The dashboard takes the mouse (the wheel scrolls the pane under the pointer); off leaves it to the terminal for selecting text. */
+  mouse: boolean;
 }
 
 export const defaultDataDir = (): string =>
@@ -52,4 +54,5 @@ export const defaultSettings = (): Settings => ({
   prdDir: 'docs/prd',
   logDir: '.aider_logs',
   dataDir: defaultDataDir(),
+  mouse: true,
 });

@@ -19,6 +19,7 @@ export type StoredSettings = Partial<
     | 'prdDir'
     | 'logDir'
     | 'dataDir'
+    | 'mouse'
   >
 >;
 
@@ -35,6 +36,7 @@ export const STORED_KEYS = [
   'prdDir',
   'logDir',
   'dataDir',
+  'mouse',
 ] as const satisfies readonly (keyof StoredSettings)[];
 
 export interface ConfigStore {
@@ -64,6 +66,7 @@ const SCHEMA = {
   prdDir: text,
   logDir: text,
   dataDir: text,
+  mouse: { type: 'boolean' },
 } as const;
 
 /**
