@@ -1,16 +1,19 @@
 import { Box, Text } from 'ink';
-import { useKeys } from '../hooks/useKeys.js';
 import { useState } from 'react';
 import { defaultSettings } from '../../config/settings.js';
 import type { ConfigStore, StoredSettings } from '../../config/store.js';
 import { Footer } from '../components/Footer.js';
-import { TextInput } from '../components/TextInput.js';
+import { TextLine, useLineEditor } from '../components/TextInput.js';
 import { useKeyState } from '../hooks/useKeyState.js';
+import { useScreenKeys } from '../keys/KeyRouter.js';
+import { CONFIG_EDIT_KEYS, CONFIG_KEYS, type Keymap } from '../keys/keymap.js';
 
 type Field = keyof StoredSettings;
 
 /** The form's fields, in order, with how they are typed in. */
-const FIELDS: { key: Field; label: string; kind: 'text' | 'number' | 'args' }[] = [
+type Kind = 'text' | 'number' | 'args' | 'switch';
+
+const FIELDS: { key: Field; label: string; kind: Kind }[] = [
   { key: 'agentModel', label: 'Agent model (aider --model)', kind: 'text' },
   { key: 'prdModel', label: 'PRD model (Gemini)', kind: 'text' },
   { key: 'maxAgents', label: 'Max agents at once', kind: 'number' },
@@ -23,15 +26,18 @@ const FIELDS: { key: Field; label: string; kind: 'text' | 'number' | 'args' }[] 
   { key: 'prdDir', label: 'PRD folder (in the repo)', kind: 'text' },
   { key: 'logDir', label: 'Log folder (in the repo)', kind: 'text' },
   { key: 'dataDir', label: 'Data folder', kind: 'text' },
+  { key: 'mouse', label: 'Mouse wheel in panes (on/off)', kind: 'switch' },
 ];
 
-const show = (value: unknown): string => (Array.isArray(value) ? value.join(' ') : value === undefined ? '' : String(value));
+const show = (value: unknown): string =>
+  Array.isArray(value) ? value.join(' ') : typeof value === 'boolean' ? (value ? 'on' : 'off') : value === undefined ? '' : String(value);
 
-const parse = (kind: 'text' | 'number' | 'args', text: string): unknown => {
+const parse = (kind: Kind, text: string): unknown => {
   const trimmed = text.trim();
   if (!trimmed) return undefined;
   if (kind === 'number') return /^\d+$/.test(trimmed) ? Number(trimmed) : Number.NaN;
   if (kind === 'args') return trimmed.split(/\s+/);
+  if (kind === 'switch') return ['on', 'true', 'yes', '1'].includes(trimmed.toLowerCase()) ? true : ['off', 'false', 'no', '0'].includes(trimmed.toLowerCase()) ? false : trimmed;
   return trimmed;
 };
 
@@ -45,19 +51,33 @@ export interface ConfigScreenProps {
 export const ConfigScreen = ({ store, height, onBack }: ConfigScreenProps) => {
   const [values, setValues] = useState<StoredSettings>(() => store.read());
   const [selected, select] = useKeyState(0);
-  const [editing, setEditing] = useState(false);
+  const [editing, setEditing] = useKeyState(false);
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
   const [message, setMessage] = useState<string>();
+  const editor = useLineEditor();
   const field = FIELDS[selected]!;
   const defaults = defaultSettings();
 
-  useKeys(
-    (input, key) => {
-      if (key.upArrow) select((i) => Math.max(0, i - 1));
-      if (key.downArrow) select((i) => Math.min(FIELDS.length - 1, i + 1));
-      if (key.return) setEditing(true);
-      if (key.escape) onBack();
-      if (input === 'S') {
+  const keep = () => {
+    const f = FIELDS[select((i) => i)]!;
+    const value = parse(f.kind, editor.value());
+    setValues((current) => ({ ...current, [f.key]: value }));
+    setErrors((current) => ({ ...current, [f.key]: store.validate({ [f.key]: value } as StoredSettings)[f.key] }));
+    setMessage(undefined);
+    setEditing(() => false);
+  };
+
+  const keys = useScreenKeys(
+    (editing ? CONFIG_EDIT_KEYS : CONFIG_KEYS) as Keymap<'up' | 'down' | 'edit' | 'save' | 'back' | 'help' | 'interrupt' | 'keep' | 'cancel', undefined>,
+    undefined,
+    {
+      up: () => select((i) => Math.max(0, i - 1)),
+      down: () => select((i) => Math.min(FIELDS.length - 1, i + 1)),
+      edit: () => {
+        editor.set(show(values[FIELDS[select((i) => i)]!.key]));
+        setEditing(() => true);
+      },
+      save: () => {
         const found = store.validate(values);
         setErrors(found);
         if (Object.keys(found).length > 0) {
@@ -66,9 +86,12 @@ export const ConfigScreen = ({ store, height, onBack }: ConfigScreenProps) => {
         }
         store.write(values);
         setMessage(`saved to ${store.path}; applies to the next run`);
-      }
+      },
+      back: onBack,
+      keep,
+      cancel: () => setEditing(() => false),
     },
-    { isActive: !editing },
+    { editor: editing ? editor : undefined },
   );
 
   return (
@@ -84,18 +107,7 @@ export const ConfigScreen = ({ store, height, onBack }: ConfigScreenProps) => {
             </Text>
             {i === selected && editing ? (
               <Box marginLeft={33}>
-                <TextInput
-                  initial={show(values[f.key])}
-                  onSubmit={(text) => {
-                    const value = parse(f.kind, text);
-                    const next = { ...values, [f.key]: value };
-                    setValues(next);
-                    setErrors({ ...errors, [f.key]: store.validate({ [f.key]: value } as StoredSettings)[f.key] });
-                    setMessage(undefined);
-                    setEditing(false);
-                  }}
-                  onCancel={() => setEditing(false)}
-                />
+                <TextLine state={editor.state} />
               </Box>
             ) : null}
             {errors[f.key] ? (
@@ -110,7 +122,7 @@ export const ConfigScreen = ({ store, height, onBack }: ConfigScreenProps) => {
       <Text color={!editing && message?.startsWith('saved') ? 'green' : 'yellow'} wrap="truncate">
         {editing ? `editing ${field.label}: Enter keeps it, Esc cancels, empty = default` : (message ?? ' ')}
       </Text>
-      <Footer screen="config" />
+      <Footer {...keys} />
     </Box>
   );
 };

@@ -1,6 +1,6 @@
 import xterm from '@xterm/headless';
 import { describe, expect, it } from 'vitest';
-import { rowsToText, serializeViewport } from '../../src/ui/terminal/serialize.js';
+import { rowsToText, serializeViewport, TerminalViewport } from '../../../src/agents/viewport.js';
 
 const terminal = (cols = 30, rows = 5) => new xterm.Terminal({ cols, rows, allowProposedApi: true, scrollback: 50 });
 const write = (term: xterm.Terminal, data: string) => new Promise<void>((resolve) => term.write(data, resolve));
@@ -54,5 +54,56 @@ describe('pane renderer: headless terminal → styled rows', () => {
     const term = terminal();
     await write(term, '界x');
     expect(rowsToText(serializeViewport(term))[0]).toBe('界x');
+  });
+});
+
+describe('pane viewport: scrollback and search without the terminal', () => {
+  const filled = async () => {
+    const term = terminal(30, 4);
+    await write(term, Array.from({ length: 20 }, (_, i) => (i % 5 === 0 ? `line ${i} Error here` : `line ${i}`)).join('\r\n'));
+    return { term, viewport: new TerminalViewport(term) };
+  };
+
+  it('knows how far back a pane can scroll', async () => {
+    const { viewport } = await filled();
+    expect(viewport.history).toBe(16);
+    expect(rowsToText(viewport.rows({ scrollback: 16 }))).toEqual(['line 0 Error here', 'line 1', 'line 2', 'line 3']);
+  });
+
+  it('finds every occurrence, oldest first, case-insensitive unless the query has capitals', async () => {
+    const { viewport } = await filled();
+    expect(viewport.search('error')).toEqual([0, 5, 10, 15].map((line) => ({ line, column: line < 10 ? 7 : 8 })));
+    expect(viewport.search('ERROR')).toEqual([]);
+    expect(viewport.search('Error')).toHaveLength(4);
+    expect(viewport.search('')).toEqual([]);
+  });
+
+  it('scrolls a match into the middle of the pane, or to live when it is on the screen', async () => {
+    const { viewport } = await filled();
+    const [first, , third, fourth] = viewport.search('error');
+    expect(viewport.scrollbackFor(first!)).toBe(16);
+    expect(rowsToText(viewport.rows({ scrollback: viewport.scrollbackFor(third!) }))).toContain('line 10 Error here');
+    // Line 15 is the last line of history: scrolled to the middle as far as the history allows.
+    expect(viewport.scrollbackFor(fourth!)).toBe(3);
+    expect(viewport.scrollbackFor({ line: 17, column: 0 })).toBe(0); // on the live screen
+  });
+
+  it('marks the matches, and the current one apart', async () => {
+    const { viewport } = await filled();
+    const [, second] = viewport.search('error');
+    const rows = viewport.rows({ scrollback: viewport.scrollbackFor(second!), highlight: 'error', current: second });
+    const marked = rows.flat().filter((segment) => segment.bg);
+    expect(marked.map((segment) => [segment.text, segment.bg])).toEqual([['Error', 'ansi256(208)']]);
+    const others = viewport.rows({ scrollback: 16, highlight: 'error', current: second }).flat().filter((segment) => segment.bg);
+    expect(others.map((segment) => [segment.text, segment.bg])).toEqual([['Error', 'ansi256(220)']]);
+  });
+
+  it('finds text after a wide character and marks the right cells', async () => {
+    const term = terminal(20, 2);
+    await write(term, '界 find me');
+    const viewport = new TerminalViewport(term);
+    expect(viewport.search('find')).toEqual([{ line: 0, column: 3 }]);
+    const [row] = viewport.rows({ highlight: 'find' });
+    expect(row!.map((segment) => segment.text)).toEqual(['界 ', 'find', ' me']);
   });
 });
