@@ -112,11 +112,12 @@ const needsFile = ({ file }: AssignmentContext) => (file ? undefined : 'move the
 export const ASSIGNMENT_KEYS = keymap<AssignmentContext>()('File assignment', [
   { action: 'up', keys: [key('up')], label: 'move the cursor up', footer: 'select' },
   { action: 'down', keys: [key('down')], label: 'move the cursor down', footer: 'select' },
+  { action: 'start', keys: [key('return')], label: 'start the agents', footer: 'start' },
   {
     action: 'pick',
     keys: [key('space')],
     label: 'pick up the file under the cursor; again to drop it on the agent under the cursor',
-    footer: 'pick up / drop',
+    footer: 'move',
     unavailable: (c) => (c.picked ? undefined : needsFile(c)),
   },
   {
@@ -124,7 +125,7 @@ export const ASSIGNMENT_KEYS = keymap<AssignmentContext>()('File assignment', [
     keys: digits,
     shown: '1-9',
     label: 'send the file under the cursor to that agent',
-    footer: 'send to agent',
+    footer: 'send to',
     unavailable: (c, press) =>
       needsFile(c) ?? (press && Number(press.input) > c.agents ? `there is no agent ${press.input} (${c.agents} agents; + adds one)` : undefined),
   },
@@ -133,12 +134,11 @@ export const ASSIGNMENT_KEYS = keymap<AssignmentContext>()('File assignment', [
     action: 'addAgent',
     keys: [char('+')],
     label: 'add an agent',
-    footer: 'add / remove agent',
+    footer: 'agents',
     unavailable: (c) => (c.agents < c.maxAgents ? undefined : `${c.maxAgents} agents is the most (--max-agents × --agents-per-task)`),
   },
-  { action: 'removeAgent', keys: [char('-')], label: 'remove the agent under the cursor (its files become unassigned)', footer: 'add / remove agent', unavailable: (c) => (c.agents > 1 ? undefined : 'one agent is the least') },
+  { action: 'removeAgent', keys: [char('-')], label: 'remove the agent under the cursor (its files become unassigned)', footer: 'agents', unavailable: (c) => (c.agents > 1 ? undefined : 'one agent is the least') },
   { action: 'putBack', keys: [key('escape')], label: 'put the picked-up file back', footer: false, unavailable: (c) => (c.picked ? undefined : 'no file is picked up') },
-  { action: 'start', keys: [key('return')], label: 'start the agents', footer: 'start' },
   { action: 'cancel', keys: [char('q')], label: 'cancel (nothing started, exit 130)', footer: 'cancel' },
   HELP,
   CANCEL_RUN,
@@ -189,6 +189,7 @@ export const DASHBOARD_KEYS = keymap<DashboardContext>()('Agents dashboard', [
   { action: 'search', keys: [char('/')], label: 'search the selected pane’s scrollback', footer: 'search', unavailable: needsAgent },
   { action: 'nextMatch', keys: [char('n')], label: 'next (older) match of the search', footer: 'search', unavailable: (c) => needsAgent(c) ?? (c.searching ? undefined : 'no search in this pane yet: / searches it') },
   { action: 'previousMatch', keys: [char('N')], label: 'previous (newer) match of the search', footer: 'search', unavailable: (c) => needsAgent(c) ?? (c.searching ? undefined : 'no search in this pane yet: / searches it') },
+  { action: 'quit', keys: [char('q')], label: 'quit: asks while agents run; they are stopped cleanly and the summary is written', footer: 'quit' },
   {
     action: 'stop',
     keys: [char('s')],
@@ -204,7 +205,6 @@ export const DASHBOARD_KEYS = keymap<DashboardContext>()('Agents dashboard', [
     unavailable: (c) => needsAgent(c) ?? (isFinished(c.agent!.state) ? undefined : `agent ${c.agent!.id} is ${c.agent!.state}: s stops it, then R restarts it`),
   },
   { action: 'settings', keys: [char('c')], label: 'open the settings (they apply to the next run)', footer: 'settings' },
-  { action: 'quit', keys: [char('q')], label: 'quit: asks while agents run; they are stopped cleanly and the summary is written', footer: 'quit' },
   HELP,
   STOP_RUN,
 ]);

@@ -79,7 +79,7 @@ export const AssignmentScreen = ({ initialPlan, maxAgents, height, error, onStar
     cancel: onCancel,
   });
 
-  const listHeight = Math.max(3, height - 4);
+  const listHeight = Math.max(3, height - 3);
   const top = Math.max(0, Math.min(cursor - Math.floor(listHeight / 2), entries.length - listHeight));
   return (
     <Box flexDirection="column" height={height}>

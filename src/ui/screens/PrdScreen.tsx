@@ -27,7 +27,7 @@ export const PrdScreen = ({ height, width, onApprove, onEdit, onRegenerate, onCa
   const streaming = run.phase === 'prd' && !error;
   const working = run.phase === 'planning';
   const spinner = useSpinner(streaming || working);
-  const bodyHeight = Math.max(3, height - 5);
+  const bodyHeight = Math.max(3, height - 4);
   const visible = bodyHeight - 2;
   const lines = useMemo(() => renderMarkdown(run.prd, Math.max(20, width)), [run.prd, width]);
   const maxScroll = Math.max(0, lines.length - visible);

@@ -41,7 +41,7 @@ export const SummaryScreen = ({ summary, height, onDiff, onMerge, mergeReport, o
   );
   const { totals } = summary;
   const report = mergeReport ?? [];
-  const detailHeight = Math.max(3, height - agents.length - 9 - report.length);
+  const detailHeight = Math.max(3, height - agents.length - 8 - report.length);
   return (
     <Box flexDirection="column" height={height}>
       <Text bold>
