@@ -153,6 +153,11 @@ class KeyRouterCore implements Overlays {
     then?.();
   }
 
+  /** At most how many lines the help of the top screen has (a binding's label wraps to a few). */
+  private helpLength(): number {
+    return (this.top()?.keymap.bindings.length ?? 0) * 3;
+  }
+
   /** The target of the next key takes text (a prompt, or a screen's text field). */
   private takesText(): boolean {
     return this.overlay ? this.overlay.kind === 'prompt' : Boolean(this.top()?.editor);
@@ -199,7 +204,7 @@ class KeyRouterCore implements Overlays {
       const action = bindingFor(HELP_KEYS, press)?.action;
       if (action === 'close') this.close();
       else if (action === 'lineUp') this.setOverlay({ ...overlay, scroll: Math.max(0, overlay.scroll - 1) });
-      else if (action === 'lineDown') this.setOverlay({ ...overlay, scroll: overlay.scroll + 1 });
+      else if (action === 'lineDown') this.setOverlay({ ...overlay, scroll: Math.min(overlay.scroll + 1, this.helpLength()) });
       else if (action === 'interrupt') this.close(this.interrupt.current);
       else this.setNotice('Esc closes the help');
       return;
