@@ -15,6 +15,7 @@ import { CheckProcess, type CheckResult } from './checkCommand.js';
 import { OutputLines } from './outputLines.js';
 import { agentMessage, checkFailedMessage } from './taskMessage.js';
 import { emptyUsage, isFinalState, type AgentState, type AgentView, type Usage } from './types.js';
+import { TerminalViewport } from './viewport.js';
 
 export interface AgentOptions {
   task: AgentTask;
@@ -141,6 +142,8 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
   readonly runDir: string;
   readonly maxIterations: number;
   readonly terminal: xterm.Terminal;
+  /** What a pane draws (styled rows, scrollback, search): the UI never gets the terminal itself. */
+  readonly viewport: TerminalViewport;
 
   state: AgentState = 'queued';
   reason: string | undefined;
@@ -189,6 +192,7 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     }
     this.continuing = resume !== undefined && !isFinalState(resume.state);
     this.terminal = new xterm.Terminal({ cols: this.cols, rows: this.rows, scrollback: SCROLLBACK_LINES, allowProposedApi: true });
+    this.viewport = new TerminalViewport(this.terminal);
     // The terminal answers aider's queries (cursor position, device attributes) through the pty.
     this.terminal.onData((data) => this.process?.write(data));
   }

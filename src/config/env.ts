@@ -56,6 +56,7 @@ export const ENV_VARS = {
   AIDER_ORCHESTRATOR_CONFIG_DIR: 'folder of the stored configuration file',
   AIDER_ORCHESTRATOR_PRD_DIR: 'PRD folder, relative to the repo (default docs/prd)',
   AIDER_ORCHESTRATOR_LOG_DIR: 'log folder, relative to the repo (default .aider_logs)',
+  AIDER_ORCHESTRATOR_MOUSE: 'off: the dashboard leaves the mouse to the terminal, for selecting text (default on)',
   GEMINI_API_KEY: 'Google API key for a Gemini PRD model (or GOOGLE_API_KEY)',
   GOOGLE_GEMINI_BASE_URL: 'Gemini endpoint override (self-hosted gateway)',
   OPENAI_API_KEY: 'OpenAI key (openai/…, gpt-…), for the agents and the PRD model',
@@ -89,6 +90,14 @@ const duration = (env: NodeJS.ProcessEnv, name: keyof typeof ENV_VARS): number |
 
 const text = (env: NodeJS.ProcessEnv, name: string): string | undefined => env[name]?.trim() || undefined;
 
+const onOff = (env: NodeJS.ProcessEnv, name: keyof typeof ENV_VARS): boolean | undefined => {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return undefined;
+  if (['on', 'true', '1', 'yes'].includes(raw)) return true;
+  if (['off', 'false', '0', 'no'].includes(raw)) return false;
+  throw new UserError(`${name}=${raw} is neither on nor off; fix it in the environment or .env`);
+};
+
 /** The settings the environment sets; unset variables stay undefined so lower layers show through. */
 export const settingsFromEnv = (env: NodeJS.ProcessEnv): Partial<Settings> => {
   const aiderArgs = text(env, 'AIDER_ORCHESTRATOR_AIDER_ARGS');
@@ -113,5 +122,6 @@ export const settingsFromEnv = (env: NodeJS.ProcessEnv): Partial<Settings> => {
     logDir: text(env, 'AIDER_ORCHESTRATOR_LOG_DIR'),
     geminiApiKey: text(env, 'GEMINI_API_KEY') ?? text(env, 'GOOGLE_API_KEY'),
     geminiBaseUrl: baseUrl,
+    mouse: onOff(env, 'AIDER_ORCHESTRATOR_MOUSE'),
   };
 };

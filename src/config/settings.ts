@@ -42,6 +42,8 @@ export interface Settings {
   logDir: string;
   /** The app's data folder: worktrees, run files, managed venv, cloned repos. */
   dataDir: string;
+  /** The dashboard takes the mouse (the wheel scrolls the pane under the pointer); off leaves it to the terminal for selecting text. */
+  mouse: boolean;
 }
 
 export const defaultDataDir = (): string =>
@@ -67,6 +69,7 @@ export const defaultSettings = (): Settings => ({
   prdDir: 'docs/prd',
   logDir: '.aider_logs',
   dataDir: defaultDataDir(),
+  mouse: true,
 });
 
 /** The model the supervisor calls: its own setting, else the PRD model (one key covers both). */

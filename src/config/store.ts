@@ -24,6 +24,7 @@ export type StoredSettings = Partial<
     | 'prdDir'
     | 'logDir'
     | 'dataDir'
+    | 'mouse'
   >
 >;
 
@@ -44,6 +45,7 @@ export const STORED_KEYS = [
   'prdDir',
   'logDir',
   'dataDir',
+  'mouse',
 ] as const satisfies readonly (keyof StoredSettings)[];
 
 export interface ConfigStore {
@@ -79,6 +81,7 @@ const SCHEMA = {
   prdDir: text,
   logDir: text,
   dataDir: text,
+  mouse: { type: 'boolean' },
 } as const;
 
 /**

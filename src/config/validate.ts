@@ -48,6 +48,7 @@ const CHECKS: Partial<Record<Field, (value: unknown) => string | undefined>> = {
   prdDir: checkText,
   logDir: checkText,
   dataDir: checkText,
+  mouse: (value) => (typeof value === 'boolean' ? undefined : 'must be on or off'),
 };
 
 /**

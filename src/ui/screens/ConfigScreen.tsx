@@ -1,12 +1,13 @@
 import { Box, Text } from 'ink';
-import { useKeys } from '../hooks/useKeys.js';
 import { useState } from 'react';
 import { formatDuration, parseDuration } from '../../config/duration.js';
 import { defaultSettings } from '../../config/settings.js';
 import type { ConfigStore, StoredSettings } from '../../config/store.js';
 import { Footer } from '../components/Footer.js';
-import { TextInput } from '../components/TextInput.js';
+import { TextLine, useLineEditor } from '../components/TextInput.js';
 import { useKeyState } from '../hooks/useKeyState.js';
+import { useScreenKeys } from '../keys/KeyRouter.js';
+import { CONFIG_EDIT_KEYS, CONFIG_KEYS, type Keymap } from '../keys/keymap.js';
 
 type Field = keyof StoredSettings;
 
@@ -31,6 +32,7 @@ const FIELDS: { key: Field; label: string; kind: Kind; shownDefault?: string }[]
   { key: 'prdDir', label: 'PRD folder (in the repo)', kind: 'text' },
   { key: 'logDir', label: 'Log folder (in the repo)', kind: 'text' },
   { key: 'dataDir', label: 'Data folder', kind: 'text' },
+  { key: 'mouse', label: 'Mouse wheel in panes (on/off)', kind: 'onoff' },
 ];
 
 const show = (value: unknown, kind: Kind): string => {
@@ -65,19 +67,34 @@ export interface ConfigScreenProps {
 export const ConfigScreen = ({ store, height, onBack }: ConfigScreenProps) => {
   const [values, setValues] = useState<StoredSettings>(() => store.read());
   const [selected, select] = useKeyState(0);
-  const [editing, setEditing] = useState(false);
+  const [editing, setEditing] = useKeyState(false);
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
   const [message, setMessage] = useState<string>();
+  const editor = useLineEditor();
   const field = FIELDS[selected]!;
   const defaults = defaultSettings();
 
-  useKeys(
-    (input, key) => {
-      if (key.upArrow) select((i) => Math.max(0, i - 1));
-      if (key.downArrow) select((i) => Math.min(FIELDS.length - 1, i + 1));
-      if (key.return) setEditing(true);
-      if (key.escape) onBack();
-      if (input === 'S') {
+  const keep = () => {
+    const f = FIELDS[select((i) => i)]!;
+    const value = parse(f.kind, editor.value());
+    setValues((current) => ({ ...current, [f.key]: value }));
+    setErrors((current) => ({ ...current, [f.key]: store.validate({ [f.key]: value } as StoredSettings)[f.key] }));
+    setMessage(undefined);
+    setEditing(() => false);
+  };
+
+  const keys = useScreenKeys(
+    (editing ? CONFIG_EDIT_KEYS : CONFIG_KEYS) as Keymap<'up' | 'down' | 'edit' | 'save' | 'back' | 'help' | 'interrupt' | 'keep' | 'cancel', undefined>,
+    undefined,
+    {
+      up: () => select((i) => Math.max(0, i - 1)),
+      down: () => select((i) => Math.min(FIELDS.length - 1, i + 1)),
+      edit: () => {
+        const current = FIELDS[select((i) => i)]!;
+        editor.set(show(values[current.key], current.kind));
+        setEditing(() => true);
+      },
+      save: () => {
         const found = store.validate(values);
         setErrors(found);
         if (Object.keys(found).length > 0) {
@@ -86,9 +103,12 @@ export const ConfigScreen = ({ store, height, onBack }: ConfigScreenProps) => {
         }
         store.write(values);
         setMessage(`saved to ${store.path}; applies to the next run`);
-      }
+      },
+      back: onBack,
+      keep,
+      cancel: () => setEditing(() => false),
     },
-    { isActive: !editing },
+    { editor: editing ? editor : undefined },
   );
 
   return (
@@ -104,18 +124,7 @@ export const ConfigScreen = ({ store, height, onBack }: ConfigScreenProps) => {
             </Text>
             {i === selected && editing ? (
               <Box marginLeft={33}>
-                <TextInput
-                  initial={show(values[f.key], f.kind)}
-                  onSubmit={(text) => {
-                    const value = parse(f.kind, text);
-                    const next = { ...values, [f.key]: value };
-                    setValues(next);
-                    setErrors({ ...errors, [f.key]: store.validate({ [f.key]: value } as StoredSettings)[f.key] });
-                    setMessage(undefined);
-                    setEditing(false);
-                  }}
-                  onCancel={() => setEditing(false)}
-                />
+                <TextLine state={editor.state} />
               </Box>
             ) : null}
             {errors[f.key] ? (
@@ -130,7 +139,7 @@ export const ConfigScreen = ({ store, height, onBack }: ConfigScreenProps) => {
       <Text color={!editing && message?.startsWith('saved') ? 'green' : 'yellow'} wrap="truncate">
         {editing ? `editing ${field.label}: Enter keeps it, Esc cancels, empty = default` : (message ?? ' ')}
       </Text>
-      <Footer screen="config" />
+      <Footer {...keys} />
     </Box>
   );
 };
