@@ -116,6 +116,8 @@ const RESUME_INSTRUCTION = `The session was interrupted. Continue your task (in 
 const checkFixInstruction = (file: string): string =>
   `The check failed: its output is in the read-only file ${file}. Fix the cause so that the check passes.`;
 
+const FOCUS_REASON = 'a person is typing into aider (focus mode): the agent goes on when they leave';
+
 /** The highest `run-<n>` folder of an agent (0 when there is none). */
 const lastRunNumber = (runDir: string): number => {
   try {
@@ -181,6 +183,9 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
   private outputTimer: NodeJS.Timeout | undefined;
   private readonly lines = new OutputLines((line) => this.onAiderLine(line));
   private running: Promise<AgentResult> | undefined;
+  /** A person types into the session (focus mode): the agent neither types into it nor ends it. */
+  private focused = false;
+  private unfocused: (() => void)[] = [];
 
   constructor(private readonly options: AgentOptions) {
     super();
@@ -305,7 +310,9 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     });
     session.on('turn', (turn) => {
       // A person's turn (focus mode) is one of the agent's turns too.
-      if (turn.origin === 'person') this.emit('turn', this.turnRecord(0, 'person', turn));
+      if (turn.origin !== 'person') return;
+      this.emit('turn', this.turnRecord(0, 'person', turn));
+      if (!this.turnAbort && !isFinalState(this.state)) this.setState('waiting', FOCUS_REASON);
     });
   }
 
@@ -335,6 +342,9 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     let kind: TurnRecord['kind'] = continuing ? 'resume' : 'task';
     for (;;) {
       if (this.stopRequested) return stopped;
+      await this.untilUnfocused();
+      if (this.stopRequested) return stopped;
+      if (session.phase === 'exited') return ['failed', this.ending ?? 'aider ended before its next turn'];
       this.watching = true;
       this.turnAbort = new AbortController();
       let result: TurnResult;
@@ -349,6 +359,8 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
       }
       this.emit('turn', this.turnRecord(turn, kind, result));
       makeTreePrivate(dir);
+      // A person in focus mode may go on talking to aider: the next step waits until they leave.
+      await this.untilUnfocused();
 
       if (this.stopRequested) return stopped;
       if (this.capReached) return ['failed', this.capReason()];
@@ -371,7 +383,6 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
       if (check.passed) return this.succeed();
       const iterations = this.runUsage.iterations;
       if (iterations >= this.maxIterations) return ['failed', `the check still fails after ${iterations} iteration(s), the --max-iterations cap`];
-      if (session.phase === 'exited') return ['failed', this.ending ?? 'aider ended during the check'];
 
       // The check's output goes in a message file (masked); the previous one leaves the chat.
       turn += 1;
@@ -382,6 +393,19 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
       input = { dropFiles: previous, readOnlyFiles: [messageFile], message: checkFixInstruction(path.basename(messageFile)) };
       this.lastSignOfLife = Date.now();
     }
+  }
+
+  /** Focus mode on this agent begins or ends (the dashboard's Enter, Ctrl-]). */
+  setFocused(focused: boolean): void {
+    this.focused = focused;
+    if (!focused) for (const resolve of this.unfocused.splice(0)) resolve();
+  }
+
+  /** Resolves when no person is in focus mode on this agent (or it is stopped). */
+  private async untilUnfocused(): Promise<void> {
+    if (!this.focused || this.stopRequested) return;
+    if (this.session?.phase === 'prompt') this.setState('waiting', FOCUS_REASON);
+    await new Promise<void>((resolve) => this.unfocused.push(resolve));
   }
 
   /** The start of a warm session this agent adopted. */
@@ -554,6 +578,7 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     }
     void this.session?.close();
     this.check?.stop();
+    this.setFocused(false);
     await this.running;
   }
 
@@ -592,6 +617,7 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     this.session?.dispose();
     this.warm?.session.dispose();
     this.check?.kill();
+    this.setFocused(false);
     this.removeAllListeners();
   }
 }

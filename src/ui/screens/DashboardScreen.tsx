@@ -56,6 +56,7 @@ export const DashboardScreen = ({ width, height, helpOpen, onQuit, onConfig, onH
   // Focus mode: raw keystrokes go to aider's pty unchanged.
   useEffect(() => {
     if (!focused || !agent) return;
+    agent.setFocused?.(true);
     const onData = (data: Buffer | string) => {
       if (!update((state) => state).focused) return; // left focus; the listener goes with the next effect run
       const text = data.toString();
@@ -68,6 +69,7 @@ export const DashboardScreen = ({ width, height, helpOpen, onQuit, onConfig, onH
     stdin.on('data', onData);
     return () => {
       stdin.off('data', onData);
+      agent.setFocused?.(false);
     };
   }, [focused, agent, stdin]);
 
