@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import xterm from '@xterm/headless';
 import * as pty from 'node-pty';
-import { serializeViewport } from '../src/ui/terminal/serialize.js';
+import { serializeViewport } from '../src/agents/viewport.js';
 import { aiderLikeChunk } from './aiderLikeOutput.js';
 
 export interface PipelineResult {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { serializeViewport, type Segment } from '../src/ui/terminal/serialize.js';
+import { serializeViewport, type Segment } from '../src/agents/viewport.js';
 import { findTestAider } from '../test/support/aider.js';
 import { CLI_MAIN } from '../test/support/cli.js';
 import { PtyScreen } from '../test/support/ptyScreen.js';

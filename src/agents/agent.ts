@@ -14,6 +14,7 @@ import { CheckProcess, type CheckResult } from './checkCommand.js';
 import { OutputLines } from './outputLines.js';
 import { agentMessage, checkFailedMessage } from './taskMessage.js';
 import { emptyUsage, isFinalState, type AgentState, type AgentView, type Usage } from './types.js';
+import { TerminalViewport } from './viewport.js';
 
 /** A session the run started before the agent existed (warm start), and its start. */
 export interface WarmSession {
@@ -150,6 +151,8 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
   readonly runDir: string;
   readonly maxIterations: number;
   readonly terminal: xterm.Terminal;
+  /** What a pane draws (styled rows, scrollback, search): the UI never gets the terminal itself. */
+  readonly viewport: TerminalViewport;
 
   state: AgentState = 'queued';
   reason: string | undefined;
@@ -209,6 +212,7 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     this.warm = options.warm;
     this.terminal =
       options.warm?.session.terminal ?? new xterm.Terminal({ cols: this.cols, rows: this.rows, scrollback: SCROLLBACK_LINES, allowProposedApi: true });
+    this.viewport = new TerminalViewport(this.terminal);
   }
 
   get usage(): Usage {

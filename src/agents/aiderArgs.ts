@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { isEndpointOrKeyVar } from '../config/repoTrust.js';
+import { makePrivateDir } from '../logs/privateFiles.js';
 
 /** What one aider process of an agent is given. */
 export interface AiderInvocation {
@@ -144,8 +145,12 @@ export const pinEndpointsAndKeys = (
   for (const [option, inert] of Object.entries(AIDER_ENDPOINT_AND_KEY_OPTIONS)) {
     if (repoOptions.has(option)) lines.push(`AIDER_${option.toUpperCase().replace(/-/g, '_')}='${inert}'`);
   }
-  fs.mkdirSync(path.dirname(options.file), { recursive: true });
-  fs.writeFileSync(options.file, `# Written by aider-orchestrator: the user's endpoints and keys win (no values here).\n${lines.join('\n')}\n`, { mode: 0o600 });
+  makePrivateDir(path.dirname(options.file));
+  fs.writeFileSync(
+    options.file,
+    `# Written by aider-orchestrator: the user's endpoints and keys win (no values here).\n${lines.join('\n')}\n`,
+    { mode: 0o600 },
+  );
   return { ...copies, AIDER_ENV_FILE: options.file };
 };
 

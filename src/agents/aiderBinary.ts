@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { UserError } from '../errors.js';
+import { makePrivateDir } from '../logs/privateFiles.js';
 
 /** The aider-chat version `setup` installs and the tests pin. */
 export const AIDER_VERSION = '0.86.2';
@@ -80,7 +81,7 @@ const aiderVersion = async (bin: string, env: NodeJS.ProcessEnv, dataDir: string
   const version = await runAiderVersion(bin, env, signal);
   if (key && version) {
     try {
-      fs.mkdirSync(dataDir, { recursive: true });
+      makePrivateDir(dataDir);
       fs.writeFileSync(versionCacheFile(dataDir), JSON.stringify({ ...cache, [key]: version }, null, 2));
     } catch {
       // a cache only: the next start asks aider again
@@ -99,16 +100,25 @@ const runAiderVersion = async (bin: string, env: NodeJS.ProcessEnv, signal?: Abo
     extendEnv: false,
   });
   if (result.failed) return undefined;
-  return String(result.stdout).trim().replace(/^aider\s+/i, '') || 'unknown';
+  return (
+    String(result.stdout)
+      .trim()
+      .replace(/^aider\s+/i, '') || 'unknown'
+  );
 };
 
-const SETUP_HINT = 'run `aider-orchestrator setup` (installs aider-chat into the app\'s own virtualenv), or `pip install aider-chat` and put aider on PATH, or pass --aider-bin <path>';
+const SETUP_HINT =
+  "run `aider-orchestrator setup` (installs aider-chat into the app's own virtualenv), or `pip install aider-chat` and put aider on PATH, or pass --aider-bin <path>";
 
 /**
  * The aider locateAider tries first, found without running anything: other checks that need
  * aider (its model list) start on it while its version is checked.
  */
-export const expectedAiderBin = (options: { aiderBin: string | undefined; dataDir: string; env: NodeJS.ProcessEnv }): string | undefined => {
+export const expectedAiderBin = (options: {
+  aiderBin: string | undefined;
+  dataDir: string;
+  env: NodeJS.ProcessEnv;
+}): string | undefined => {
   if (options.aiderBin) return options.aiderBin.includes('/') ? path.resolve(options.aiderBin) : findOnPath(options.aiderBin, options.env);
   const managed = managedAiderBin(options.dataDir);
   return findOnPath('aider', options.env) ?? (isExecutable(managed) ? managed : undefined);

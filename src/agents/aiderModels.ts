@@ -4,6 +4,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { UserError } from '../errors.js';
 import { executableKey, expectedAiderBin, locateAider, type LocatedAider } from './aiderBinary.js';
+import { makePrivateDir } from '../logs/privateFiles.js';
 
 /**
  * What aider's own model list says of one model name, read offline from its install: litellm's
@@ -204,6 +205,15 @@ const OPEN_NAME_PROVIDERS = new Set([
 const listHint = (model: string) => `\`aider --list-models ${model.includes('/') ? `${model.split('/')[0]}/` : model}\``;
 
 /**
+ * `<PROVIDER>_API_BASE` (or `_BASE_URL`, which litellm reads for Anthropic) set by the user.
+ * OPENAI_BASE_URL does not count: aider never gets it (agents/aiderArgs.ts).
+ */
+const endpointOverridden = (provider: string, env: NodeJS.ProcessEnv): boolean => {
+  const name = provider.toUpperCase();
+  return Boolean(env[`${name}_API_BASE`]?.trim() || (name !== 'OPENAI' && env[`${name}_BASE_URL`]?.trim()));
+};
+
+/**
  * The agent model as aider will meet it, or the one-line error that every agent would fail
  * with after the PRD is paid for: a provider litellm cannot route, or a name aider does not know.
  */
@@ -215,8 +225,9 @@ export const modelProblem = (model: string, facts: ModelFacts, env: NodeJS.Proce
     );
   }
   if (facts.known) return undefined;
-  // A self-hosted OpenAI-compatible server serves whatever names it likes.
-  if (provider === 'openai' && env.OPENAI_API_BASE?.trim()) return undefined;
+  // A provider moved to a server of the user's (a gateway, a self-hosted OpenAI- or
+  // Anthropic-compatible server) serves whatever names it likes.
+  if (provider && endpointOverridden(provider, env)) return undefined;
   if (provider && OPEN_NAME_PROVIDERS.has(provider)) return undefined;
   const alias = facts.resolved !== model ? ` (${facts.resolved})` : '';
   const close = facts.suggestions.length > 0 ? `; close: ${facts.suggestions.join(', ')}` : '';
@@ -252,7 +263,8 @@ export const checkAgentModel = async (options: {
 }): Promise<UserError | undefined> => {
   const { model, env, aiderArgs } = options;
   if (aiderArgs.some((arg) => arg === '--model' || arg.startsWith('--model='))) return undefined;
-  if (model.startsWith('openai/') && env.OPENAI_API_BASE?.trim()) return undefined;
+  const prefix = /^([a-z0-9_]+)\//.exec(model)?.[1];
+  if (prefix && endpointOverridden(prefix, env)) return undefined;
   const extra = metadataFiles(env, aiderArgs);
   const executable = executableKey(options.bin);
   const key = executable && `${executable}|${model}|${extra.map((file) => `${file}:${fs.statSync(file).mtimeMs}`).join(',')}`;
@@ -263,7 +275,7 @@ export const checkAgentModel = async (options: {
   const problem = modelProblem(model, facts, env);
   if (!problem && key) {
     try {
-      fs.mkdirSync(options.dataDir, { recursive: true });
+      makePrivateDir(options.dataDir);
       fs.writeFileSync(cacheFile(options.dataDir), JSON.stringify({ ...cache, [key]: true }, null, 2));
     } catch {
       // a cache only: the next start asks again

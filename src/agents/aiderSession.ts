@@ -9,8 +9,16 @@ import { buildAiderArgs, localModelMetadata } from './aiderArgs.js';
 import { addCommand, checkInstruction, dropCommand, readOnlyCommand } from './aiderInput.js';
 import { analyticsReport, parseAnalyticsEvents, type AnalyticsEvent } from './analyticsLog.js';
 import { FileTail } from './fileTail.js';
-import { CRASH_PROMPT, isAiderPrompt, isQuestion, NOTIFICATIONS_COMMAND, TerminalSignalScanner, type TerminalSignal } from './terminalSignals.js';
+import {
+  CRASH_PROMPT,
+  isAiderPrompt,
+  isQuestion,
+  NOTIFICATIONS_COMMAND,
+  TerminalSignalScanner,
+  type TerminalSignal,
+} from './terminalSignals.js';
 import { emptyUsage, type Usage } from './types.js';
+import { makePrivateDir } from '../logs/privateFiles.js';
 
 /**
  * One interactive aider in a pty, alive across turns: the session driver. It starts aider
@@ -180,7 +188,9 @@ export class AiderSession extends EventEmitter<AiderSessionEvents> {
     super();
     const bad = (options.extraArgs ?? []).find(isNonInteractiveAiderArg);
     if (bad) throw new Error(`aider argument ${bad} cannot be used in an interactive session`);
-    this.terminal = options.terminal ?? new xterm.Terminal({ cols: options.cols, rows: options.rows, scrollback: SCROLLBACK_LINES, allowProposedApi: true });
+    this.terminal =
+      options.terminal ??
+      new xterm.Terminal({ cols: options.cols, rows: options.rows, scrollback: SCROLLBACK_LINES, allowProposedApi: true });
     this.analyticsLog = path.join(options.stateDir, 'analytics.jsonl');
     this.chatHistoryFile = path.join(options.stateDir, 'chat.history.md');
     this.exited = new Promise((resolve) => (this.resolveExited = resolve));
@@ -199,7 +209,7 @@ export class AiderSession extends EventEmitter<AiderSessionEvents> {
   start(): Promise<SessionReady> {
     if (this.phase !== 'new') throw new Error(`the session was started already (${this.phase})`);
     const { options } = this;
-    fs.mkdirSync(options.stateDir, { recursive: true });
+    makePrivateDir(options.stateDir);
     const metadata = localModelMetadata(options.model);
     const modelMetadataFile = metadata ? path.join(options.stateDir, 'model-metadata.json') : undefined;
     if (modelMetadataFile) fs.writeFileSync(modelMetadataFile, JSON.stringify(metadata, null, 2));
@@ -230,7 +240,13 @@ export class AiderSession extends EventEmitter<AiderSessionEvents> {
         env: options.env as Record<string, string>,
       });
     } catch (error) {
-      this.finish({ exitCode: undefined, signal: undefined, reason: `cannot start ${options.aiderBin}: ${(error as Error).message}`, crash: undefined, requested: false });
+      this.finish({
+        exitCode: undefined,
+        signal: undefined,
+        reason: `cannot start ${options.aiderBin}: ${(error as Error).message}`,
+        crash: undefined,
+        requested: false,
+      });
       return ready;
     }
     const child = this.process;
@@ -259,7 +275,8 @@ export class AiderSession extends EventEmitter<AiderSessionEvents> {
       ...(input.readOnlyFiles?.length ? [readOnlyCommand(input.readOnlyFiles)] : []),
     ];
     const message = checkInstruction(input.message);
-    if (this.turnActive || this.waiter || this.phase !== 'prompt') throw new Error(`aider is not waiting at its prompt (the session is ${this.turnActive ? 'in a turn' : this.phase})`);
+    if (this.turnActive || this.waiter || this.phase !== 'prompt')
+      throw new Error(`aider is not waiting at its prompt (the session is ${this.turnActive ? 'in a turn' : this.phase})`);
     this.turnActive = true;
     const startedAt = performance.now();
     try {
@@ -393,7 +410,11 @@ export class AiderSession extends EventEmitter<AiderSessionEvents> {
       if (waiter?.kind !== 'ready') return;
       this.waiter = undefined;
       if (!this.events.some((event) => event.event === 'cli session')) {
-        waiter.reject(new Error(`aider is at its prompt but its analytics log ${this.analyticsLog} has no 'cli session' event: iterations cannot be counted`));
+        waiter.reject(
+          new Error(
+            `aider is at its prompt but its analytics log ${this.analyticsLog} has no 'cli session' event: iterations cannot be counted`,
+          ),
+        );
         return;
       }
       const ready: SessionReady = {
@@ -441,7 +462,9 @@ export class AiderSession extends EventEmitter<AiderSessionEvents> {
       origin: waiter ? 'driver' : 'person',
       llmCalls: report.starts,
       usage: report.usage,
-      exceptions: events.filter((event) => event.event === 'message_send_exception').map((event) => String(event.properties.exception ?? '')),
+      exceptions: events
+        .filter((event) => event.event === 'message_send_exception')
+        .map((event) => String(event.properties.exception ?? '')),
       notifications: this.notifications - this.mark.notifications,
       aborted: waiter?.abortRequested ?? false,
       question,
@@ -499,7 +522,16 @@ export class AiderSession extends EventEmitter<AiderSessionEvents> {
   }
 
   private emptyTurn(startedAt: number): TurnResult {
-    return { origin: 'driver', llmCalls: 0, usage: emptyUsage(), exceptions: [], notifications: 0, aborted: true, question: undefined, durationMs: performance.now() - startedAt };
+    return {
+      origin: 'driver',
+      llmCalls: 0,
+      usage: emptyUsage(),
+      exceptions: [],
+      notifications: 0,
+      aborted: true,
+      question: undefined,
+      durationMs: performance.now() - startedAt,
+    };
   }
 
   private watchAnalytics(): void {
@@ -547,7 +579,9 @@ export class AiderSession extends EventEmitter<AiderSessionEvents> {
     const exitReason = this.events.findLast((event) => event.event === 'exit')?.properties.reason;
     const lastError = this.lastErrorLine();
     const detail = lastError ? `: ${lastError}` : '';
-    const signalName = signal ? (Object.entries(os.constants.signals).find(([, number]) => number === signal)?.[0] ?? `signal ${signal}`) : undefined;
+    const signalName = signal
+      ? (Object.entries(os.constants.signals).find(([, number]) => number === signal)?.[0] ?? `signal ${signal}`)
+      : undefined;
     const reason = this.crash
       ? `aider crashed (${this.crash})${detail}`
       : exitReason !== undefined

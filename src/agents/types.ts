@@ -1,3 +1,5 @@
+import type { PaneViewport } from './viewport.js';
+
 /**
  * Agent lifecycle: queued → starting → working ⇄ waiting → succeeded | failed | stopped.
  * `waiting` = aider finished a turn and waits (for input, or for the orchestrator's next turn).
@@ -36,8 +38,9 @@ export interface FileChange {
 }
 
 /**
- * What the UI may read of a running agent. The pane renders `terminal`'s buffer
- * (never raw pty bytes); `write` sends keystrokes to aider's pty.
+ * What the UI may read of a running agent. A pane draws `viewport` (styled rows from the
+ * agent's headless terminal, never raw pty bytes or the emulator itself); `write` sends
+ * keystrokes to aider's pty.
  */
 export interface AgentView {
   readonly id: number;
@@ -52,8 +55,8 @@ export interface AgentView {
   /** ms since epoch; undefined until the agent starts / finishes. */
   readonly startedAt: number | undefined;
   readonly finishedAt: number | undefined;
-  /** The @xterm/headless Terminal holding the agent's screen and scrollback. */
-  readonly terminal: import('@xterm/headless').Terminal;
+  /** The agent's screen and scrollback, as a pane reads them. */
+  readonly viewport: PaneViewport;
   /** Raw bytes to aider's pty (focus mode). */
   write(data: string): void;
   /** Focus mode begins or ends: while a person types into aider, the app types nothing into it. */

@@ -8,6 +8,9 @@ export const CLAUDE_MODEL_ALIAS = 'sonnet';
 export const settingsFromFlags = (flags: RunFlags): Partial<Settings> => ({
   agentModel: flags.claude ? CLAUDE_MODEL_ALIAS : flags.model,
   prdModel: flags.prdModel ?? flags.geminiModel,
+  // commander gives --no-supervisor's default (true) when the flag is absent: only its presence counts.
+  supervisor: flags.supervisor === false ? false : undefined,
+  supervisorModel: flags.supervisorModel,
   maxAgents: flags.maxAgents,
   maxIterations: flags.maxIterations,
   agentsPerTask: flags.agentsPerTask,

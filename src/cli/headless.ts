@@ -1,5 +1,6 @@
 import { detectProvider } from '../config/providers.js';
 import { exitCodeFor } from '../orchestrator/exitCode.js';
+import { interruptAction } from '../orchestrator/interrupt.js';
 import type { Run } from '../orchestrator/run.js';
 import { onInterrupt } from './interrupts.js';
 import { formatSummaryTable } from './summaryTable.js';
@@ -29,10 +30,11 @@ export const runHeadless = async (run: Run, plainIo: HeadlessIo = consoleIo): Pr
       run.dispose();
       process.exit(130);
     }
-    if (run.phase === 'agents' || run.phase === 'workspaces') {
+    const action = interruptAction(run);
+    if (action === 'stop') {
       io.err(`${signal}: stopping agents and writing the summary (press Ctrl-C again to force)`);
       void run.stopAll();
-    } else {
+    } else if (action === 'cancel') {
       io.err(`${signal}: cancelled before any agent started`);
       run.cancel();
       void run.close().finally(() => process.exit(130));

@@ -1,5 +1,6 @@
 import type { Run } from '../orchestrator/run.js';
 import type { TuiOptions } from '../ui/runTui.js';
+import { editInEditor } from './editor.js';
 import { onInterrupt } from './interrupts.js';
 
 /** Starts loading Ink, React and the screens, ahead of the run's checks (the first frame waits on them). */
@@ -9,7 +10,7 @@ export const preloadTui = (): void => void import('../ui/runTui.js').catch(() =>
  * The TUI for a run. Ctrl-C inside the app is a key (raw mode); a SIGTERM or SIGINT from
  * outside stops the agents cleanly too (a second one forces), so the summary is written.
  */
-export const runInTui = async (pending: Run | Promise<Run>, options: Omit<TuiOptions, 'interrupt'>): Promise<number> => {
+export const runInTui = async (pending: Run | Promise<Run>, options: Omit<TuiOptions, 'interrupt' | 'editText'>): Promise<number> => {
   // The run once its checks pass. (They may fail while the UI still loads: runTui reports that.)
   let run = pending instanceof Promise ? undefined : pending;
   if (pending instanceof Promise) pending.then((checked) => (run = checked), () => undefined);
@@ -23,7 +24,7 @@ export const runInTui = async (pending: Run | Promise<Run>, options: Omit<TuiOpt
     interrupt.abort();
   });
   try {
-    return await runTui(pending, { ...options, interrupt: interrupt.signal });
+    return await runTui(pending, { ...options, interrupt: interrupt.signal, editText: (text, fileName) => editInEditor(text, fileName) });
   } finally {
     removeInterruptHandler();
   }

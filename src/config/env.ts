@@ -42,6 +42,8 @@ export const readEnvironment = async (options: {
 export const ENV_VARS = {
   AIDER_ORCHESTRATOR_MODEL: 'aider model for the agents (like --model)',
   AIDER_ORCHESTRATOR_PRD_MODEL: "model for the PRD and plan, in aider's notation (like --prd-model)",
+  AIDER_ORCHESTRATOR_SUPERVISOR_MODEL:
+    "model that reads each turn and decides the next step, in aider's notation (like --supervisor-model; default: the PRD model)",
   AIDER_ORCHESTRATOR_MAX_AGENTS: 'agents running at once (like --max-agents)',
   AIDER_ORCHESTRATOR_MAX_ITERATIONS: 'LLM turns per agent (like --max-iterations)',
   AIDER_ORCHESTRATOR_AGENTS_PER_TASK: 'attempts per task (like --agents-per-task)',
@@ -54,6 +56,7 @@ export const ENV_VARS = {
   AIDER_ORCHESTRATOR_CONFIG_DIR: 'folder of the stored configuration file',
   AIDER_ORCHESTRATOR_PRD_DIR: 'PRD folder, relative to the repo (default docs/prd)',
   AIDER_ORCHESTRATOR_LOG_DIR: 'log folder, relative to the repo (default .aider_logs)',
+  AIDER_ORCHESTRATOR_MOUSE: 'off: the dashboard leaves the mouse to the terminal, for selecting text (default on)',
   GEMINI_API_KEY: 'Google API key for a Gemini PRD model (or GOOGLE_API_KEY)',
   GOOGLE_GEMINI_BASE_URL: 'Gemini endpoint override (self-hosted gateway)',
   OPENAI_API_KEY: 'OpenAI key (openai/…, gpt-…), for the agents and the PRD model',
@@ -87,6 +90,14 @@ const duration = (env: NodeJS.ProcessEnv, name: keyof typeof ENV_VARS): number |
 
 const text = (env: NodeJS.ProcessEnv, name: string): string | undefined => env[name]?.trim() || undefined;
 
+const onOff = (env: NodeJS.ProcessEnv, name: keyof typeof ENV_VARS): boolean | undefined => {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return undefined;
+  if (['on', 'true', '1', 'yes'].includes(raw)) return true;
+  if (['off', 'false', '0', 'no'].includes(raw)) return false;
+  throw new UserError(`${name}=${raw} is neither on nor off; fix it in the environment or .env`);
+};
+
 /** The settings the environment sets; unset variables stay undefined so lower layers show through. */
 export const settingsFromEnv = (env: NodeJS.ProcessEnv): Partial<Settings> => {
   const aiderArgs = text(env, 'AIDER_ORCHESTRATOR_AIDER_ARGS');
@@ -97,6 +108,7 @@ export const settingsFromEnv = (env: NodeJS.ProcessEnv): Partial<Settings> => {
   return {
     agentModel: text(env, 'AIDER_ORCHESTRATOR_MODEL'),
     prdModel: text(env, 'AIDER_ORCHESTRATOR_PRD_MODEL'),
+    supervisorModel: text(env, 'AIDER_ORCHESTRATOR_SUPERVISOR_MODEL'),
     maxAgents: count(env, 'AIDER_ORCHESTRATOR_MAX_AGENTS', LIMITS.maxAgents),
     maxIterations: count(env, 'AIDER_ORCHESTRATOR_MAX_ITERATIONS', LIMITS.maxIterations),
     agentsPerTask: count(env, 'AIDER_ORCHESTRATOR_AGENTS_PER_TASK', LIMITS.agentsPerTask),
@@ -110,5 +122,6 @@ export const settingsFromEnv = (env: NodeJS.ProcessEnv): Partial<Settings> => {
     logDir: text(env, 'AIDER_ORCHESTRATOR_LOG_DIR'),
     geminiApiKey: text(env, 'GEMINI_API_KEY') ?? text(env, 'GOOGLE_API_KEY'),
     geminiBaseUrl: baseUrl,
+    mouse: onOff(env, 'AIDER_ORCHESTRATOR_MOUSE'),
   };
 };

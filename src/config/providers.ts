@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import type { Settings } from './settings.js';
+import { supervisorModelOf, type Settings } from './settings.js';
 
 export type ProviderId = 'openai' | 'anthropic' | 'gemini' | 'openrouter' | 'deepseek' | 'ollama';
 
@@ -139,6 +139,7 @@ export interface ModelRole {
 
 export const AGENT_ROLE: ModelRole = { name: 'agent model', flag: '--model' };
 export const PRD_ROLE: ModelRole = { name: 'PRD model', flag: '--prd-model' };
+export const SUPERVISOR_ROLE: ModelRole = { name: 'supervisor model', flag: '--supervisor-model' };
 
 /** The one-line error for a role's model whose provider key is not set. */
 export const missingKeyError = (role: ModelRole, model: string, provider: Provider): UserError => {
@@ -161,39 +162,75 @@ export const checkModelKey = (role: ModelRole, model: string, env: NodeJS.Proces
 /** The agents' model (aider's --model) needs its provider's key. */
 export const checkAgentModelKey = (model: string, env: NodeJS.ProcessEnv): void => checkModelKey(AGENT_ROLE, model, env);
 
-const PRD_PROVIDERS = 'gemini/…, openai/…, anthropic/…, openrouter/…, deepseek/… or ollama_chat/…';
+const APP_PROVIDERS = 'gemini/…, openai/…, anthropic/…, openrouter/…, deepseek/… or ollama_chat/…';
+
+/** Whether the app would call `model` through Google's Gemini API (and so use the Google key). */
+const isGeminiModel = (model: string): boolean => routeModel(model)?.provider === GEMINI;
+
+/** A model the app calls itself (the PRD model, the supervisor): a provider the app can call. */
+const routeAppModel = (role: ModelRole, model: string): ModelRoute => {
+  const route = routeModel(model);
+  if (!route) {
+    throw new UserError(
+      `cannot tell which provider serves the ${role.name} ${model}: write it as provider/model (${APP_PROVIDERS}), e.g. ${role.flag} openai/${model}`,
+    );
+  }
+  if (route.provider === GEMINI && model.trim().toLowerCase().startsWith('vertex_ai/')) {
+    throw new UserError(
+      `the ${role.name} ${model} is served by Vertex AI, which the app does not call: use gemini/${route.id} with a Google API key`,
+    );
+  }
+  return route;
+};
+
+/**
+ * A Gemini model the app calls takes the Google key of the settings (GEMINI_API_KEY,
+ * GOOGLE_API_KEY or --api-key); any other provider its own variable, like aider.
+ */
+const checkAppModelKey = (role: ModelRole, route: ModelRoute, geminiApiKey: string | undefined, env: NodeJS.ProcessEnv): void => {
+  if (route.provider !== GEMINI) {
+    checkModelKey(role, route.name, env);
+    return;
+  }
+  if (geminiApiKey?.trim()) return;
+  throw new UserError(
+    `no Google API key for the ${role.name} ${route.name}: set GEMINI_API_KEY (or GOOGLE_API_KEY) in the environment or .env or pass --api-key, or choose a ${role.name} of a provider you have a key for (${role.flag} openai/gpt-4.1, anthropic/claude-sonnet-4-5, ...)`,
+  );
+};
 
 /**
  * The PRD model (it writes the plan too): a provider the app can call, and that provider's key.
- * A Gemini model takes the Google key of the settings (GEMINI_API_KEY, GOOGLE_API_KEY or
- * --api-key); any other provider its own variable, like aider. `apiKeyFlag` is --api-key as
- * given, which only a Gemini model uses.
+ * `apiKeyFlag` is --api-key as given, which only a Gemini model uses (the PRD model, or the
+ * supervisor when it is on).
  */
 export const checkPrdModel = (
-  settings: Pick<Settings, 'prdModel' | 'geminiApiKey'>,
+  settings: Pick<Settings, 'prdModel' | 'geminiApiKey'> & Partial<Pick<Settings, 'supervisor' | 'supervisorModel'>>,
   env: NodeJS.ProcessEnv,
   apiKeyFlag?: string,
 ): void => {
   const model = settings.prdModel;
-  const route = routeModel(model);
-  if (!route) {
-    throw new UserError(
-      `cannot tell which provider serves the PRD model ${model}: write it as provider/model (${PRD_PROVIDERS}), e.g. --prd-model openai/${model}`,
-    );
-  }
-  if (route.provider === GEMINI && model.trim().toLowerCase().startsWith('vertex_ai/')) {
-    throw new UserError(`the PRD model ${model} is served by Vertex AI, which the app does not call: use gemini/${route.id} with a Google API key`);
-  }
-  if (route.provider === GEMINI) {
-    if (settings.geminiApiKey?.trim()) return;
-    throw new UserError(
-      `no Google API key for the PRD model ${model}: set GEMINI_API_KEY (or GOOGLE_API_KEY) in the environment or .env or pass --api-key, or choose a PRD model of a provider you have a key for (--prd-model openai/gpt-4.1, anthropic/claude-sonnet-4-5, ...)`,
-    );
-  }
-  if (apiKeyFlag?.trim()) {
+  const route = routeAppModel(PRD_ROLE, model);
+  const supervisorUsesIt =
+    settings.supervisor === true && isGeminiModel(supervisorModelOf({ prdModel: model, supervisorModel: settings.supervisorModel }));
+  if (route.provider !== GEMINI && apiKeyFlag?.trim() && !supervisorUsesIt) {
     const { name, keyVars } = route.provider;
     const fix = keyVars.length > 0 ? `set ${keyVars.join(' or ')} in the environment or .env instead` : `${name} needs no key: leave --api-key out`;
     throw new UserError(`--api-key is a Google key, and the PRD model ${model} is ${name}'s: ${fix}`);
   }
-  checkModelKey(PRD_ROLE, model, env);
+  checkAppModelKey(PRD_ROLE, route, settings.geminiApiKey, env);
+};
+
+/**
+ * The supervisor's model, when the supervisor is on and has a model of its own (the PRD model is
+ * checked by checkPrdModel): a provider the app can call, and its key. Checked with the PRD
+ * model's, before anything is paid for.
+ */
+export const checkSupervisorModel = (
+  settings: Pick<Settings, 'supervisor' | 'supervisorModel' | 'prdModel' | 'geminiApiKey'>,
+  env: NodeJS.ProcessEnv,
+): void => {
+  if (!settings.supervisor) return;
+  const model = supervisorModelOf(settings);
+  if (model.trim() === settings.prdModel.trim()) return;
+  checkAppModelKey(SUPERVISOR_ROLE, routeAppModel(SUPERVISOR_ROLE, model), settings.geminiApiKey, env);
 };

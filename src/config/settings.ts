@@ -9,6 +9,13 @@ export interface Settings {
   agentModel: string;
   /** Model that writes the PRD and the plan, in aider's notation (`gemini-2.5-flash`, `openai/gpt-4.1`, ...). */
   prdModel: string;
+  /**
+   * After each turn a model reads what the agent did and decides the next step (instruct again,
+   * run the check, finish). Off: the agent is done after its first turn unless the check fails.
+   */
+  supervisor: boolean;
+  /** The supervisor's model, in aider's notation; undefined: the PRD model (see supervisorModelOf). */
+  supervisorModel: string | undefined;
   /** Agents running at once. */
   maxAgents: number;
   /** Cap on Aider `message_send` events per agent. */
@@ -35,6 +42,8 @@ export interface Settings {
   logDir: string;
   /** The app's data folder: worktrees, run files, managed venv, cloned repos. */
   dataDir: string;
+  /** The dashboard takes the mouse (the wheel scrolls the pane under the pointer); off leaves it to the terminal for selecting text. */
+  mouse: boolean;
 }
 
 export const defaultDataDir = (): string =>
@@ -45,6 +54,8 @@ export const defaultDataDir = (): string =>
 export const defaultSettings = (): Settings => ({
   agentModel: 'gpt-4o',
   prdModel: 'gemini-2.5-flash',
+  supervisor: true,
+  supervisorModel: undefined,
   maxAgents: os.availableParallelism(),
   maxIterations: 10,
   agentsPerTask: 1,
@@ -58,4 +69,9 @@ export const defaultSettings = (): Settings => ({
   prdDir: 'docs/prd',
   logDir: '.aider_logs',
   dataDir: defaultDataDir(),
+  mouse: true,
 });
+
+/** The model the supervisor calls: its own setting, else the PRD model (one key covers both). */
+export const supervisorModelOf = (settings: Pick<Settings, 'supervisorModel' | 'prdModel'>): string =>
+  settings.supervisorModel?.trim() || settings.prdModel;

@@ -10,6 +10,8 @@ export type StoredSettings = Partial<
     Settings,
     | 'agentModel'
     | 'prdModel'
+    | 'supervisor'
+    | 'supervisorModel'
     | 'maxAgents'
     | 'maxIterations'
     | 'agentsPerTask'
@@ -22,12 +24,15 @@ export type StoredSettings = Partial<
     | 'prdDir'
     | 'logDir'
     | 'dataDir'
+    | 'mouse'
   >
 >;
 
 export const STORED_KEYS = [
   'agentModel',
   'prdModel',
+  'supervisor',
+  'supervisorModel',
   'maxAgents',
   'maxIterations',
   'agentsPerTask',
@@ -40,6 +45,7 @@ export const STORED_KEYS = [
   'prdDir',
   'logDir',
   'dataDir',
+  'mouse',
 ] as const satisfies readonly (keyof StoredSettings)[];
 
 export interface ConfigStore {
@@ -61,6 +67,8 @@ const duration = { type: 'integer', minimum: DURATION_LIMITS.minMs, maximum: DUR
 const SCHEMA = {
   agentModel: text,
   prdModel: text,
+  supervisor: { type: 'boolean' },
+  supervisorModel: text,
   maxAgents: count(64),
   maxIterations: count(1000),
   agentsPerTask: count(16),
@@ -73,6 +81,7 @@ const SCHEMA = {
   prdDir: text,
   logDir: text,
   dataDir: text,
+  mouse: { type: 'boolean' },
 } as const;
 
 /**

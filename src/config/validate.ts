@@ -29,6 +29,8 @@ const checkDuration = (value: unknown): string | undefined =>
 const CHECKS: Partial<Record<Field, (value: unknown) => string | undefined>> = {
   agentModel: checkText,
   prdModel: checkText,
+  supervisor: (value) => (typeof value === 'boolean' ? undefined : 'must be on or off'),
+  supervisorModel: checkText,
   maxAgents: (value) => checkCount(value, LIMITS.maxAgents),
   maxIterations: (value) => checkCount(value, LIMITS.maxIterations),
   agentsPerTask: (value) => checkCount(value, LIMITS.agentsPerTask),
@@ -55,6 +57,7 @@ const CHECKS: Partial<Record<Field, (value: unknown) => string | undefined>> = {
   prdDir: checkText,
   logDir: checkText,
   dataDir: checkText,
+  mouse: (value) => (typeof value === 'boolean' ? undefined : 'must be on or off'),
 };
 
 /**

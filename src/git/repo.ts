@@ -62,7 +62,7 @@ export const cloneFolderName = (url: string): string => {
  */
 export const cloneRepo = async (url: string, reposDir: string, onProgress?: (line: string) => void, signal?: AbortSignal): Promise<string> => {
   const dir = path.join(reposDir, cloneFolderName(url));
-  fs.mkdirSync(reposDir, { recursive: true });
+  fs.mkdirSync(reposDir, { recursive: true, mode: 0o700 });
   try {
     if (fs.existsSync(path.join(dir, '.git'))) {
       onProgress?.(`updating the clone in ${dir}`);

@@ -77,7 +77,7 @@ const workspaceError = (worktree: string, error: unknown): UserError =>
 export const createWorktree = async (request: WorktreeRequest): Promise<void> => {
   const before = { path: exists(request.path), branch: await branchExists(request.root, request.branch) };
   try {
-    fs.mkdirSync(path.dirname(request.path), { recursive: true });
+    fs.mkdirSync(path.dirname(request.path), { recursive: true, mode: 0o700 });
     await git(request.root, ['worktree', 'add', '--quiet', '-b', request.branch, request.path, request.base]);
   } catch (error) {
     await undoWorktree(request.root, request.path, request.branch, before);
@@ -194,7 +194,7 @@ export class WorkspacePool {
         agent,
         this.enqueue(async () => {
           if (this.closed) return false;
-          fs.mkdirSync(this.options.dir, { recursive: true });
+          fs.mkdirSync(this.options.dir, { recursive: true, mode: 0o700 });
           await git(this.options.root, ['worktree', 'add', '--quiet', '--detach', '--lock', '--reason', `${PREPARED_LOCK} ${process.pid}`, this.pathOf(agent), this.options.base]);
           return true;
         }).catch(() => false),

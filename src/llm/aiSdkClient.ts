@@ -1,8 +1,8 @@
-import type { LanguageModel } from 'ai';
+import type { LanguageModel, LanguageModelUsage } from 'ai';
 import { missingKeyError, routeModel, type Provider } from '../config/providers.js';
 import { CancelledError } from '../errors.js';
 import { classifyAiSdkError } from './aiSdkErrors.js';
-import { DEFAULT_LLM_TIMEOUT_MS, UnusableOutputError, type LlmClient, type ModelRequest } from './client.js';
+import { DEFAULT_LLM_TIMEOUT_MS, UnusableOutputError, type LlmClient, type ModelRequest, type ModelUsage } from './client.js';
 import { RetryableError } from './retry.js';
 
 export interface AiSdkClientOptions {
@@ -56,6 +56,14 @@ const languageModel = async (provider: Provider, id: string, apiKey: string | un
   }
   const { createOpenAICompatible } = await import('@ai-sdk/openai-compatible');
   return createOpenAICompatible({ name: provider.id, apiKey, baseURL, supportsStructuredOutputs: provider.id !== 'deepseek' }).chatModel(id);
+};
+
+/** The SDK's token counts in the app's terms; undefined when the provider sent none. */
+export const aiSdkUsage = (usage: LanguageModelUsage | undefined): ModelUsage | undefined => {
+  if (!usage || (usage.inputTokens === undefined && usage.outputTokens === undefined && usage.totalTokens === undefined)) return undefined;
+  const prompt = usage.inputTokens ?? 0;
+  const completion = usage.outputTokens ?? 0;
+  return { prompt, completion, total: usage.totalTokens ?? prompt + completion };
 };
 
 /** The SDK core, loaded with the first request; its warnings would draw over the TUI, so they are off. */
@@ -147,10 +155,11 @@ export const createAiSdkClient = (options: AiSdkClientOptions): LlmClient => {
           timeout,
           abortSignal: request.signal,
         });
-        return result.output as unknown;
+        return { value: result.output as unknown, usage: aiSdkUsage(result.usage) };
       } catch (error) {
         if (error instanceof Error && error.name === 'AI_NoObjectGeneratedError') {
-          throw new UnusableOutputError('not JSON', { cause: error });
+          const { usage } = error as Error & { usage?: LanguageModelUsage };
+          throw new UnusableOutputError('not JSON', { cause: error, usage: aiSdkUsage(usage) });
         }
         throw classifyAiSdkError(error, context(request));
       }

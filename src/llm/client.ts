@@ -20,6 +20,28 @@ export interface ObjectRequest extends ModelRequest {
   name: string;
 }
 
+/** Tokens a call used, as the provider reported them (0 where it reported nothing). */
+export interface ModelUsage {
+  prompt: number;
+  completion: number;
+  total: number;
+}
+
+export const noUsage = (): ModelUsage => ({ prompt: 0, completion: 0, total: 0 });
+
+export const addModelUsage = (a: ModelUsage, b: ModelUsage): ModelUsage => ({
+  prompt: a.prompt + b.prompt,
+  completion: a.completion + b.completion,
+  total: a.total + b.total,
+});
+
+/** A structured reply: the parsed JSON (its shape is the caller's to check) and what it cost. */
+export interface GeneratedObject {
+  value: unknown;
+  /** Undefined when the provider sent no token counts. */
+  usage: ModelUsage | undefined;
+}
+
 export interface StreamedText {
   text: string;
   /** The provider's own finish reason (`STOP`, `SAFETY`, `stop`, `length`...), if it sent one. */
@@ -38,13 +60,20 @@ export interface LlmClient {
   providerName(model: string): string;
   /** Streams the reply; `onText` gets each piece as it arrives. */
   streamText(request: ModelRequest, onText: (piece: string) => void): Promise<StreamedText>;
-  /** One reply in the provider's structured-output mode, parsed (its shape is the caller's to check). */
-  generateObject(request: ObjectRequest): Promise<unknown>;
+  /** One reply in the provider's structured-output mode, parsed (its shape is the caller's to check), with its token usage. */
+  generateObject(request: ObjectRequest): Promise<GeneratedObject>;
 }
 
 /** The model answered, but not with JSON: worth asking again. */
 export class UnusableOutputError extends Error {
   override readonly name = 'UnusableOutputError';
+  /** What the unusable reply cost, when the provider said. */
+  readonly usage: ModelUsage | undefined;
+
+  constructor(message: string, options?: { cause?: unknown; usage?: ModelUsage | undefined }) {
+    super(message, options);
+    this.usage = options?.usage;
+  }
 }
 
 /** Long enough for a full PRD from a thinking model; a hung connection is cut after it. */

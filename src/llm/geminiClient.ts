@@ -1,6 +1,13 @@
-import type { GoogleGenAI, Schema, Type } from '@google/genai';
+import type { GenerateContentResponseUsageMetadata, GoogleGenAI, Schema, Type } from '@google/genai';
 import { routeModel } from '../config/providers.js';
-import { DEFAULT_LLM_TIMEOUT_MS, UnusableOutputError, type JsonSchema, type LlmClient, type ModelRequest } from './client.js';
+import {
+  DEFAULT_LLM_TIMEOUT_MS,
+  UnusableOutputError,
+  type JsonSchema,
+  type LlmClient,
+  type ModelRequest,
+  type ModelUsage,
+} from './client.js';
 import { classifyGeminiError } from './geminiErrors.js';
 
 export interface GeminiClientOptions {
@@ -32,6 +39,8 @@ export const toGeminiSchema = (schema: JsonSchema): Schema => {
   if (typeof schema.type === 'string') out.type = schema.type.toUpperCase() as Type;
   if (typeof schema.description === 'string') out.description = schema.description;
   if (Array.isArray(schema.required)) out.required = schema.required.map(String);
+  // Gemini marks a closed set of strings with format "enum".
+  if (Array.isArray(schema.enum)) Object.assign(out, { format: 'enum', enum: schema.enum.map(String) });
   if (schema.items && typeof schema.items === 'object') out.items = toGeminiSchema(schema.items as JsonSchema);
   if (schema.properties && typeof schema.properties === 'object') {
     out.properties = Object.fromEntries(
@@ -39,6 +48,14 @@ export const toGeminiSchema = (schema: JsonSchema): Schema => {
     );
   }
   return out;
+};
+
+/** Gemini's token counts; thinking tokens are billed as output, so they count as completion. */
+export const geminiUsage = (metadata: GenerateContentResponseUsageMetadata | undefined): ModelUsage | undefined => {
+  if (!metadata) return undefined;
+  const prompt = metadata.promptTokenCount ?? 0;
+  const completion = (metadata.candidatesTokenCount ?? 0) + (metadata.thoughtsTokenCount ?? 0);
+  return { prompt, completion, total: metadata.totalTokenCount ?? prompt + completion };
 };
 
 /**
@@ -94,6 +111,7 @@ export const createGeminiClient = (options: GeminiClientOptions): LlmClient => {
 
     generateObject: async (request) => {
       let text: string;
+      let usage: ModelUsage | undefined;
       try {
         const response = await (await sdk()).models.generateContent({
           model: geminiModelId(request.model),
@@ -106,13 +124,14 @@ export const createGeminiClient = (options: GeminiClientOptions): LlmClient => {
           },
         });
         text = response.text ?? '';
+        usage = geminiUsage(response.usageMetadata);
       } catch (error) {
         throw classifyGeminiError(error, context(request));
       }
       try {
-        return JSON.parse(text) as unknown;
+        return { value: JSON.parse(text) as unknown, usage };
       } catch {
-        throw new UnusableOutputError('not JSON');
+        throw new UnusableOutputError('not JSON', { usage });
       }
     },
   };

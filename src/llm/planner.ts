@@ -95,7 +95,7 @@ export const proposePlan = async (client: LlmClient, options: ProposePlanOptions
   let problem = '';
   for (let attempt = 1; attempt <= 2; attempt++) {
     try {
-      return parseProposedTasks(await withRetry(() => client.generateObject(request), retry));
+      return parseProposedTasks((await withRetry(() => client.generateObject(request), retry)).value);
     } catch (error) {
       if (!(error instanceof BadPlanError || error instanceof UnusableOutputError)) throw error;
       problem = error.message;

@@ -1,11 +1,50 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AgentSummary, RunSummary, RunTotals } from './types.js';
+import type { AgentSummary, DecisionRecord, RunSummary, RunTotals, SupervisorTotals } from './types.js';
 import { UserError } from '../errors.js';
 import { makePrivateDir, writePrivateFile } from './privateFiles.js';
 import type { Redactor } from './redact.js';
 
 export const summaryPath = (logDir: string, ts: string): string => path.join(logDir, `summary_${ts}.json`);
+
+/** Rounded to a millionth of a dollar: sums of float prices otherwise print as 0.30000000000000004. */
+const roundCost = (cost: number): number => Math.round(cost * 1e6) / 1e6;
+
+/** What the supervisor's answers for one agent cost together. */
+export const supervisorTotals = (decisions: readonly DecisionRecord[]): SupervisorTotals => {
+  const totals: SupervisorTotals = { calls: decisions.length, tokens: { prompt: 0, completion: 0, total: 0 }, cost: 0 };
+  for (const decision of decisions) {
+    totals.tokens.prompt += decision.tokens.prompt;
+    totals.tokens.completion += decision.tokens.completion;
+    totals.tokens.total += decision.tokens.total;
+    totals.cost += decision.cost;
+  }
+  totals.cost = roundCost(totals.cost);
+  return totals;
+};
+
+/**
+ * An agent's summary with its supervisor's answers: the decisions listed, their tokens and cost
+ * added into the agent's own (so the run's totals count them), and shown apart in `supervisor`.
+ * `agent` carries aider's tokens and cost only.
+ */
+export const withSupervisorDecisions = (
+  agent: Omit<AgentSummary, 'decisions' | 'supervisor'>,
+  decisions: readonly DecisionRecord[],
+): AgentSummary => {
+  const supervisor = supervisorTotals(decisions);
+  return {
+    ...agent,
+    tokens: {
+      prompt: agent.tokens.prompt + supervisor.tokens.prompt,
+      completion: agent.tokens.completion + supervisor.tokens.completion,
+      total: agent.tokens.total + supervisor.tokens.total,
+    },
+    cost: roundCost(agent.cost + supervisor.cost),
+    decisions: [...decisions],
+    supervisor,
+  };
+};
 
 export const computeTotals = (agents: readonly AgentSummary[]): RunTotals => {
   const totals: RunTotals = {
@@ -30,7 +69,7 @@ export const computeTotals = (agents: readonly AgentSummary[]): RunTotals => {
     totals.cost += agent.cost;
     totals.commits += agent.commits.length;
   }
-  totals.cost = Math.round(totals.cost * 1e6) / 1e6;
+  totals.cost = roundCost(totals.cost);
   return totals;
 };
 

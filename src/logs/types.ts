@@ -1,5 +1,33 @@
 import type { AgentState, CommitInfo, FileChange, TokenCounts } from '../agents/types.js';
 
+/**
+ * One answer of the supervisor after a turn, as the summary and the agent's log keep it; a call
+ * that gave no usable answer is kept too (action `failed`, the reason as its message), so its
+ * tokens are counted and the end of the agent is explained.
+ */
+export interface DecisionRecord {
+  /** ISO time the answer came. */
+  time: string;
+  /** instruct, check, finish (llm/supervisor.ts SupervisorAction), or failed. */
+  action: 'instruct' | 'check' | 'finish' | 'failed';
+  progress: string;
+  thought: string;
+  /** The instruction typed into the agent (instruct), the failure's reason (failed), else empty. */
+  message: string;
+  future: string;
+  tokens: TokenCounts;
+  /** USD; 0 while the model's price is not known to the app. */
+  cost: number;
+}
+
+/** The supervisor's share of an agent's tokens and cost. */
+export interface SupervisorTotals {
+  /** Answers asked for (failed ones included). */
+  calls: number;
+  tokens: TokenCounts;
+  cost: number;
+}
+
 /** One agent in `summary_<ts>.json`. */
 export interface AgentSummary {
   /** Agent number (1-based). */
@@ -14,6 +42,7 @@ export interface AgentSummary {
   reason: string | undefined;
   exitCode: number | null;
   iterations: number;
+  /** Aider's tokens and cost, plus the supervisor's (see `supervisor`). */
   tokens: TokenCounts;
   cost: number;
   durationMs: number;
@@ -21,6 +50,13 @@ export interface AgentSummary {
   filesChanged: FileChange[];
   /** Path of this agent's JSONL log. */
   log: string;
+  /**
+   * The supervisor's answers after each turn, oldest first (empty with --no-supervisor).
+   * Absent in summaries written before the supervisor existed.
+   */
+  decisions?: DecisionRecord[];
+  /** The supervisor's part of `tokens` and `cost`; absent like `decisions`. */
+  supervisor?: SupervisorTotals;
 }
 
 export interface RunTotals {

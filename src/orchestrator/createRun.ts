@@ -5,7 +5,7 @@ import { locateAiderForModel } from '../agents/aiderModels.js';
 import { checkAgentEndpoint } from '../config/endpoint.js';
 import { readEnvironment, settingsFromEnv } from '../config/env.js';
 import { AGENT_CONFIG_FILES, checkRepoTrust, scanRepoFiles, type RepoScan } from '../config/repoTrust.js';
-import { checkAgentModelKey, checkPrdModel } from '../config/providers.js';
+import { checkAgentModelKey, checkPrdModel, checkSupervisorModel } from '../config/providers.js';
 import { resolveSettings } from '../config/resolve.js';
 import type { Settings } from '../config/settings.js';
 import { openConfigStore } from '../config/store.js';
@@ -71,6 +71,7 @@ export const createRun = async (request: RunRequest): Promise<Run> => {
   const env = await readEnvironment({ dirs: cloned ? [cwd] : [repoRoot, cwd], env: request.env, isRepoData: isTrackedByGit });
   const settings = resolveSettings({ stored, env: settingsFromEnv(env), flags });
   checkPrdModel(settings, env, flags.geminiApiKey);
+  checkSupervisorModel(settings, env);
   checkAgentModelKey(settings.agentModel, env);
 
   const tracked = await trackedFiles(repoRoot);

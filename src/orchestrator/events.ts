@@ -19,6 +19,8 @@ export interface RunEvents {
   /** A piece of the PRD as Gemini streams it. */
   'prd:chunk': [text: string];
   'prd:retry': [attempt: number, delayMs: number, reason: string];
+  /** The PRD text was replaced (the user's edit in $EDITOR). */
+  'prd:edited': [text: string];
   'plan:ready': [plan: Plan];
   'agent:state': [agent: number, state: AgentState, reason: string | undefined];
   /** The agent's screen changed; throttled by the agent to at most every ~50 ms. */

@@ -260,6 +260,7 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
 
   setPrd(text: string): void {
     this.prd = text;
+    this.emit('prd:edited', text);
   }
 
   async approvePrd(): Promise<void> {

@@ -1,45 +1,43 @@
-import { Box, Text, useApp, useInput, useWindowSize } from 'ink';
-import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { Text, useApp, useWindowSize } from 'ink';
+import { useEffect, useRef, useState } from 'react';
 import type { ConfigStore } from '../config/store.js';
 import { isUserError } from '../errors.js';
 import { EXIT_CANCELLED, exitCodeFor } from '../orchestrator/exitCode.js';
+import { interruptAction } from '../orchestrator/interrupt.js';
 import type { Plan } from '../plan/types.js';
-import { HelpOverlay } from './components/HelpOverlay.js';
 import { useRunStore } from './hooks/useRunStore.js';
-import type { ScreenName } from './keys/keymap.js';
+import { KeyRouter } from './keys/KeyRouter.js';
+import { routeScreen, type View } from './route.js';
 import { AssignmentScreen } from './screens/AssignmentScreen.js';
 import { ChangeScreen } from './screens/ChangeScreen.js';
 import { ConfigScreen } from './screens/ConfigScreen.js';
 import { DashboardScreen } from './screens/DashboardScreen.js';
 import { DiffScreen } from './screens/DiffScreen.js';
 import { PrdScreen } from './screens/PrdScreen.js';
-import { SummaryScreen } from './screens/SummaryScreen.js';
+import { MERGING, SummaryScreen } from './screens/SummaryScreen.js';
 
 export interface AppProps {
   /** One-line notices from the run's checks (e.g. uncommitted changes). */
   warnings: readonly string[];
   /** --yes: approve the PRD and the assignment without asking. */
   yes: boolean;
-  /** Opens text in the user's editor (the terminal is handed over meanwhile). */
+  /** Opens text in the user's editor (the terminal is handed over meanwhile); injected by cli/. */
   editText(text: string): Promise<string>;
   openConfigStore(): ConfigStore;
-  /** Aborted on SIGTERM / SIGINT from outside: stop the agents (or cancel) and quit. */
+  /** Aborted on SIGTERM / SIGINT from outside: the same as Ctrl-C in the app. */
   interrupt?: AbortSignal;
 }
-
-type View = 'change' | 'run' | 'config' | 'summary' | 'diff';
 
 const messageOf = (error: unknown): string =>
   isUserError(error) ? error.message : `unexpected error: ${(error as Error).message ?? String(error)}`;
 
-/** The app shell: picks the screen from the run's phase and the user's navigation; screens do the rest. */
+/** The app shell: runs the commands the screens ask for; routeScreen picks the screen. */
 export const App = ({ warnings, yes, editText, openConfigStore, interrupt }: AppProps) => {
   const { run } = useRunStore();
   const { exit, suspendTerminal } = useApp();
   const { columns, rows } = useWindowSize();
   const [view, setView] = useState<View>(run.change ? 'run' : 'change');
   const [back, setBack] = useState<View>('run');
-  const [help, setHelp] = useState(false);
   const [error, setError] = useState<string>();
   const [diff, setDiff] = useState<{ agent: number; text: string | undefined }>();
   const [mergeReport, setMergeReport] = useState<string[]>();
@@ -87,6 +85,16 @@ export const App = ({ warnings, yes, editText, openConfigStore, interrupt }: App
     quit(EXIT_CANCELLED);
   };
 
+  /** Ctrl-C in the app and SIGINT / SIGTERM from outside: the run's one interrupt policy. */
+  const onInterrupt = () => {
+    const action = interruptAction(run);
+    if (action === 'quit') quit(exitCodeFor(run.summary!.status));
+    else if (action === 'stop') stopAndQuit();
+    else cancel();
+  };
+  const latestInterrupt = useRef(onInterrupt);
+  latestInterrupt.current = onInterrupt;
+
   // biome-ignore lint/correctness/useExhaustiveDependencies: start once, when the change is known
   useEffect(() => {
     if (view === 'run' && !started.current) {
@@ -104,132 +112,110 @@ export const App = ({ warnings, yes, editText, openConfigStore, interrupt }: App
     }
   });
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: registered once; reads the run when it fires
   useEffect(() => {
     if (!interrupt) return;
-    const onInterrupt = () => {
-      if (run.phase === 'summary' && run.summary) quit(exitCodeFor(run.summary.status));
-      else if (run.phase === 'agents' || run.phase === 'workspaces') stopAndQuit();
-      else cancel();
-    };
-    interrupt.addEventListener('abort', onInterrupt);
-    return () => interrupt.removeEventListener('abort', onInterrupt);
+    const onAbort = () => latestInterrupt.current();
+    interrupt.addEventListener('abort', onAbort);
+    return () => interrupt.removeEventListener('abort', onAbort);
   }, [interrupt]);
-
-  useInput(() => setHelp(false), { isActive: help });
-  const openHelp = (input: string) => input === '?' && setHelp(true);
-  useInput((input) => openHelp(input), { isActive: !help && (view === 'summary' || (view === 'run' && run.phase !== 'agents' && run.phase !== 'workspaces')) });
-
-  const height = rows;
-  const screenName: ScreenName =
-    view === 'run'
-      ? run.phase === 'assignment'
-        ? 'assignment'
-        : run.phase === 'agents' || run.phase === 'workspaces' || run.phase === 'summary'
-          ? 'dashboard'
-          : 'prd'
-      : view === 'summary'
-        ? 'summary'
-        : view === 'diff'
-          ? 'diff'
-          : view === 'config'
-            ? 'config'
-            : 'change';
 
   const openConfig = () => {
     setBack(view);
     setView('config');
   };
 
-  let screen: ReactNode;
-  if (help) screen = <HelpOverlay screen={screenName} />;
-  else if (view === 'change') {
-    screen = (
-      <ChangeScreen
-        warnings={warnings}
-        onSubmit={(change) => {
-          run.setChange(change);
-          setView('run');
-        }}
-        onConfig={openConfig}
-        onQuit={cancel}
-      />
-    );
-  } else if (view === 'config') {
-    screen = <ConfigScreen store={openConfigStore()} height={height} onBack={() => setView(back)} />;
-  } else if (view === 'diff' && diff) {
-    const agent = run.agents.find((a) => a.id === diff.agent);
-    screen = <DiffScreen title={`Agent ${diff.agent} · ${agent?.branch ?? ''}`} diff={diff.text} height={height} onBack={() => setView('summary')} />;
-  } else if (view === 'summary' && run.summary) {
-    screen = (
-      <SummaryScreen
-        summary={run.summary}
-        height={height}
-        helpOpen={help}
-        onDiff={(agent) => {
-          setDiff({ agent, text: undefined });
-          setView('diff');
-          run.diff(agent).then(
-            (text) => setDiff({ agent, text }),
-            (caught: unknown) => setDiff({ agent, text: messageOf(caught) }),
-          );
-        }}
-        mergeReport={mergeReport}
-        onMerge={() => {
-          setMergeReport(['merging…']);
-          run.merge().then(setMergeReport, (caught: unknown) => setMergeReport([messageOf(caught)]));
-        }}
-        onBack={() => setView('run')}
-        onQuit={() => quit(exitCodeFor(run.summary!.status))}
-      />
-    );
-  } else if (screenName === 'assignment' && run.plan) {
-    screen = (
-      <AssignmentScreen
-        initialPlan={run.plan}
-        maxAgents={run.maxAgents * run.settings.agentsPerTask}
-        height={height}
-        error={error}
-        helpOpen={help}
-        onStart={startAgents}
-        onCancel={cancel}
-      />
-    );
-  } else if (screenName === 'dashboard') {
-    screen = (
-      <DashboardScreen
-        width={columns}
-        height={height}
-        helpOpen={help}
-        onQuit={() => (run.phase === 'summary' && run.summary ? quit(exitCodeFor(run.summary.status)) : stopAndQuit())}
-        onConfig={openConfig}
-        onHelp={() => setHelp(true)}
-      />
-    );
-  } else {
-    screen = (
-      <PrdScreen
-        width={columns}
-        height={height}
-        error={error}
-        helpOpen={help}
-        onApprove={() => attempt(approve)}
-        onEdit={() =>
-          attempt(async () => {
-            await suspendTerminal(async () => {
-              run.setPrd(await editText(run.prd));
-            });
-          })
-        }
-        onRegenerate={(feedback) => writePrd(feedback)}
-        onCancel={cancel}
-      />
-    );
-  }
+  const screen = routeScreen(view, run, diff !== undefined);
+  const height = rows;
+  const body = (() => {
+    switch (screen) {
+      case 'change':
+        return (
+          <ChangeScreen
+            warnings={warnings}
+            onSubmit={(change) => {
+              run.setChange(change);
+              setView('run');
+            }}
+            onConfig={openConfig}
+            onQuit={cancel}
+          />
+        );
+      case 'config':
+        return <ConfigScreen store={openConfigStore()} height={height} onBack={() => setView(back)} />;
+      case 'diff': {
+        const agent = run.agents.find((a) => a.id === diff!.agent);
+        return <DiffScreen title={`Agent ${diff!.agent} · ${agent?.branch ?? ''}`} diff={diff!.text} width={columns} height={height} onBack={() => setView('summary')} />;
+      }
+      case 'summary':
+        return (
+          <SummaryScreen
+            summary={run.summary!}
+            height={height}
+            onDiff={(agent) => {
+              setDiff({ agent, text: undefined });
+              setView('diff');
+              run.diff(agent).then(
+                (text) => setDiff({ agent, text }),
+                (caught: unknown) => setDiff({ agent, text: messageOf(caught) }),
+              );
+            }}
+            mergeReport={mergeReport}
+            onMerge={() => {
+              setMergeReport([MERGING]);
+              run.merge().then(setMergeReport, (caught: unknown) => setMergeReport([messageOf(caught)]));
+            }}
+            onBack={() => setView('run')}
+            onQuit={() => quit(exitCodeFor(run.summary!.status))}
+          />
+        );
+      case 'assignment':
+        return (
+          <AssignmentScreen
+            initialPlan={run.plan!}
+            maxAgents={run.maxAgents * run.settings.agentsPerTask}
+            height={height}
+            error={error}
+            onStart={startAgents}
+            onCancel={cancel}
+          />
+        );
+      case 'dashboard':
+        return (
+          <DashboardScreen
+            width={columns}
+            height={error ? height - 1 : height}
+            onQuit={() => (run.phase === 'summary' && run.summary ? quit(exitCodeFor(run.summary.status)) : stopAndQuit())}
+            onConfig={openConfig}
+          />
+        );
+      case 'prd':
+        return (
+          <PrdScreen
+            width={columns}
+            height={height}
+            error={error}
+            onApprove={() => attempt(approve)}
+            onEdit={() =>
+              attempt(async () => {
+                await suspendTerminal(async () => {
+                  run.setPrd(await editText(run.prd));
+                });
+              })
+            }
+            onRegenerate={(feedback) => writePrd(feedback)}
+            onCancel={cancel}
+          />
+        );
+    }
+  })();
   return (
-    <Box flexDirection="column" width={columns} height={rows} overflow="hidden">
-      {screen}
-      {error && screenName === 'dashboard' ? <Text color="red">{error}</Text> : null}
-    </Box>
+    <KeyRouter onInterrupt={() => latestInterrupt.current()}>
+      {body}
+      {error && screen === 'dashboard' ? (
+        <Text color="red" wrap="truncate">
+          {error}
+        </Text>
+      ) : null}
+    </KeyRouter>
   );
 };

@@ -1,11 +1,12 @@
 import { render } from 'ink';
-import { editInEditor } from '../cli/editor.js';
 import type { ConfigStore } from '../config/store.js';
 import { openConfigStore } from '../config/store.js';
 import { EXIT_CANCELLED } from '../orchestrator/exitCode.js';
 import type { Run } from '../orchestrator/run.js';
 import { App } from './App.js';
 import { RunStoreContext } from './hooks/useRunStore.js';
+import { KeyRouter } from './keys/KeyRouter.js';
+import { MOUSE_OFF } from './keys/keys.js';
 import { CheckingScreen } from './screens/CheckingScreen.js';
 import { ConfigScreen } from './screens/ConfigScreen.js';
 import { RunStore } from './state/runStore.js';
@@ -26,6 +27,8 @@ export interface TuiOptions {
   change?: string | undefined;
   /** Stops the run's checks when the user cancels on the first frame. */
   checks?: AbortController | undefined;
+  /** Opens text in the user's editor under the given file name and returns what was saved (the terminal is handed over). */
+  editText(text: string, fileName: string): Promise<string>;
 }
 
 /**
@@ -34,8 +37,13 @@ export interface TuiOptions {
  * over when they pass; when they fail, the screen is left before the error is thrown.
  */
 export const runTui = async (pending: Run | Promise<Run>, options: TuiOptions): Promise<number> => {
+  const cancel = () => instance.unmount();
   const instance = render(
-    pending instanceof Promise ? <CheckingScreen change={options.change} onCancel={() => instance.unmount()} interrupt={options.interrupt} /> : null,
+    pending instanceof Promise ? (
+      <KeyRouter onInterrupt={cancel}>
+        <CheckingScreen change={options.change} onCancel={cancel} interrupt={options.interrupt} />
+      </KeyRouter>
+    ) : null,
     RENDER_OPTIONS,
   );
   const exited = instance.waitUntilExit();
@@ -62,7 +70,7 @@ export const runTui = async (pending: Run | Promise<Run>, options: TuiOptions): 
       <App
         warnings={options.warnings}
         yes={options.yes}
-        editText={(text) => editInEditor(text, `prd-${run.runId}.md`)}
+        editText={(text) => options.editText(text, `prd-${run.runId}.md`)}
         openConfigStore={() => openConfigStore()}
         interrupt={options.interrupt}
       />
@@ -72,6 +80,8 @@ export const runTui = async (pending: Run | Promise<Run>, options: TuiOptions): 
     const code = await exited;
     return typeof code === 'number' ? code : 0;
   } finally {
+    // Whatever screen was up when the app ended, the terminal gets its mouse back.
+    if (process.stdout.isTTY) process.stdout.write(MOUSE_OFF);
     store.dispose();
     await run.close();
   }
@@ -80,7 +90,13 @@ export const runTui = async (pending: Run | Promise<Run>, options: TuiOptions): 
 /** `aider-orchestrator config`: the settings form on its own. */
 export const runConfigTui = async (store: ConfigStore): Promise<number> => {
   let instance: ReturnType<typeof render> | undefined;
-  instance = render(<ConfigScreen store={store} height={process.stdout.rows ?? 24} onBack={() => instance?.unmount()} />, RENDER_OPTIONS);
+  const close = () => instance?.unmount();
+  instance = render(
+    <KeyRouter onInterrupt={close}>
+      <ConfigScreen store={store} height={process.stdout.rows ?? 24} onBack={close} />
+    </KeyRouter>,
+    RENDER_OPTIONS,
+  );
   await instance.waitUntilExit();
   return 0;
 };

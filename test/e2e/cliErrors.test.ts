@@ -105,6 +105,18 @@ describe('usage and configuration errors exit 2 with one clear line', () => {
     expectUserError(result.stderr, /sonnet needs Anthropic's key: set ANTHROPIC_API_KEY/);
   });
 
+  it("names the supervisor model's missing key before the PRD model is called", async () => {
+    const gemini = await startGeminiServer([{ text: '# PRD' }]);
+    cleanups.push(() => gemini.close());
+    const result = await runCli(['--headless', '--yes', '--change', 'x', '--supervisor-model', 'anthropic/claude-haiku-4-5'], {
+      cwd: await repo(),
+      env: isolatedEnv({ home: temp() }, { ...keys, GOOGLE_GEMINI_BASE_URL: gemini.url }),
+    });
+    expect(result.exitCode).toBe(2);
+    expectUserError(result.stderr, /the supervisor model anthropic\/claude-haiku-4-5 needs Anthropic's key: set ANTHROPIC_API_KEY .*--supervisor-model$/);
+    expect(gemini.requests).toHaveLength(0);
+  });
+
   it('rejects --files outside the repository', async () => {
     const result = await runCli(['--headless', '--yes', '--change', 'x', '--files', '../x.py'], { cwd: await repo(), env: isolatedEnv({ home: temp() }, keys) });
     expect(result.exitCode).toBe(2);

@@ -42,42 +42,93 @@ describe.skipIf('skip' in aider)(`the TUI in a real terminal${'skip' in aider ? 
     );
     cleanups.push(() => release(), () => screen.close());
 
-    // PRD review: the streamed PRD, then approve.
-    let text = await screen.waitFor('PRD ready');
-    expect(text).toContain('Say hello everywhere.');
-    expect(text).toMatch(/a approve\s+e edit in \$EDITOR\s+r regenerate/);
+    // PRD review: the streamed PRD, drawn as markdown, then the help over it, then approve.
+    await screen.expectScreen((text) => {
+      expect(text).toContain('PRD ready');
+      expect(text).toContain('Say hello everywhere.');
+      expect(text).toMatch(/^PRD: greetings$/m); // the heading drawn, not `# PRD: greetings`
+      expect(text).toMatch(/a approve\s+e edit\s+r regenerate/);
+    });
+    screen.press('?');
+    await screen.expectScreen((text) => {
+      expect(text).toContain('Keys · PRD review');
+      expect(text).toMatch(/a\s+approve the PRD: save it and plan the agents/);
+      expect(text).toContain('PRD ready'); // the screen is still there under the help
+    });
+    screen.press('\x1b');
+    await screen.expectScreen((text) => {
+      expect(text).not.toContain('Keys · PRD review');
+      expect(text).toContain('Say hello everywhere.');
+    });
     screen.press('a');
 
-    // File assignment: one file per agent; start.
-    text = await screen.waitFor('File assignment · 2 agents');
-    expect(text).toMatch(/Agent 1 .*\n\s+app\/greet\.py/);
-    expect(text).toMatch(/Agent 2 .*\n\s+lib\/calc\.py/);
+    // File assignment: one file per agent. A file picked up stays picked up through the help.
+    await screen.expectScreen((text) => {
+      expect(text).toContain('File assignment · 2 agents');
+      expect(text).toMatch(/Agent 1 .*\n\s+app\/greet\.py/);
+      expect(text).toMatch(/Agent 2 .*\n\s+lib\/calc\.py/);
+    });
+    screen.press('\x1b[B');
+    screen.press(' ');
+    await screen.expectScreen((text) => expect(text).toContain('moving app/greet.py'));
+    screen.press('?');
+    await screen.expectScreen((text) => expect(text).toContain('Keys · File assignment'));
+    screen.press('\x1b');
+    await screen.expectScreen((text) => {
+      expect(text).not.toContain('Keys · File assignment');
+      expect(text).toContain('moving app/greet.py');
+    });
+    screen.press('\x1b'); // put it back
+    await screen.expectScreen((text) => {
+      expect(text).not.toContain('moving app/greet.py');
+      expect(text).toMatch(/Agent 1 .*\n.\s+app\/greet\.py/);
+    });
     screen.press('\r');
 
     // Dashboard: both agents' aider screens, live, side by side.
     // (Working = aider has started its LLM call, which the scripted model holds until released.)
     // A state change is drawn at once, a pane's output after its frame throttle, so under load a
-    // frame can show "working" over a pane still catching up: wait for the frame that has both.
-    text = await screen.waitFor(
-      /(?=[\s\S]*#1 ● working)(?=[\s\S]*#2 ● working)(?=[\s\S]*Added app\/greet\.py to the chat)(?=[\s\S]*Added lib\/calc\.py to the chat)/,
-    );
-    expect(text).toMatch(/2 working · 0 queued · 0 done/);
+    // frame can show "working" over a pane still catching up: the expectation waits for one frame with all of it.
+    await screen.expectScreen((text) => {
+      expect(text).toMatch(/#1 ● working/);
+      expect(text).toMatch(/#2 ● working/);
+      expect(text).toContain('Added app/greet.py to the chat');
+      expect(text).toContain('Added lib/calc.py to the chat');
+      expect(text).toMatch(/2 working · 0 queued · 0 done/);
+    });
 
-    // Select the second pane and zoom it: only its screen is left.
+    // Select the second pane and zoom it: only its screen is left, also after the help.
     screen.press('\t');
     screen.press('z');
-    text = await screen.waitFor(/^(?![\s\S]*#1 ● working)(?=[\s\S]*Added lib\/calc\.py to the chat)[\s\S]*#2 ● working/);
-    expect(text).not.toContain('Added app/greet.py to the chat');
+    const zoomedOnAgent2 = (text: string) => {
+      expect(text).toMatch(/#2 ● working/);
+      expect(text).toContain('Added lib/calc.py to the chat');
+      expect(text).not.toMatch(/#1 ● working/);
+      expect(text).not.toContain('Added app/greet.py to the chat');
+    };
+    await screen.expectScreen(zoomedOnAgent2);
+    screen.press('?');
+    await screen.expectScreen((text) => expect(text).toContain('Keys · Agents dashboard'));
+    screen.press('\x1b');
+    await screen.expectScreen((text) => {
+      expect(text).not.toContain('Keys · Agents dashboard');
+      zoomedOnAgent2(text);
+    });
     screen.press('z');
-    await screen.waitFor(/#1 ● working[\s\S]*#2 ● working|#2 ● working[\s\S]*#1 ● working/);
+    await screen.expectScreen((text) => {
+      expect(text).toMatch(/#1 ● working/);
+      expect(text).toMatch(/#2 ● working/);
+    });
 
     // Let the model answer: both agents commit, the app moves to the summary.
     release();
-    text = await screen.waitFor('Summary · run', 120_000);
-    expect(text).toMatch(/#1\s+✔ succeeded\s+1\s/);
-    expect(text).toMatch(/#2\s+✔ succeeded\s+1\s/);
-    expect(text).toMatch(/total\s+2\/2 ok/);
-    expect(text).toContain('feat: scripted change');
+    await screen.expectScreen((text) => {
+      expect(text).toContain('Summary · run');
+      expect(text).toMatch(/#1\s+✔ succeeded\s+1\s/);
+      expect(text).toMatch(/#2\s+✔ succeeded\s+1\s/);
+      expect(text).toMatch(/total\s+2\/2 ok/);
+      expect(text).toContain('feat: scripted change');
+    }, 120_000);
 
     screen.press('q');
     expect(await screen.exited).toBe(0);
@@ -99,7 +150,7 @@ describe.skipIf('skip' in aider)(`the TUI in a real terminal${'skip' in aider ? 
     );
     cleanups.push(() => screen.close());
     // --yes: straight from the PRD to the agents.
-    await screen.waitFor('#1 ● working');
+    await screen.expectScreen((text) => expect(text).toMatch(/#1 ● working/));
     screen.signal('SIGTERM');
     expect(await screen.exited).toBe(130);
     const logDir = path.join(repo.dir, '.aider_logs');
@@ -154,18 +205,20 @@ describe('the TUI while the run is checked', () => {
   it('draws its first frame before the checks end; a failed check leaves the screen and prints the one-line error', async () => {
     // The version check takes 6 s: time for the first frame even on a loaded machine.
     const screen = await start('#!/bin/sh\nsleep 6\necho "aider 0.50.1"\n');
-    await screen.waitFor(/PRD · Set A\n.*Checking the repository, the settings, the API keys and aider…/);
+    await screen.expectScreen((text) => expect(text).toMatch(/PRD · Set A\n.*Checking the repository, the settings, the API keys and aider…/));
     expect(await screen.exited).toBe(2);
-    const text = screen.text();
-    expect(text).toMatch(/error: .*is aider 0\.50\.1, older than the 0\.86 this app needs/);
-    expect(text).not.toContain('Checking the repository');
+    // Read once the program's last output is on the screen.
+    await screen.expectScreen((text) => {
+      expect(text).toMatch(/error: .*is aider 0\.50\.1, older than the 0\.86 this app needs/);
+      expect(text).not.toContain('Checking the repository');
+    }, 10_000);
   }, 60_000);
 
   it('cancels from the first frame with q, without waiting for the checks', async () => {
     // The version check would take 10 minutes: only a cancel that stops it ends within the test's time.
     // (exec: one process, as the real aider is; a cancel stops the process it started.)
     const screen = await start('#!/bin/sh\nexec sleep 600\n');
-    await screen.waitFor('Checking the repository');
+    await screen.expectScreen((text) => expect(text).toContain('Checking the repository'));
     screen.press('q');
     expect(await screen.exited).toBe(130);
   }, 60_000);

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import xterm from '@xterm/headless';
 import { emptyUsage, type AgentState, type AgentView, type Usage } from '../../src/agents/types.js';
+import { TerminalViewport } from '../../src/agents/viewport.js';
 import { defaultSettings, type Settings } from '../../src/config/settings.js';
 import type { RunSummary } from '../../src/logs/types.js';
 import type { RunEvents, RunPhase } from '../../src/orchestrator/events.js';
@@ -16,6 +17,7 @@ export class TestAgent implements AgentView {
   startedAt: number | undefined = Date.now();
   finishedAt: number | undefined;
   readonly terminal: xterm.Terminal;
+  readonly viewport: TerminalViewport;
   readonly written: string[] = [];
   readonly sizes: [number, number][] = [];
 
@@ -25,6 +27,7 @@ export class TestAgent implements AgentView {
     readonly title = `Task ${id}`,
   ) {
     this.terminal = new xterm.Terminal({ cols: 40, rows: 10, allowProposedApi: true, scrollback: 100 });
+    this.viewport = new TerminalViewport(this.terminal);
   }
 
   get branch() {
@@ -84,6 +87,7 @@ export class TestRun extends EventEmitter<RunEvents> implements RunController {
   setPrd(text: string): void {
     this.calls.push('setPrd');
     this.prd = text;
+    this.emit('prd:edited', text);
   }
 
   async approvePrd(): Promise<void> {
@@ -144,5 +148,7 @@ export const KEYS = {
   tab: '\t',
   pageUp: '\x1b[5~',
   pageDown: '\x1b[6~',
+  home: '\x1b[H',
+  end: '\x1b[F',
   backspace: '\x7f',
 } as const;

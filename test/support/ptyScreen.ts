@@ -46,6 +46,35 @@ export class PtyScreen {
   }
 
   /**
+   * Waits until the whole expectation holds on one frame: `expectations` (assertions, e.g.
+   * vitest's expect) run on every parsed write until they all pass, so a half-drawn frame never
+   * fails a test. After the deadline, or if the program exits first, it fails with the last
+   * assertion's message and the screen.
+   */
+  async expectScreen(expectations: (screen: string) => void, timeoutMs = 60_000): Promise<string> {
+    let lastError: unknown;
+    try {
+      return await this.whenScreen(
+        (text) => {
+          try {
+            expectations(text);
+            return true;
+          } catch (error) {
+            lastError = error;
+            return false;
+          }
+        },
+        timeoutMs,
+        'the expected screen',
+      );
+    } catch (error) {
+      const reason = lastError instanceof Error ? lastError.message : String(lastError);
+      const what = (error as Error).message.split('\n')[0]!.replace(/(; the screen)?:$/, '');
+      throw new Error(`${what}: ${reason}\nthe screen:\n${this.text()}`, { cause: error });
+    }
+  }
+
+  /**
    * Resolves (with the screen) as soon as the program's output makes the screen satisfy `test`:
    * checked after each parsed write, so a benchmark timing it does not spin the CPU it measures.
    * Fails if the program exits without showing it (its last output parsed first), or after the deadline.

@@ -1,55 +1,13 @@
 import fs from 'node:fs';
 import { render } from 'ink-testing-library';
-import { act } from 'react';
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { editInEditor } from '../../src/cli/editor.js';
 import { openConfigStore } from '../../src/config/store.js';
-import type { RunSummary } from '../../src/logs/types.js';
-import { App } from '../../src/ui/App.js';
-import { RunStoreContext } from '../../src/ui/hooks/useRunStore.js';
+import { KeyRouter } from '../../src/ui/keys/KeyRouter.js';
 import { ConfigScreen } from '../../src/ui/screens/ConfigScreen.js';
-import { RunStore } from '../../src/ui/state/runStore.js';
 import { KEYS, TestAgent, TestRun, waitFor } from '../support/fakeRun.js';
 import { makeTempDir } from '../support/gitRepo.js';
-
-/** Lets React run the effects of what is on screen (Ink's useInput subscribes in an effect). */
-const settled = () => act(async () => {});
-
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
-});
-
-const renderApp = (run: TestRun, options: { yes?: boolean; edit?: (text: string) => Promise<string> } = {}) => {
-  const store = new RunStore(run);
-  const config = makeTempDir('ao-config-');
-  const app = render(
-    <RunStoreContext.Provider value={store}>
-      <App
-        warnings={['2 uncommitted changes will not be seen by the agents']}
-        yes={options.yes ?? false}
-        editText={options.edit ?? (async (text) => text)}
-        openConfigStore={() => openConfigStore({ AIDER_ORCHESTRATOR_CONFIG_DIR: config.dir })}
-      />
-    </RunStoreContext.Provider>,
-  );
-  cleanups.push(() => app.unmount(), () => store.dispose(), config.cleanup);
-  const frame = () => app.lastFrame() ?? '';
-  const shows = async (text: string | RegExp) => {
-    await waitFor(() => (typeof text === 'string' ? frame().includes(text) : text.test(frame())), `screen to show ${text}\n${frame()}`);
-    await settled();
-  };
-  return { ...app, frame, shows };
-};
-
-const plan = () => ({
-  tasks: [
-    { agent: 1, title: 'Part 1 of 2: api', description: 'd', files: ['src/api.ts', 'src/client.ts'], attempt: 1 },
-    { agent: 2, title: 'Part 2 of 2: ui', description: 'd', files: ['src/ui.tsx'], attempt: 1 },
-  ],
-  unassigned: [],
-});
+import { onCleanup, plan, renderApp, summaryOf, withFrame } from './renderApp.js';
 
 describe('change screen', () => {
   it('asks for the change when --change was not given, then writes the PRD', async () => {
@@ -89,7 +47,7 @@ describe('PRD review', () => {
     const app = renderApp(run);
     await app.shows('PRD ready');
     app.stdin.write('r');
-    await app.shows('What should change?');
+    await app.shows('What should change in the PRD?');
     app.stdin.write('mention rate limits');
     await app.shows('mention rate limits');
     app.stdin.write(KEYS.enter);
@@ -176,7 +134,7 @@ describe('agents dashboard', () => {
     expect(run.agents[0]!.sizes.length).toBeGreaterThan(0);
   });
 
-  it('selects with Tab, zooms with z, stops with s and restarts with R', async () => {
+  it('selects with Tab, zooms with z, stops with s and restarts a finished agent with R', async () => {
     const { run, app } = await dashboard(3);
     app.stdin.write(KEYS.tab);
     app.stdin.write('z');
@@ -185,6 +143,12 @@ describe('agents dashboard', () => {
     app.stdin.write('s');
     await waitFor(() => run.calls.includes('stopAgent 2'), 'stopAgent 2');
     app.stdin.write('3');
+    app.stdin.write('R');
+    await app.shows('agent 3 is working: s stops it, then R restarts it');
+    expect(run.calls).not.toContain('restartAgent 3');
+    run.agents[2]!.state = 'failed';
+    run.emit('agent:state', 3, 'failed', 'x');
+    await app.shows('#3 ✖ failed');
     app.stdin.write('R');
     await waitFor(() => run.calls.includes('restartAgent 3'), 'restartAgent 3');
   });
@@ -196,7 +160,7 @@ describe('agents dashboard', () => {
     app.stdin.write('y');
     await waitFor(() => run.agents[0]!.written.join('') === 'y', 'the key to reach the agent');
     app.stdin.write('\x1d');
-    await app.shows('Tab 1-9 select a pane');
+    await app.shows('Tab 1-9 select');
     app.stdin.write('s');
     await waitFor(() => run.calls.includes('stopAgent 1'), `keys handled by the app again\n${JSON.stringify(run.agents[0]!.written)}\n${app.frame()}`);
     expect(run.agents[0]!.written).toEqual(['y']);
@@ -207,7 +171,7 @@ describe('agents dashboard', () => {
     app.stdin.write('q');
     await app.shows('Stop 1 running agent and quit?');
     app.stdin.write('n');
-    await app.shows('Tab 1-9 select a pane');
+    await app.hides('and quit?');
     expect(run.calls).not.toContain('stopAll');
     app.stdin.write('q');
     await app.shows('and quit?');
@@ -223,43 +187,12 @@ describe('summary', () => {
     run.agents = [new TestAgent(1)];
     const app = renderApp(run);
     await app.shows('#1 ● working');
-    const summary: RunSummary = {
-      runId: run.runId,
-      change: run.change,
-      repo: '/repo',
-      baseCommit: 'abc',
-      prdPath: '/repo/docs/prd/x.md',
-      startedAt: '2026-01-01T00:00:00Z',
-      finishedAt: '2026-01-01T00:01:00Z',
-      status: 'succeeded',
-      agents: [
-        {
-          id: 1,
-          branch: 'aider-orchestrator/test/agent-1',
-          worktree: '/wt/agent-1',
-          task: 'Task 1',
-          files: ['a.py'],
-          status: 'succeeded',
-          reason: undefined,
-          exitCode: 0,
-          iterations: 2,
-          tokens: { prompt: 1000, completion: 200, total: 1200 },
-          cost: 0.0123,
-          durationMs: 61_000,
-          commits: [{ hash: '0123456789abcdef', message: 'feat: greet' }],
-          filesChanged: [{ path: 'a.py', added: 3, removed: 1 }],
-          log: '/repo/.aider_logs/agent1_x.jsonl',
-        },
-      ],
-      totals: { agents: 1, succeeded: 1, failed: 0, stopped: 0, iterations: 2, tokens: { prompt: 1000, completion: 200, total: 1200 }, cost: 0.0123, commits: 1, durationMs: 61_000 },
-      logDir: '/repo/.aider_logs',
-      summaryPath: '/repo/.aider_logs/summary_x.json',
-    };
+    const summary = summaryOf(run);
     run.summary = summary;
     run.setPhase('summary');
     await app.shows('Summary · run 20260101-000000-test');
     expect(app.frame()).toMatch(/#1\s+✔ succeeded\s+2\s+1\.2k\s+\$0\.0123\s+01:01\s+1\s+1/);
-    expect(app.frame()).toContain('0123456 feat: greet');
+    expect(app.frame()).toContain('1123456 feat: greet');
     app.stdin.write('d');
     await waitFor(() => run.calls.includes('diff 1'), `the diff request\n${app.frame()}`);
     await app.shows('+added line of agent 1');
@@ -275,13 +208,18 @@ describe('summary', () => {
 describe('settings form', () => {
   it('shows an invalid value inline and does not save it; saves valid values', async () => {
     const dir = makeTempDir('ao-config-');
-    cleanups.push(dir.cleanup);
+    onCleanup(dir.cleanup);
     const store = openConfigStore({ AIDER_ORCHESTRATOR_CONFIG_DIR: dir.dir });
-    const app = render(<ConfigScreen store={store} height={30} onBack={() => {}} />);
-    cleanups.push(() => app.unmount());
-    const frame = () => app.lastFrame() ?? '';
-    app.stdin.write(KEYS.down);
-    app.stdin.write(KEYS.down); // Max agents at once
+    const app = withFrame(
+      render(
+        <KeyRouter onInterrupt={() => {}}>
+          <ConfigScreen store={store} height={30} onBack={() => {}} />
+        </KeyRouter>,
+      ),
+    );
+    onCleanup(() => app.unmount());
+    const frame = app.frame;
+    for (let i = 0; i < 4; i += 1) app.stdin.write(KEYS.down); // Max agents at once
     app.stdin.write(KEYS.enter);
     await waitFor(() => frame().includes('editing Max agents at once'), 'the field editor');
     app.stdin.write('0');
@@ -304,13 +242,19 @@ describe('settings form', () => {
 
   it('takes time limits as durations (90s, 10m) and shows them so', async () => {
     const dir = makeTempDir('ao-config-');
-    cleanups.push(dir.cleanup);
+    onCleanup(dir.cleanup);
     const store = openConfigStore({ AIDER_ORCHESTRATOR_CONFIG_DIR: dir.dir });
-    const app = render(<ConfigScreen store={store} height={30} onBack={() => {}} />);
-    cleanups.push(() => app.unmount());
-    const frame = () => app.lastFrame() ?? '';
+    const app = withFrame(
+      render(
+        <KeyRouter onInterrupt={() => {}}>
+          <ConfigScreen store={store} height={30} onBack={() => {}} />
+        </KeyRouter>,
+      ),
+    );
+    onCleanup(() => app.unmount());
+    const frame = app.frame;
     expect(frame()).toMatch(/Check command timeout\s+default: 10m/);
-    for (let i = 0; i < 7; i += 1) app.stdin.write(KEYS.down);
+    for (let i = 0; i < 9; i += 1) app.stdin.write(KEYS.down);
     app.stdin.write(KEYS.enter);
     await waitFor(() => frame().includes('editing Check command timeout'), 'the field editor');
     app.stdin.write('soon');
@@ -325,6 +269,47 @@ describe('settings form', () => {
     app.stdin.write('S');
     await waitFor(() => frame().includes('saved to'), 'the save');
     expect(openConfigStore({ AIDER_ORCHESTRATOR_CONFIG_DIR: dir.dir }).read()).toEqual({ checkTimeout: 90_000 });
+  });
+  it('turns the supervisor on or off and gives it a model of its own (default: the PRD model)', async () => {
+    const dir = makeTempDir('ao-config-');
+    onCleanup(dir.cleanup);
+    const store = openConfigStore({ AIDER_ORCHESTRATOR_CONFIG_DIR: dir.dir });
+    const app = withFrame(
+      render(
+        <KeyRouter onInterrupt={() => {}}>
+          <ConfigScreen store={store} height={30} onBack={() => {}} />
+        </KeyRouter>,
+      ),
+    );
+    onCleanup(() => app.unmount());
+    const frame = app.frame;
+    expect(frame()).toMatch(/Supervisor after each turn\s+default: on/);
+    expect(frame()).toMatch(/Supervisor model\s+default: the PRD model/);
+    app.stdin.write(KEYS.down);
+    app.stdin.write(KEYS.down); // Supervisor after each turn
+    app.stdin.write(KEYS.enter);
+    await waitFor(() => frame().includes('editing Supervisor after each turn'), 'the field editor');
+    app.stdin.write('maybe');
+    app.stdin.write(KEYS.enter);
+    await waitFor(() => frame().includes('Supervisor after each turn must be on or off'), `the inline error\n${frame()}`);
+    app.stdin.write(KEYS.enter);
+    await waitFor(() => frame().includes('editing Supervisor after each turn'), 'the field editor again');
+    for (let i = 0; i < 'maybe'.length; i += 1) app.stdin.write(KEYS.backspace);
+    app.stdin.write('off');
+    app.stdin.write(KEYS.enter);
+    await waitFor(() => /Supervisor after each turn\s+off/.test(frame()), `the value shown as off\n${frame()}`);
+    app.stdin.write(KEYS.down); // Supervisor model
+    app.stdin.write(KEYS.enter);
+    await waitFor(() => frame().includes('editing Supervisor model'), 'the model editor');
+    app.stdin.write('openai/gpt-4.1-mini');
+    app.stdin.write(KEYS.enter);
+    await waitFor(() => /Supervisor model\s+openai\/gpt-4\.1-mini/.test(frame()), `the model shown\n${frame()}`);
+    app.stdin.write('S');
+    await waitFor(() => frame().includes('saved to'), 'the save');
+    expect(openConfigStore({ AIDER_ORCHESTRATOR_CONFIG_DIR: dir.dir }).read()).toEqual({
+      supervisor: false,
+      supervisorModel: 'openai/gpt-4.1-mini',
+    });
   });
 });
 

@@ -1,7 +1,8 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
 import type { AgentView } from '../../agents/types.js';
-import { rowToAnsi, serializeViewport } from '../terminal/serialize.js';
+import type { SearchMatch } from '../../agents/viewport.js';
+import { rowToAnsi } from '../text/styledText.js';
 import { formatCount, formatElapsed, STATE_STYLE } from './stateStyle.js';
 
 export interface PaneViewProps {
@@ -12,9 +13,19 @@ export interface PaneViewProps {
   focused: boolean;
   /** Lines scrolled back (0 = live). */
   scrollback: number;
+  /** The pane's search: its text, the current match, and which of how many it is. */
+  search?: PaneSearch | undefined;
   /** The agent's screen version: the body re-serializes only when it changes. */
   version: number;
   now: number;
+}
+
+export interface PaneSearch {
+  query: string;
+  current: SearchMatch | undefined;
+  /** 1-based position of the current match among `total` (newest first). */
+  index: number;
+  total: number;
 }
 
 /** One terminal row: a single Text holding the row's SGR-styled string. */
@@ -26,8 +37,24 @@ const Row = ({ ansi }: { ansi: string }) => (
 
 /** The agent's terminal screen; memoized so unchanged panes cost nothing per frame. */
 const PaneBody = memo(
-  ({ agent, rows, scrollback, showCursor }: { agent: AgentView; rows: number; scrollback: number; showCursor: boolean; version: number; cols: number }) => {
-    const styled = serializeViewport(agent.terminal, { scrollback, showCursor }).slice(0, rows);
+  ({
+    agent,
+    rows,
+    scrollback,
+    showCursor,
+    query,
+    current,
+  }: {
+    agent: AgentView;
+    rows: number;
+    scrollback: number;
+    showCursor: boolean;
+    version: number;
+    cols: number;
+    query: string | undefined;
+    current: SearchMatch | undefined;
+  }) => {
+    const styled = agent.viewport.rows({ scrollback, showCursor, highlight: query, current }).slice(0, rows);
     return (
       <Box flexDirection="column" height={rows} overflow="hidden">
         {styled.map((row, y) => (
@@ -40,7 +67,7 @@ const PaneBody = memo(
 );
 
 /** One agent: a title line (id, state, iterations, tokens, elapsed, branch) over its live screen. */
-export const PaneView = ({ agent, width, height, selected, focused, scrollback, version, now }: PaneViewProps) => {
+export const PaneView = ({ agent, width, height, selected, focused, scrollback, search, version, now }: PaneViewProps) => {
   const style = STATE_STYLE[agent.state];
   const elapsed = agent.startedAt ? (agent.finishedAt ?? now) - agent.startedAt : 0;
   const rows = Math.max(1, height - 3);
@@ -58,12 +85,26 @@ export const PaneView = ({ agent, width, height, selected, focused, scrollback, 
           <Text bold>#{agent.id}</Text> <Text color={style.color}>{style.symbol} {agent.state}</Text>{' '}
           <Text>
             {agent.usage.iterations}/{agent.maxIterations}
-          </Text>{' '}
-          <Text dimColor>{formatCount(agent.usage.tokens.total)} tok</Text> <Text dimColor>{formatElapsed(elapsed)}</Text>
-          {scrollback > 0 ? <Text color="yellow"> ↑{scrollback}</Text> : null} <Text dimColor>{agent.branch}</Text>
+          </Text>
+          {scrollback > 0 ? <Text color="yellow"> ↑{scrollback}</Text> : null}
+          {search ? (
+            <Text color="yellow">
+              {' '}/{search.query} {search.total > 0 ? `${search.index}/${search.total}` : 'no match'}
+            </Text>
+          ) : null}{' '}
+          <Text dimColor>{formatCount(agent.usage.tokens.total)} tok</Text> <Text dimColor>{formatElapsed(elapsed)}</Text> <Text dimColor>{agent.branch}</Text>
         </Text>
       </Box>
-      <PaneBody agent={agent} rows={rows} cols={width - 2} scrollback={scrollback} showCursor={focused} version={version} />
+      <PaneBody
+        agent={agent}
+        rows={rows}
+        cols={width - 2}
+        scrollback={scrollback}
+        showCursor={focused}
+        version={version}
+        query={search?.query}
+        current={search?.current}
+      />
     </Box>
   );
 };

@@ -1,48 +1,51 @@
-import { Text, useInput, type Key } from 'ink';
+import { Text } from 'ink';
 import { useKeyState } from '../hooks/useKeyState.js';
+import type { KeyPress } from '../keys/keys.js';
 
-export interface TextInputProps {
-  initial?: string;
-  placeholder?: string;
-  onSubmit(value: string): void;
-  onCancel?(): void;
-  isActive?: boolean;
-}
-
-interface LineState {
+export interface LineState {
   value: string;
   cursor: number;
 }
 
+export const lineOf = (value: string): LineState => ({ value, cursor: value.length });
+
 /** Applies one key to the line (a reducer, so keys typed faster than renders are not lost). */
-export const editLine = (state: LineState, { input, key }: { input: string; key: Key }): LineState => {
+export const editLine = (state: LineState, { input, key }: KeyPress): LineState => {
   const { value, cursor } = state;
   if (key.leftArrow) return { value, cursor: Math.max(0, cursor - 1) };
   if (key.rightArrow) return { value, cursor: Math.min(value.length, cursor + 1) };
+  if (key.home) return { value, cursor: 0 };
+  if (key.end) return { value, cursor: value.length };
   if (key.backspace || key.delete) {
     return cursor === 0 ? state : { value: value.slice(0, cursor - 1) + value.slice(cursor), cursor: cursor - 1 };
   }
   if (key.ctrl && input === 'u') return { value: '', cursor: 0 };
-  if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow || key.return || key.escape || !input) return state;
+  if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow || key.pageUp || key.pageDown || key.return || key.escape || !input) return state;
   const text = input.replace(/[\r\n]+/g, ' ');
   return { value: value.slice(0, cursor) + text + value.slice(cursor), cursor: cursor + text.length };
 };
 
-/** One editable line: typing, Backspace, ←/→, Ctrl-U clears; Enter submits, Esc cancels. */
-export const TextInput = ({ initial = '', placeholder = '', onSubmit, onCancel, isActive = true }: TextInputProps) => {
-  const [state, update] = useKeyState<LineState>({ value: initial, cursor: initial.length });
-  useInput(
-    (input, key) => {
-      if (key.return) onSubmit(update((s) => s).value);
-      else if (key.escape) onCancel?.();
-      else if (/[\r\n]/.test(input) && !key.ctrl && !key.meta) {
-        // Text and Enter arrived together (a paste, a script): type the text, then submit.
-        const typed = input.split(/[\r\n]/)[0] ?? '';
-        onSubmit(update((s) => editLine(s, { input: typed, key })).value);
-      } else update((s) => editLine(s, { input, key }));
-    },
-    { isActive },
-  );
+/** A text field's state for a screen: keys no binding takes are typed into it (see useScreenKeys). */
+export interface LineEditor {
+  readonly state: LineState;
+  /** The value as of the last key (not the last render). */
+  value(): string;
+  apply(press: KeyPress): void;
+  set(value: string): void;
+}
+
+export const useLineEditor = (initial = ''): LineEditor => {
+  const [state, update] = useKeyState<LineState>(() => lineOf(initial));
+  return {
+    state,
+    value: () => update((s) => s).value,
+    apply: (press) => void update((s) => editLine(s, press)),
+    set: (value) => void update(() => lineOf(value)),
+  };
+};
+
+/** One line of text with its cursor (the keys are routed by the screen; see useLineEditor). */
+export const TextLine = ({ state, placeholder = '' }: { state: LineState; placeholder?: string }) => {
   const { value, cursor } = state;
   if (!value) {
     return (

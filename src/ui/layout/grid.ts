@@ -13,17 +13,22 @@ export interface GridLayout {
   hidden: number[];
 }
 
-/** Columns × rows of the grid for n visible panes: 1 full, 2 side by side, 3-4 2×2, 5-6 3×2. */
-const shape = (visible: number, width: number): [number, number] => {
-  if (visible <= 1) return [1, 1];
-  if (visible === 2) return width >= 100 ? [2, 1] : [1, 2];
-  if (visible <= 4) return [2, 2];
-  return [3, 2];
+/**
+ * Panes per row for n visible panes, so that every row is filled: 1 full, 2 side by side
+ * (stacked in a narrow window), 3 one wide over two, 4 2×2, 5 two over three, 6 3×2.
+ */
+const rowsOf = (visible: number, width: number): number[] => {
+  if (visible <= 1) return [1];
+  if (visible === 2) return width >= 100 ? [2] : [1, 1];
+  if (visible === 3) return [1, 2];
+  if (visible === 4) return [2, 2];
+  if (visible === 5) return [2, 3];
+  return [3, 3];
 };
 
 /**
- * Pane rectangles for `count` agents in a width × height area. At most 6 panes are
- * shown (4 in narrow windows); the page that holds the selected agent is the one shown.
+ * Pane rectangles for `count` agents in a width × height area, tiling it with no gap. At most 6
+ * panes are shown (4 in narrow windows); the page that holds the selected agent is the one shown.
  * A zoomed agent gets the whole area.
  */
 export const gridLayout = (count: number, width: number, height: number, selected: number, zoomed: boolean): GridLayout => {
@@ -37,22 +42,23 @@ export const gridLayout = (count: number, width: number, height: number, selecte
   const page = Math.floor(selected / perPage);
   const first = Math.min(page * perPage, count - perPage);
   const visible = [...Array(perPage).keys()].map((i) => first + i);
-  const [cols, rows] = shape(perPage, width);
-  const panes = visible.map((agent, i) => {
-    const col = i % cols;
-    const row = Math.floor(i / cols);
-    const x = Math.floor((col * width) / cols);
-    const y = Math.floor((row * gridHeight) / rows);
-    return {
-      agent,
-      x,
-      y,
-      width: Math.floor(((col + 1) * width) / cols) - x,
-      height: Math.floor(((row + 1) * gridHeight) / rows) - y,
-    };
+  const shape = rowsOf(perPage, width);
+  const panes: PaneRect[] = [];
+  let next = 0;
+  shape.forEach((cols, row) => {
+    const y = Math.floor((row * gridHeight) / shape.length);
+    const rowHeight = Math.floor(((row + 1) * gridHeight) / shape.length) - y;
+    for (let col = 0; col < cols; col += 1) {
+      const x = Math.floor((col * width) / cols);
+      panes.push({ agent: visible[next++]!, x, y, width: Math.floor(((col + 1) * width) / cols) - x, height: rowHeight });
+    }
   });
   return { panes, hidden: [...Array(count).keys()].filter((i) => !visible.includes(i)) };
 };
+
+/** The pane under a cell of the grid area, if any. */
+export const paneAt = (layout: GridLayout, x: number, y: number): PaneRect | undefined =>
+  layout.panes.find((pane) => x >= pane.x && x < pane.x + pane.width && y >= pane.y && y < pane.y + pane.height);
 
 /** The terminal size inside a pane: minus the border (2) and the title line (1). */
 export const paneInnerSize = (rect: Pick<PaneRect, 'width' | 'height'>): { cols: number; rows: number } => ({

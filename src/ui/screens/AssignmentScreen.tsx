@@ -1,9 +1,10 @@
 import { Box, Text } from 'ink';
-import { useKeys } from '../hooks/useKeys.js';
-import { useKeyState } from '../hooks/useKeyState.js';
 import { addAgent, moveFile, removeAgent } from '../../plan/build.js';
 import type { Plan } from '../../plan/types.js';
 import { Footer } from '../components/Footer.js';
+import { useKeyState } from '../hooks/useKeyState.js';
+import { useScreenKeys } from '../keys/KeyRouter.js';
+import { ASSIGNMENT_KEYS, type AssignmentContext } from '../keys/keymap.js';
 
 export interface AssignmentScreenProps {
   initialPlan: Plan;
@@ -11,7 +12,6 @@ export interface AssignmentScreenProps {
   maxAgents: number;
   height: number;
   error: string | undefined;
-  helpOpen: boolean;
   onStart(plan: Plan): void;
   onCancel(): void;
 }
@@ -26,52 +26,66 @@ const entriesOf = (plan: Plan): Entry[] => [
 
 const agentOf = (entry: Entry | undefined): number | undefined => (entry && entry.kind !== 'unassigned' ? entry.agent : undefined);
 
+interface AssignmentState {
+  plan: Plan;
+  cursor: number;
+  picked: string | undefined;
+}
+
+/** The entry under the cursor, and its file if it is one. */
+const under = (state: AssignmentState) => {
+  const list = entriesOf(state.plan);
+  const entry = list[Math.min(state.cursor, list.length - 1)];
+  return { list, entry, file: entry?.kind === 'file' ? entry.file : undefined };
+};
+
+/** The plan changed: keep the cursor on `follow` (or where it was). */
+const withPlan = (state: AssignmentState, plan: Plan, follow: string | undefined): AssignmentState => {
+  const list = entriesOf(plan);
+  const index = follow ? list.findIndex((e) => e.kind === 'file' && e.file === follow) : -1;
+  return { ...state, plan, cursor: index >= 0 ? index : Math.min(state.cursor, list.length - 1) };
+};
+
 /** Review who edits what; move files between agents; add or remove agents; start. */
-export const AssignmentScreen = ({ initialPlan, maxAgents, height, error, helpOpen, onStart, onCancel }: AssignmentScreenProps) => {
-  const [state, update] = useKeyState({ plan: initialPlan, cursor: 0, picked: undefined as string | undefined });
+export const AssignmentScreen = ({ initialPlan, maxAgents, height, error, onStart, onCancel }: AssignmentScreenProps) => {
+  const [state, update] = useKeyState<AssignmentState>({ plan: initialPlan, cursor: 0, picked: undefined });
   const { plan, cursor, picked } = state;
   const entries = entriesOf(plan);
 
-  useKeys(
-    (input, key) => {
-      const next = update((current) => {
-        const list = entriesOf(current.plan);
-        const entry = list[Math.min(current.cursor, list.length - 1)];
-        const file = entry?.kind === 'file' ? entry.file : undefined;
-        /** The plan changed: keep the cursor on `follow` (or where it was). */
-        const withPlan = (nextPlan: Plan, follow = file) => {
-          const nextList = entriesOf(nextPlan);
-          const index = follow ? nextList.findIndex((e) => e.kind === 'file' && e.file === follow) : -1;
-          return { ...current, plan: nextPlan, cursor: index >= 0 ? index : Math.min(current.cursor, nextList.length - 1) };
-        };
-        if (key.upArrow) return { ...current, cursor: Math.max(0, current.cursor - 1) };
-        if (key.downArrow) return { ...current, cursor: Math.min(list.length - 1, current.cursor + 1) };
-        if (key.escape) return { ...current, picked: undefined };
-        if (input === ' ') {
-          if (current.picked) return { ...withPlan(moveFile(current.plan, current.picked, agentOf(entry)), current.picked), picked: undefined };
-          return file ? { ...current, picked: file } : current;
-        }
-        if (/^[1-9]$/.test(input) && file && current.plan.tasks.some((task) => task.agent === Number(input))) {
-          return withPlan(moveFile(current.plan, file, Number(input)));
-        }
-        if (input === 'u' && file) return withPlan(moveFile(current.plan, file, undefined));
-        if (input === '+' && current.plan.tasks.length < maxAgents) return withPlan(addAgent(current.plan));
-        if (input === '-' && current.plan.tasks.length > 1) return withPlan(removeAgent(current.plan, agentOf(entry) ?? current.plan.tasks.length));
-        return current;
-      });
-      if (key.return) onStart(next.plan);
-      if (input === 'q' || (key.ctrl && input === 'c')) onCancel();
-    },
-    { isActive: !helpOpen },
-  );
+  const context = (): AssignmentContext => {
+    const current = update((s) => s);
+    const { entry, file } = under(current);
+    return { file, assigned: agentOf(entry) !== undefined, picked: current.picked, agents: current.plan.tasks.length, maxAgents };
+  };
+  const change = (apply: (current: AssignmentState, file: string | undefined, entry: Entry | undefined) => AssignmentState) =>
+    update((current) => {
+      const { entry, file } = under(current);
+      return apply(current, file, entry);
+    });
 
-  const listHeight = Math.max(3, height - 4);
+  const keys = useScreenKeys(ASSIGNMENT_KEYS, context, {
+    up: () => change((current) => ({ ...current, cursor: Math.max(0, current.cursor - 1) })),
+    down: () => change((current) => ({ ...current, cursor: Math.min(entriesOf(current.plan).length - 1, current.cursor + 1) })),
+    pick: () =>
+      change((current, file, entry) =>
+        current.picked ? { ...withPlan(current, moveFile(current.plan, current.picked, agentOf(entry)), current.picked), picked: undefined } : { ...current, picked: file },
+      ),
+    send: ({ input }) => change((current, file) => withPlan(current, moveFile(current.plan, file!, Number(input)), file)),
+    unassign: () => change((current, file) => withPlan(current, moveFile(current.plan, file!, undefined), file)),
+    addAgent: () => change((current, file) => withPlan(current, addAgent(current.plan), file)),
+    removeAgent: () => change((current, file, entry) => withPlan(current, removeAgent(current.plan, agentOf(entry) ?? current.plan.tasks.length), file)),
+    putBack: () => change((current) => ({ ...current, picked: undefined })),
+    start: () => onStart(update((s) => s).plan),
+    cancel: onCancel,
+  });
+
+  const listHeight = Math.max(3, height - 3);
   const top = Math.max(0, Math.min(cursor - Math.floor(listHeight / 2), entries.length - listHeight));
   return (
     <Box flexDirection="column" height={height}>
       <Text bold>
         File assignment · {plan.tasks.length} agent{plan.tasks.length === 1 ? '' : 's'} (at most {maxAgents})
-        {picked ? <Text color="yellow"> · moving {picked}: Space drops it on the agent under the cursor</Text> : null}
+        {picked ? <Text color="yellow"> · moving {picked}: Space drops it on the agent under the cursor, Esc puts it back</Text> : null}
       </Text>
       <Box flexDirection="column" height={listHeight} overflow="hidden">
         {entries.slice(top, top + listHeight).map((entry, i) => {
@@ -103,7 +117,7 @@ export const AssignmentScreen = ({ initialPlan, maxAgents, height, error, helpOp
       <Text color="red" wrap="truncate">
         {error ?? ' '}
       </Text>
-      <Footer screen="assignment" />
+      <Footer {...keys} />
     </Box>
   );
 };

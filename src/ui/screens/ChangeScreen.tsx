@@ -1,8 +1,8 @@
 import { Box, Text } from 'ink';
-import { useKeys } from '../hooks/useKeys.js';
-import { useState } from 'react';
 import { Footer } from '../components/Footer.js';
-import { TextInput } from '../components/TextInput.js';
+import { TextLine, useLineEditor } from '../components/TextInput.js';
+import { useScreenKeys } from '../keys/KeyRouter.js';
+import { CHANGE_KEYS } from '../keys/keymap.js';
 
 export interface ChangeScreenProps {
   warnings: readonly string[];
@@ -13,11 +13,17 @@ export interface ChangeScreenProps {
 
 /** Asks for the change request when --change was not given. */
 export const ChangeScreen = ({ warnings, onSubmit, onConfig, onQuit }: ChangeScreenProps) => {
-  const [error, setError] = useState<string>();
-  useKeys((input, key) => {
-    if (key.ctrl && input === 'o') onConfig();
-    if (key.ctrl && input === 'c') onQuit();
-  });
+  const editor = useLineEditor();
+  const keys = useScreenKeys(
+    CHANGE_KEYS,
+    () => ({ text: editor.value() }),
+    {
+      submit: () => onSubmit(editor.value().trim()),
+      settings: onConfig,
+      quit: onQuit,
+    },
+    { editor },
+  );
   return (
     <Box flexDirection="column" flexGrow={1}>
       <Text bold>What should the agents change?</Text>
@@ -29,15 +35,10 @@ export const ChangeScreen = ({ warnings, onSubmit, onConfig, onQuit }: ChangeScr
       ))}
       <Box borderStyle="round" borderColor="cyan" paddingX={1} marginTop={1}>
         <Text color="cyan">› </Text>
-        <TextInput
-          placeholder="describe the change"
-          onSubmit={(value) => (value.trim() ? onSubmit(value.trim()) : setError('type the change first'))}
-          onCancel={onQuit}
-        />
+        <TextLine state={editor.state} placeholder="describe the change" />
       </Box>
-      {error ? <Text color="red">{error}</Text> : null}
       <Box flexGrow={1} />
-      <Footer screen="change" />
+      <Footer {...keys} />
     </Box>
   );
 };

@@ -1,8 +1,9 @@
 import { Box, Text } from 'ink';
 import { useEffect } from 'react';
 import { Footer } from '../components/Footer.js';
-import { useKeys } from '../hooks/useKeys.js';
 import { useSpinner } from '../hooks/useSpinner.js';
+import { useScreenKeys } from '../keys/KeyRouter.js';
+import { CHECKING_KEYS } from '../keys/keymap.js';
 
 export interface CheckingScreenProps {
   /** The change request, when it was given on the command line. */
@@ -19,9 +20,7 @@ export interface CheckingScreenProps {
  */
 export const CheckingScreen = ({ change, onCancel, interrupt }: CheckingScreenProps) => {
   const spinner = useSpinner(true);
-  useKeys((input, key) => {
-    if (input === 'q' || key.escape || (key.ctrl && input === 'c')) onCancel();
-  });
+  const keys = useScreenKeys(CHECKING_KEYS, undefined, { cancel: onCancel, interrupt: onCancel });
   useEffect(() => {
     if (!interrupt) return;
     interrupt.addEventListener('abort', onCancel);
@@ -31,7 +30,7 @@ export const CheckingScreen = ({ change, onCancel, interrupt }: CheckingScreenPr
     <Box flexDirection="column">
       <Text bold>{change ? `PRD · ${change}` : 'aider-orchestrator'}</Text>
       <Text color="yellow">{spinner} Checking the repository, the settings, the API keys and aider…</Text>
-      <Footer screen="checking" />
+      <Footer {...keys} />
     </Box>
   );
 };

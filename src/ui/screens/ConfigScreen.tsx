@@ -1,21 +1,25 @@
 import { Box, Text } from 'ink';
-import { useKeys } from '../hooks/useKeys.js';
 import { useState } from 'react';
 import { formatDuration, parseDuration } from '../../config/duration.js';
 import { defaultSettings } from '../../config/settings.js';
 import type { ConfigStore, StoredSettings } from '../../config/store.js';
 import { Footer } from '../components/Footer.js';
-import { TextInput } from '../components/TextInput.js';
+import { TextLine, useLineEditor } from '../components/TextInput.js';
 import { useKeyState } from '../hooks/useKeyState.js';
+import { useScreenKeys } from '../keys/KeyRouter.js';
+import { CONFIG_EDIT_KEYS, CONFIG_KEYS, type Keymap } from '../keys/keymap.js';
 
 type Field = keyof StoredSettings;
 
 /** The form's fields, in order, with how they are typed in. */
-type Kind = 'text' | 'number' | 'args' | 'duration';
+type Kind = 'text' | 'number' | 'args' | 'duration' | 'onoff';
 
-const FIELDS: { key: Field; label: string; kind: Kind }[] = [
+/** `shownDefault`: what an empty field means, when the default is not a value of its own. */
+const FIELDS: { key: Field; label: string; kind: Kind; shownDefault?: string }[] = [
   { key: 'agentModel', label: 'Agent model (aider --model)', kind: 'text' },
   { key: 'prdModel', label: 'PRD model (gemini/…, openai/…)', kind: 'text' },
+  { key: 'supervisor', label: 'Supervisor after each turn', kind: 'onoff' },
+  { key: 'supervisorModel', label: 'Supervisor model', kind: 'text', shownDefault: 'the PRD model' },
   { key: 'maxAgents', label: 'Max agents at once', kind: 'number' },
   { key: 'maxIterations', label: 'Max iterations per agent', kind: 'number' },
   { key: 'agentsPerTask', label: 'Agents per task', kind: 'number' },
@@ -28,16 +32,19 @@ const FIELDS: { key: Field; label: string; kind: Kind }[] = [
   { key: 'prdDir', label: 'PRD folder (in the repo)', kind: 'text' },
   { key: 'logDir', label: 'Log folder (in the repo)', kind: 'text' },
   { key: 'dataDir', label: 'Data folder', kind: 'text' },
+  { key: 'mouse', label: 'Mouse wheel in panes (on/off)', kind: 'onoff' },
 ];
 
-const show = (value: unknown, kind: Kind): string =>
-  Array.isArray(value)
-    ? value.join(' ')
-    : value === undefined
-      ? ''
-      : kind === 'duration' && typeof value === 'number' && Number.isFinite(value)
-        ? formatDuration(value)
-        : String(value);
+const show = (value: unknown, kind: Kind): string => {
+  if (Array.isArray(value)) return value.join(' ');
+  if (value === undefined) return '';
+  if (kind === 'duration' && typeof value === 'number' && Number.isFinite(value)) return formatDuration(value);
+  if (typeof value === 'boolean') return value ? 'on' : 'off';
+  return String(value);
+};
+
+const ON = /^(on|yes|true)$/i;
+const OFF = /^(off|no|false)$/i;
 
 const parse = (kind: Kind, text: string): unknown => {
   const trimmed = text.trim();
@@ -45,6 +52,8 @@ const parse = (kind: Kind, text: string): unknown => {
   if (kind === 'duration') return parseDuration(trimmed) ?? Number.NaN;
   if (kind === 'number') return /^\d+$/.test(trimmed) ? Number(trimmed) : Number.NaN;
   if (kind === 'args') return trimmed.split(/\s+/);
+  // Anything else stays text, which validation marks as "must be on or off".
+  if (kind === 'onoff') return ON.test(trimmed) ? true : OFF.test(trimmed) ? false : trimmed;
   return trimmed;
 };
 
@@ -58,19 +67,34 @@ export interface ConfigScreenProps {
 export const ConfigScreen = ({ store, height, onBack }: ConfigScreenProps) => {
   const [values, setValues] = useState<StoredSettings>(() => store.read());
   const [selected, select] = useKeyState(0);
-  const [editing, setEditing] = useState(false);
+  const [editing, setEditing] = useKeyState(false);
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
   const [message, setMessage] = useState<string>();
+  const editor = useLineEditor();
   const field = FIELDS[selected]!;
   const defaults = defaultSettings();
 
-  useKeys(
-    (input, key) => {
-      if (key.upArrow) select((i) => Math.max(0, i - 1));
-      if (key.downArrow) select((i) => Math.min(FIELDS.length - 1, i + 1));
-      if (key.return) setEditing(true);
-      if (key.escape) onBack();
-      if (input === 'S') {
+  const keep = () => {
+    const f = FIELDS[select((i) => i)]!;
+    const value = parse(f.kind, editor.value());
+    setValues((current) => ({ ...current, [f.key]: value }));
+    setErrors((current) => ({ ...current, [f.key]: store.validate({ [f.key]: value } as StoredSettings)[f.key] }));
+    setMessage(undefined);
+    setEditing(() => false);
+  };
+
+  const keys = useScreenKeys(
+    (editing ? CONFIG_EDIT_KEYS : CONFIG_KEYS) as Keymap<'up' | 'down' | 'edit' | 'save' | 'back' | 'help' | 'interrupt' | 'keep' | 'cancel', undefined>,
+    undefined,
+    {
+      up: () => select((i) => Math.max(0, i - 1)),
+      down: () => select((i) => Math.min(FIELDS.length - 1, i + 1)),
+      edit: () => {
+        const current = FIELDS[select((i) => i)]!;
+        editor.set(show(values[current.key], current.kind));
+        setEditing(() => true);
+      },
+      save: () => {
         const found = store.validate(values);
         setErrors(found);
         if (Object.keys(found).length > 0) {
@@ -79,9 +103,12 @@ export const ConfigScreen = ({ store, height, onBack }: ConfigScreenProps) => {
         }
         store.write(values);
         setMessage(`saved to ${store.path}; applies to the next run`);
-      }
+      },
+      back: onBack,
+      keep,
+      cancel: () => setEditing(() => false),
     },
-    { isActive: !editing },
+    { editor: editing ? editor : undefined },
   );
 
   return (
@@ -93,22 +120,11 @@ export const ConfigScreen = ({ store, height, onBack }: ConfigScreenProps) => {
           <Box key={f.key} flexDirection="column">
             <Text wrap="truncate" inverse={i === selected && !editing}>
               {i === selected ? '›' : ' '} {f.label.padEnd(30)}{' '}
-              {i === selected && editing ? null : <Text color={errors[f.key] ? 'red' : 'cyan'}>{show(values[f.key], f.kind) || <Text dimColor>default: {show(defaults[f.key], f.kind) || 'none'}</Text>}</Text>}
+              {i === selected && editing ? null : <Text color={errors[f.key] ? 'red' : 'cyan'}>{show(values[f.key], f.kind) || <Text dimColor>default: {f.shownDefault ?? (show(defaults[f.key], f.kind) || 'none')}</Text>}</Text>}
             </Text>
             {i === selected && editing ? (
               <Box marginLeft={33}>
-                <TextInput
-                  initial={show(values[f.key], f.kind)}
-                  onSubmit={(text) => {
-                    const value = parse(f.kind, text);
-                    const next = { ...values, [f.key]: value };
-                    setValues(next);
-                    setErrors({ ...errors, [f.key]: store.validate({ [f.key]: value } as StoredSettings)[f.key] });
-                    setMessage(undefined);
-                    setEditing(false);
-                  }}
-                  onCancel={() => setEditing(false)}
-                />
+                <TextLine state={editor.state} />
               </Box>
             ) : null}
             {errors[f.key] ? (
@@ -123,7 +139,7 @@ export const ConfigScreen = ({ store, height, onBack }: ConfigScreenProps) => {
       <Text color={!editing && message?.startsWith('saved') ? 'green' : 'yellow'} wrap="truncate">
         {editing ? `editing ${field.label}: Enter keeps it, Esc cancels, empty = default` : (message ?? ' ')}
       </Text>
-      <Footer screen="config" />
+      <Footer {...keys} />
     </Box>
   );
 };

@@ -1,14 +1,14 @@
 import { Box, Text } from 'ink';
-import { useKeys } from '../hooks/useKeys.js';
-import { useKeyState } from '../hooks/useKeyState.js';
 import type { RunSummary } from '../../logs/types.js';
 import { Footer } from '../components/Footer.js';
+import { useKeyState } from '../hooks/useKeyState.js';
+import { useScreenKeys } from '../keys/KeyRouter.js';
+import { SUMMARY_KEYS } from '../keys/keymap.js';
 import { formatCount, formatElapsed, STATE_STYLE } from '../components/stateStyle.js';
 
 export interface SummaryScreenProps {
   summary: RunSummary;
   height: number;
-  helpOpen: boolean;
   onDiff(agent: number): void;
   onMerge(): void;
   /** What the last merge did. */
@@ -17,26 +17,31 @@ export interface SummaryScreenProps {
   onQuit(): void;
 }
 
+/** The merge report while the merge runs. */
+export const MERGING = 'merging…';
+
 const cell = (text: string, width: number) => text.slice(0, width).padEnd(width);
 
 /** The summary JSON, as a table: per agent status, iterations, tokens, cost, time, commits, files. */
-export const SummaryScreen = ({ summary, height, helpOpen, onDiff, onMerge, mergeReport, onBack, onQuit }: SummaryScreenProps) => {
+export const SummaryScreen = ({ summary, height, onDiff, onMerge, mergeReport, onBack, onQuit }: SummaryScreenProps) => {
   const [selected, select] = useKeyState(0);
   const agents = summary.agents;
   const agent = agents[selected];
-  useKeys(
-    (input, key) => {
-      const index = key.upArrow ? select((i) => Math.max(0, i - 1)) : key.downArrow ? select((i) => Math.min(agents.length - 1, i + 1)) : select((i) => i);
-      if (input === 'd' && agents[index]) onDiff(agents[index].id);
-      if (input === 'b') onBack();
-      if (input === 'm') onMerge();
-      if (input === 'q' || (key.ctrl && input === 'c')) onQuit();
+  const keys = useScreenKeys(
+    SUMMARY_KEYS,
+    { agents: agents.length, succeeded: summary.totals.succeeded, merging: mergeReport?.[0] === MERGING },
+    {
+      up: () => select((i) => Math.max(0, i - 1)),
+      down: () => select((i) => Math.min(agents.length - 1, i + 1)),
+      diff: () => onDiff(agents[select((i) => i)]!.id),
+      merge: onMerge,
+      back: onBack,
+      quit: onQuit,
     },
-    { isActive: !helpOpen },
   );
   const { totals } = summary;
   const report = mergeReport ?? [];
-  const detailHeight = Math.max(3, height - agents.length - 9 - report.length);
+  const detailHeight = Math.max(3, height - agents.length - 8 - report.length);
   return (
     <Box flexDirection="column" height={height}>
       <Text bold>
@@ -104,7 +109,7 @@ export const SummaryScreen = ({ summary, height, helpOpen, onDiff, onMerge, merg
       <Text wrap="truncate" dimColor>
         merge: git merge {agent?.branch ?? '<branch>'}
       </Text>
-      <Footer screen="summary" />
+      <Footer {...keys} />
     </Box>
   );
 };

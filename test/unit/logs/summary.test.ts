@@ -4,8 +4,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AgentLog, agentLogPath, readAgentLog } from '../../../src/logs/agentLog.js';
 import { Redactor } from '../../../src/logs/redact.js';
-import { buildSummary, summaryPath, writeSummary } from '../../../src/logs/summary.js';
-import type { AgentSummary } from '../../../src/logs/types.js';
+import { buildSummary, summaryPath, withSupervisorDecisions, writeSummary } from '../../../src/logs/summary.js';
+import type { AgentSummary, DecisionRecord } from '../../../src/logs/types.js';
 
 const agent = (id: number, overrides: Partial<AgentSummary> = {}): AgentSummary => ({
   id,
@@ -65,6 +65,46 @@ describe('run summary', () => {
   });
 });
 
+describe("the supervisor's decisions in the summary", () => {
+  const record = (action: DecisionRecord['action'], prompt: number, completion: number, cost: number): DecisionRecord => ({
+    time: '2026-01-01T00:00:10.000Z',
+    action,
+    progress: action === 'failed' ? '' : `after ${action}`,
+    thought: 'why',
+    message: action === 'instruct' ? 'Do the rest.' : '',
+    future: 'next',
+    tokens: { prompt, completion, total: prompt + completion },
+    cost,
+  });
+  const decisions = [record('instruct', 1000, 50, 0.0001), record('finish', 1100, 40, 0.0002)];
+
+  it('lists the decisions per agent and adds their tokens and cost into the agent', () => {
+    const summary = withSupervisorDecisions(agent(1), decisions);
+    expect(summary.decisions).toEqual(decisions);
+    expect(summary.supervisor).toEqual({ calls: 2, tokens: { prompt: 2100, completion: 90, total: 2190 }, cost: 0.0003 });
+    expect(summary.tokens).toEqual({ prompt: 2200, completion: 110, total: 2310 });
+    expect(summary.cost).toBe(0.0128);
+  });
+
+  it("counts the supervisor's tokens and cost, failed calls too, in the run's totals", () => {
+    const one = withSupervisorDecisions(agent(1), decisions);
+    const two = withSupervisorDecisions(agent(2), [record('failed', 500, 0, 0)]);
+    const totals = buildSummary(input([one, two])).totals;
+    expect(totals.tokens).toEqual({ prompt: 200 + 2100 + 500, completion: 40 + 90, total: 240 + 2190 + 500 });
+    expect(totals.cost).toBe(0.0253);
+    expect(two.supervisor).toEqual({ calls: 1, tokens: { prompt: 500, completion: 0, total: 500 }, cost: 0 });
+  });
+
+  it('keeps an agent without a supervisor as it was, with an empty list', () => {
+    const summary = withSupervisorDecisions(agent(1), []);
+    expect(summary).toEqual({
+      ...agent(1),
+      decisions: [],
+      supervisor: { calls: 0, tokens: { prompt: 0, completion: 0, total: 0 }, cost: 0 },
+    });
+  });
+});
+
 describe('files a run writes', () => {
   let dir: string;
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -103,10 +143,22 @@ describe('files a run writes', () => {
   it('writes summary_<ts>.json whole (temp file + rename), secrets masked', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ao-logs-'));
     const file = summaryPath(path.join(dir, '.aider_logs'), 'r1');
-    const summary = { ...buildSummary(input([agent(1, { task: 'use key AIzaSecretKey0001' })])), summaryPath: file };
+    const decided: DecisionRecord = {
+      time: '2026-01-01T00:00:10.000Z',
+      action: 'instruct',
+      progress: 'p',
+      thought: 't',
+      message: 'Read AIzaSecretKey0001 from the env',
+      future: 'f',
+      tokens: { prompt: 1, completion: 1, total: 2 },
+      cost: 0,
+    };
+    const agentWithKey = withSupervisorDecisions(agent(1, { task: 'use key AIzaSecretKey0001' }), [decided]);
+    const summary = { ...buildSummary(input([agentWithKey])), summaryPath: file };
     writeSummary(summary, new Redactor(['AIzaSecretKey0001']));
     const text = fs.readFileSync(file, 'utf8');
     expect(JSON.parse(text).agents[0].task).toBe('use key ***');
+    expect(JSON.parse(text).agents[0].decisions[0].message).toBe('Read *** from the env');
     expect(fs.readdirSync(path.dirname(file))).toEqual(['summary_r1.json']);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
   });
