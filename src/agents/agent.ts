@@ -12,7 +12,8 @@ import { AiderSession, SessionExitError, type SessionReady, type TurnInput, type
 import { addUsage, readAnalyticsReport } from './analyticsLog.js';
 import { CheckProcess, type CheckResult } from './checkCommand.js';
 import { OutputLines } from './outputLines.js';
-import { agentMessage, checkFailedMessage } from './taskMessage.js';
+import { agentMessage } from './taskMessage.js';
+import { nextStep, type TurnEvent } from './turnPolicy.js';
 import { emptyUsage, isFinalState, type AgentState, type AgentView, type Usage } from './types.js';
 import { TerminalViewport } from './viewport.js';
 
@@ -94,8 +95,7 @@ export interface AgentEvents {
 
 const OUTPUT_THROTTLE_MS = 50;
 
-/** The reason of an agent whose run made no commit: it is not a success. */
-export const NO_CHANGES = 'no changes: aider made no commit';
+export { NO_CHANGES } from './turnPolicy.js';
 
 /** Finished output lines kept to explain a crash (aider prints the traceback just before its prompt). */
 const RECENT_LINES = 80;
@@ -211,7 +211,8 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     this.continuing = resume !== undefined && !isFinalState(resume.state);
     this.warm = options.warm;
     this.terminal =
-      options.warm?.session.terminal ?? new xterm.Terminal({ cols: this.cols, rows: this.rows, scrollback: SCROLLBACK_LINES, allowProposedApi: true });
+      options.warm?.session.terminal ??
+      new xterm.Terminal({ cols: this.cols, rows: this.rows, scrollback: SCROLLBACK_LINES, allowProposedApi: true });
     this.viewport = new TerminalViewport(this.terminal);
   }
 
@@ -363,8 +364,6 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
       }
       this.emit('turn', this.turnRecord(turn, kind, result));
       makeTreePrivate(dir);
-      // A person in focus mode may go on talking to aider: the next step waits until they leave.
-      await this.untilUnfocused();
 
       if (this.stopRequested) return stopped;
       if (this.capReached) return ['failed', this.capReason()];
@@ -374,28 +373,76 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
         const error = result.exceptions.at(-1) ?? session.lastErrorLine();
         return ['failed', `the model call failed${error ? `: ${error.slice(0, 200)}` : ' (no reply from the model)'}`];
       }
-      const command = this.options.checkCommand;
-      if (!command) return this.succeed();
 
-      this.setState('waiting', `running the check: ${command}`);
-      const check = await this.runCheck(command);
-      if (this.stopRequested) return stopped;
-      if (check.error) return ['failed', check.error];
-      if (check.timedOut) {
-        return ['failed', `the check ran longer than ${formatDuration(this.options.checkTimeout)} (--check-timeout) and was ended: ${command}`];
-      }
-      if (check.passed) return this.succeed();
-      const iterations = this.runUsage.iterations;
-      if (iterations >= this.maxIterations) return ['failed', `the check still fails after ${iterations} iteration(s), the --max-iterations cap`];
-
-      // The check's output goes in a message file (masked); the previous one leaves the chat.
+      // What comes next is the turn policy's (turnPolicy.ts); this loop carries it out.
+      const next = await this.afterTurn();
+      if (next.kind === 'done') return next.outcome;
+      // The next turn's text goes in a message file (masked); the previous one leaves the chat.
       turn += 1;
       kind = 'check-fix';
       const messageFile = path.join(dir, `message-${turn}.md`);
-      writePrivateFile(messageFile, this.redact(checkFailedMessage(command, check.exitCode, check.output)));
+      writePrivateFile(messageFile, this.redact(next.message));
       const previous = input.readOnlyFiles?.filter((file) => file !== taskFile) ?? [];
       input = { dropFiles: previous, readOnlyFiles: [messageFile], message: checkFixInstruction(path.basename(messageFile)) };
       this.lastSignOfLife = Date.now();
+    }
+  }
+
+  /** Steps of the turn policy after a turn, until it asks for another turn or finishes the agent. */
+  private async afterTurn(): Promise<{ kind: 'done'; outcome: Outcome } | { kind: 'turn'; message: string }> {
+    const command = this.options.checkCommand;
+    const sinceTurn: TurnEvent[] = [];
+    for (;;) {
+      if (this.stopRequested) return { kind: 'done', outcome: ['stopped', 'stopped by the user'] };
+      let commits: number;
+      try {
+        commits = (await commitsSince(this.worktree, this.options.baseCommit)).length;
+      } catch (error) {
+        return {
+          kind: 'done',
+          outcome: ['failed', `cannot read the commits of ${this.branch} (${(error as Error).message.split('\n')[0]})`],
+        };
+      }
+      const uncommittedFiles =
+        commits > 0 ? 0 : (await dirtyFiles(this.worktree).catch(() => [])).filter((file) => !file.startsWith('.aider')).length;
+      const step = nextStep({
+        iterations: this.runUsage.iterations,
+        maxIterations: this.maxIterations,
+        commits,
+        uncommittedFiles,
+        check: command ? { command, timeoutMs: this.options.checkTimeout } : undefined,
+        supervisor: false,
+        personInFocus: this.focused,
+        sinceTurn,
+      });
+      switch (step.kind) {
+        case 'waitForPerson':
+          // A person in focus mode may go on talking to aider: the policy waits until they leave.
+          await this.untilUnfocused();
+          break;
+        case 'runCheck': {
+          this.setState('waiting', `running the check: ${command}`);
+          const check = await this.runCheck(command ?? '');
+          sinceTurn.push({
+            kind: 'check',
+            result: {
+              command: command ?? '',
+              passed: check.passed,
+              exitCode: check.exitCode,
+              output: check.output,
+              timedOut: check.timedOut,
+              error: check.error,
+            },
+          });
+          break;
+        }
+        case 'askSupervisor':
+          return { kind: 'done', outcome: ['failed', 'the turn policy asked for a supervisor, and this agent has none'] };
+        case 'instruct':
+          return { kind: 'turn', message: step.message };
+        case 'finish':
+          return { kind: 'done', outcome: [step.outcome, step.reason] };
+      }
     }
   }
 
@@ -518,24 +565,6 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     if (this.ending) return;
     this.ending = reason;
     void this.session?.close();
-  }
-
-  /** The end of a run that did what aider was asked: a success only if aider committed something. */
-  private async succeed(): Promise<Outcome> {
-    let commits: number;
-    try {
-      commits = (await commitsSince(this.worktree, this.options.baseCommit)).length;
-    } catch (error) {
-      return ['failed', `cannot read the commits of ${this.branch} (${(error as Error).message.split('\n')[0]})`];
-    }
-    if (commits > 0) return ['succeeded', undefined];
-    const uncommitted = (await dirtyFiles(this.worktree).catch(() => [])).filter((file) => !file.startsWith('.aider'));
-    return [
-      'failed',
-      uncommitted.length > 0
-        ? `${NO_CHANGES} (${uncommitted.length} uncommitted file${uncommitted.length === 1 ? '' : 's'} in the worktree: is --no-auto-commits among the aider arguments?)`
-        : NO_CHANGES,
-    ];
   }
 
   private redact(text: string): string {
