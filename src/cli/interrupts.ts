@@ -42,9 +42,10 @@ export const onInterrupt = (handler: (signal: NodeJS.Signals, count: number) => 
   // stdin only when it is the terminal (the TUI reads keys from it); a pipe is left unopened.
   const stdio = [...(tty.isatty(0) ? [process.stdin] : []), process.stdout, process.stderr];
   for (const signal of INTERRUPTS) process.on(signal, listener);
-  for (const stream of stdio) stream.on('error', ignoreLostTerminal);
+  for (const stream of stdio) if (!stream.listeners('error').includes(ignoreLostTerminal)) stream.on('error', ignoreLostTerminal);
+  // The stream handlers stay: a terminal that was closed stays closed, and the last writes (the
+  // mouse turned off, the final line) come after the run has removed its signal handlers.
   return () => {
     for (const signal of INTERRUPTS) process.off(signal, listener);
-    for (const stream of stdio) stream.off('error', ignoreLostTerminal);
   };
 };
