@@ -324,6 +324,10 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
   /** Starts the session and types turns until the policy says the agent is done. */
   private async drive(session: AiderSession, dir: string, continuing: boolean): Promise<Outcome> {
     const stopped: Outcome = ['stopped', 'stopped by the user'];
+    // The task file is written first: it is the agent's record of its task even if aider never starts.
+    const taskFile = path.join(dir, TASK_FILE);
+    // What aider reads reaches its chat history and the model: no secret may be in it.
+    writePrivateFile(taskFile, this.redact(agentMessage(this.options.task, this.options.prd)));
     this.watching = true;
     let ready: SessionReady;
     try {
@@ -334,9 +338,6 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     if (this.stopRequested) return stopped;
     if (!ready.gitRepo) return ['failed', this.noGitReason()];
 
-    const taskFile = path.join(dir, TASK_FILE);
-    // What aider reads reaches its chat history and the model: no secret may be in it.
-    writePrivateFile(taskFile, this.redact(agentMessage(this.options.task, this.options.prd)));
     let input: TurnInput = {
       addFiles: this.files,
       readOnlyFiles: [taskFile],
