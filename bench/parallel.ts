@@ -79,7 +79,13 @@ const aiderAloneSeconds = async (aiderBin: string, n: number): Promise<number> =
  * N one-file tasks, each answered by the model after a fixed latency, run by the real CLI
  * and aider with N agents at once. Efficiency = wall(N) / wall(1): 1.0 is perfect overlap.
  */
-export const runParallelBench = async (options: { aiderBin: string; counts: number[]; latencyMs: number }): Promise<{ results: ParallelResult[]; aiderStartSeconds: number }> => {
+export const runParallelBench = async (options: {
+  aiderBin: string;
+  counts: number[];
+  latencyMs: number;
+  /** How long the PRD stand-in takes to answer: the time the warm aiders have to reach their prompt. */
+  prdDelayMs: number;
+}): Promise<{ results: ParallelResult[]; aiderStartSeconds: number }> => {
   const start = performance.now();
   execFileSync(options.aiderBin, ['--version'], { env: { ...process.env, LITELLM_LOCAL_MODEL_COST_MAP: 'True' } });
   const aiderStartSeconds = (performance.now() - start) / 1000;
@@ -88,7 +94,7 @@ export const runParallelBench = async (options: { aiderBin: string; counts: numb
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ao-bench-par-'));
     const files = Array.from({ length: n }, (_, i) => `mod${i}.py`);
     const repo = await valueRepo(files);
-    const gemini = await startGeminiServer([{ text: '# PRD\n\nSet every VALUE to 1.\n' }]);
+    const gemini = await startGeminiServer([{ text: '# PRD\n\nSet every VALUE to 1.\n', delayMs: options.prdDelayMs }]);
     const openai = await startOpenAiServer((request) => {
       const file = files.find((name) => request.text.includes(`${name}\n\`\`\``));
       return file ? { text: wholeFileEdit(file, `VALUE = 1  # ${file}\n`, 'python'), delayMs: options.latencyMs } : { text: 'Done.' };

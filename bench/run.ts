@@ -73,8 +73,10 @@ if (wanted('startup')) {
 
 if (wanted('parallel')) {
   const { runParallelBench } = await import('./parallel.js');
-  console.log('## parallel efficiency: N one-file tasks, model latency 10 s, real aider');
-  const { results, aiderStartSeconds } = await runParallelBench({ aiderBin: aiderBin(), counts: [1, 2, 4, 8], latencyMs: 10_000 });
+  // `--counts=1,2` runs fewer sizes (a quick measurement).
+  const counts = process.argv.find((arg) => arg.startsWith('--counts='))?.slice('--counts='.length).split(',').map(Number) ?? [1, 2, 4, 8];
+  console.log('## parallel efficiency: N one-file tasks, PRD answered after 10 s (aiders start warm meanwhile), model latency 10 s, real aider');
+  const { results, aiderStartSeconds } = await runParallelBench({ aiderBin: aiderBin(), counts, latencyMs: 10_000, prdDelayMs: 10_000 });
   table(
     ['agents', 'wall s', 'wall(N) / wall(1)', 'approve → all spawned s', 'approve → all at the model s', 'aider alone s'],
     results.map((r) => [r.agents, r.wallSeconds.toFixed(1), r.efficiency.toFixed(2), r.approveToSpawnedSeconds.toFixed(2), r.approveToStartedSeconds.toFixed(2), r.aiderAloneSeconds.toFixed(2)]),

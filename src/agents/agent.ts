@@ -2,20 +2,26 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import xterm from '@xterm/headless';
-import * as pty from 'node-pty';
 import { formatDuration } from '../config/duration.js';
 import { commitsSince } from '../git/commits.js';
 import { dirtyFiles } from '../git/repo.js';
 import { makePrivateDir, makeTreePrivate, writePrivateFile } from '../logs/privateFiles.js';
 import type { Redactor } from '../logs/redact.js';
 import type { AgentTask } from '../plan/types.js';
-import { buildAiderArgs, localModelMetadata } from './aiderArgs.js';
-import { addUsage, readAnalyticsReport, type AnalyticsReport } from './analyticsLog.js';
+import { AiderSession, SessionExitError, type SessionReady, type TurnInput, type TurnResult } from './aiderSession.js';
+import { addUsage, readAnalyticsReport } from './analyticsLog.js';
 import { CheckProcess, type CheckResult } from './checkCommand.js';
 import { OutputLines } from './outputLines.js';
-import { agentMessage, checkFailedMessage } from './taskMessage.js';
+import { agentMessage } from './taskMessage.js';
+import { nextStep, type TurnEvent } from './turnPolicy.js';
 import { emptyUsage, isFinalState, type AgentState, type AgentView, type Usage } from './types.js';
 import { TerminalViewport } from './viewport.js';
+
+/** A session the run started before the agent existed (warm start), and its start. */
+export interface WarmSession {
+  session: AiderSession;
+  ready: Promise<SessionReady>;
+}
 
 export interface AgentOptions {
   task: AgentTask;
@@ -24,7 +30,7 @@ export interface AgentOptions {
   worktree: string;
   /** The run's base commit: an agent with no commit since it has made no change. */
   baseCommit: string;
-  /** The agent's folder for its message files, chat history and analytics log. */
+  /** The agent's folder: one `run-<n>` folder per session (task and message files, chat history, analytics log). */
   runDir: string;
   prd: string;
   aiderBin: string;
@@ -43,20 +49,28 @@ export interface AgentOptions {
   cols: number;
   rows: number;
   /**
+   * aider started already in this worktree with `<runDir>/run-1` as its folder, waiting at its
+   * prompt (the run starts it while the PRD is read): the first run adopts it.
+   */
+  warm?: WarmSession;
+  /**
    * Resuming after a crash: a finished agent keeps its result; an unfinished one continues
    * its last conversation (same folder, --restore-chat-history) instead of starting over.
    */
   resume?: { state: AgentState; reason: string | undefined; usage: Usage; startedAt: number | undefined; finishedAt: number | undefined };
 }
 
-/** What one aider process (one orchestrator turn) did. */
+/** What one turn (one message typed into the session, and the LLM calls it caused) did. */
 export interface TurnRecord {
   turn: number;
-  kind: 'task' | 'check-fix' | 'resume';
-  exitCode: number | undefined;
-  signal: number | undefined;
+  kind: 'task' | 'check-fix' | 'resume' | 'person';
+  /** Completed LLM calls (`message_send`). */
   iterations: number;
-  exitReason: string | undefined;
+  llmCalls: number;
+  /** Interrupted by the orchestrator (the iteration cap). */
+  aborted: boolean;
+  exceptions: string[];
+  durationMs: number;
 }
 
 export interface AgentResult {
@@ -81,34 +95,29 @@ export interface AgentEvents {
 
 const OUTPUT_THROTTLE_MS = 50;
 
-/** The reason of an agent whose run made no commit: it is not a success. */
-export const NO_CHANGES = 'no changes: aider made no commit';
+export { NO_CHANGES } from './turnPolicy.js';
 
 /** Finished output lines kept to explain a crash (aider prints the traceback just before its prompt). */
 const RECENT_LINES = 80;
 
 /**
- * Aider's crash report ends with this line and then asks "Open a GitHub Issue ... (Y/n)",
- * a prompt --yes-always does not answer: the process would wait for ever.
+ * Aider's crash report ends with this line and then asks "Open a GitHub Issue ... (Y/n)"
+ * (the session answers it; the agent fails with the traceback's last line).
  */
 const CRASH_REPORT_LINE = /^Please consider reporting this bug to help improve aider!|^Open a GitHub Issue pre-filled with the above error/;
 
 /** Aider's banner line when it found no git repository: its edits would be committed nowhere. */
 const NO_GIT_REPO_LINE = /^Git repo: none$/;
 
+/** The task (with the PRD) goes in this file, given to aider with `/read-only`. */
+const TASK_FILE = 'task.md';
+const TASK_INSTRUCTION = `Do the task described in the read-only file ${TASK_FILE}, then stop.`;
 /** The first message of a resumed agent: its conversation so far comes back with --restore-chat-history. */
-const RESUME_MESSAGE = 'The session was interrupted. Continue your task from where you left off, and finish it.\n';
+const RESUME_INSTRUCTION = `The session was interrupted. Continue your task (in the read-only file ${TASK_FILE}) from where you left off, and finish it.`;
+const checkFixInstruction = (file: string): string =>
+  `The check failed: its output is in the read-only file ${file}. Fix the cause so that the check passes.`;
 
-const emptyReport = (): AnalyticsReport => ({ usage: emptyUsage(), starts: 0, exceptions: 0, exitReason: undefined, events: 0 });
-
-/** Signals a pty's child and its process group (node-pty starts it as a session and group leader). */
-const signalGroup = (child: pty.IPty, signal: NodeJS.Signals): void => {
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    child.kill(signal); // no group (already gone): the process alone, if still there
-  }
-};
+const FOCUS_REASON = 'a person is typing into aider (focus mode): the agent goes on when they leave';
 
 /** The highest `run-<n>` folder of an agent (0 when there is none). */
 const lastRunNumber = (runDir: string): number => {
@@ -118,17 +127,17 @@ const lastRunNumber = (runDir: string): number => {
     return 0;
   }
 };
-/** How often the analytics log is read while aider runs (it is the only live source of iterations). */
-const ANALYTICS_POLL_MS = 250;
-const STOP_GRACE_MS = 3000;
 const SCROLLBACK_LINES = 5000;
 const CHECK_OUTPUT_TAIL_CHARS = 6000;
 
+type Outcome = [state: AgentState, reason: string | undefined];
+
 /**
- * One agent: its task run by real aider processes in a pty inside its worktree,
- * with the screen kept in a headless terminal. Each orchestrator turn is one
- * `aider --message-file` process (its exit is the end-of-turn signal); follow-up
- * turns continue the conversation with --restore-chat-history.
+ * One agent: its turn policy over one live aider session (aiderSession.ts) per run, in its
+ * worktree, the screen kept in a headless terminal. The first turn gives aider its files
+ * (`/add`), the task (`/read-only task.md`) and a one-line instruction; the agent is done after
+ * it unless the check command fails, whose output becomes the next turn. The iteration cap,
+ * the watchdog and the check are enforced here; the session only types and reports.
  */
 export class Agent extends EventEmitter<AgentEvents> implements AgentView {
   readonly id: number;
@@ -151,19 +160,25 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
   startedAt: number | undefined;
   finishedAt: number | undefined;
 
-  private process: pty.IPty | undefined;
+  private session: AiderSession | undefined;
+  private warm: WarmSession | undefined;
   private cols: number;
   private rows: number;
   /** Usage of earlier runs (before a restart); the cap applies to the current run only. */
   private previousUsage: Usage = emptyUsage();
-  private current: AnalyticsReport = emptyReport();
+  /** Usage of this run before its session (a resumed run's earlier aider). */
+  private runBase: Usage = emptyUsage();
   private attempt = 0;
   private stopRequested = false;
   /** The next run continues the conversation of the last one (resume after a crash). */
   private continuing = false;
   private capReached = false;
-  /** Why the orchestrator ended the running aider (no sign of life, crash prompt, no git repo). */
+  /** Interrupts the turn in progress (the iteration cap). */
+  private turnAbort: AbortController | undefined;
+  /** Why the orchestrator ended the session (no sign of life, crash prompt, no git repo). */
   private ending: string | undefined;
+  /** The watchdog runs while aider starts or works a turn (not during the check). */
+  private watching = false;
   /** When aider last printed a finished line or logged an analytics event. */
   private lastSignOfLife = 0;
   private recentLines: string[] = [];
@@ -171,6 +186,9 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
   private outputTimer: NodeJS.Timeout | undefined;
   private readonly lines = new OutputLines((line) => this.onAiderLine(line));
   private running: Promise<AgentResult> | undefined;
+  /** A person types into the session (focus mode): the agent neither types into it nor ends it. */
+  private focused = false;
+  private unfocused: (() => void)[] = [];
 
   constructor(private readonly options: AgentOptions) {
     super();
@@ -191,14 +209,20 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
       this.previousUsage = resume.usage;
     }
     this.continuing = resume !== undefined && !isFinalState(resume.state);
-    this.terminal = new xterm.Terminal({ cols: this.cols, rows: this.rows, scrollback: SCROLLBACK_LINES, allowProposedApi: true });
+    this.warm = options.warm;
+    this.terminal =
+      options.warm?.session.terminal ??
+      new xterm.Terminal({ cols: this.cols, rows: this.rows, scrollback: SCROLLBACK_LINES, allowProposedApi: true });
     this.viewport = new TerminalViewport(this.terminal);
-    // The terminal answers aider's queries (cursor position, device attributes) through the pty.
-    this.terminal.onData((data) => this.process?.write(data));
   }
 
   get usage(): Usage {
-    return addUsage(this.previousUsage, this.current.usage);
+    return addUsage(this.previousUsage, this.runUsage);
+  }
+
+  /** This run's LLM calls: what the --max-iterations cap counts. */
+  private get runUsage(): Usage {
+    return addUsage(this.runBase, this.session?.usage ?? emptyUsage());
   }
 
   result(): AgentResult {
@@ -214,13 +238,14 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
 
   /** Runs turns until the task is done, fails, is stopped or reaches the iteration cap. */
   run(): Promise<AgentResult> {
-    this.running ??= this.runTurns().finally(() => {
+    this.running ??= this.runSession().finally(() => {
       this.running = undefined;
     });
     return this.running;
   }
 
-  private async runTurns(): Promise<AgentResult> {
+  /** One session: started (or adopted warm), driven turn by turn, closed before the agent's result. */
+  private async runSession(): Promise<AgentResult> {
     if (isFinalState(this.state)) return this.result();
     const continuing = this.continuing;
     this.continuing = false;
@@ -229,144 +254,259 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     this.finishedAt = undefined;
     const dir = path.join(this.options.runDir, `run-${this.attempt}`);
     makePrivateDir(dir);
-    const analyticsLog = path.join(dir, 'analytics.jsonl');
-    const files = {
-      analyticsLog,
-      chatHistoryFile: path.join(dir, 'chat.history.md'),
-      inputHistoryFile: path.join(dir, 'input.history'),
-    };
-    const metadata = localModelMetadata(this.options.model);
-    const modelMetadataFile = metadata ? path.join(dir, 'model-metadata.json') : undefined;
-    if (modelMetadataFile) writePrivateFile(modelMetadataFile, JSON.stringify(metadata, null, 2));
+    // A resumed run's earlier aider counted its calls in the same analytics log.
+    this.runBase = continuing ? readAnalyticsReport(path.join(dir, 'analytics.jsonl')).usage : emptyUsage();
     this.setState('starting');
-    let message = continuing ? RESUME_MESSAGE : agentMessage(this.options.task, this.options.prd);
-    // Turns so far in this folder (a resumed run goes on numbering its message files).
-    const firstTurn = continuing ? fs.readdirSync(dir).filter((name) => /^message-\d+\.md$/.test(name)).length + 1 : 1;
-    for (let turn = firstTurn; ; turn += 1) {
-      if (this.stopRequested) return this.finish('stopped', 'stopped by the user');
-      const messageFile = path.join(dir, `message-${turn}.md`);
-      // What aider reads reaches its chat history and the model: no secret may be in it.
-      writePrivateFile(messageFile, this.redact(message));
-      const iterationsBefore = this.current.usage.iterations;
-      const exit = await this.runAider(
-        buildAiderArgs({
-          model: this.options.model,
-          ...files,
-          messageFile,
-          restoreChatHistory: turn > 1 || continuing,
-          modelMetadataFile,
-          files: this.files,
-          extraArgs: this.options.extraArgs,
-        }),
-        analyticsLog,
-      );
-      this.readAnalytics(analyticsLog);
-      // Aider's own files (chat and input history, analytics log) are as private as ours.
-      makeTreePrivate(dir);
-      const record: TurnRecord = {
-        turn,
-        kind: turn === 1 ? 'task' : continuing && turn === firstTurn ? 'resume' : 'check-fix',
-        exitCode: exit.exitCode,
-        signal: exit.signal,
-        iterations: this.current.usage.iterations - iterationsBefore,
-        exitReason: this.current.exitReason,
-      };
-      this.emit('turn', record);
-      this.exitCode = exit.exitCode;
-
-      if (this.stopRequested) return this.finish('stopped', 'stopped by the user');
-      if (this.capReached) {
-        return this.finish('failed', `reached --max-iterations (${this.maxIterations}) before aider finished`);
-      }
-      if (this.ending) return this.finish('failed', this.ending);
-      if (exit.error) return this.finish('failed', exit.error);
-      if (exit.exitCode !== 0) {
-        return this.finish('failed', `aider exited with code ${exit.exitCode}${exit.signal ? ` (signal ${exit.signal})` : ''}${this.lastErrorLine()}`);
-      }
-      if (record.iterations === 0) {
-        return this.finish('failed', `the model call failed${this.lastErrorLine() || ' (no reply from the model)'}`);
-      }
-      if (!this.options.checkCommand) return this.succeed();
-
-      this.setState('waiting', `running the check: ${this.options.checkCommand}`);
-      const check = await this.runCheck(this.options.checkCommand);
-      if (this.stopRequested) return this.finish('stopped', 'stopped by the user');
-      if (check.error) return this.finish('failed', check.error);
-      if (check.timedOut) {
-        return this.finish(
-          'failed',
-          `the check ran longer than ${formatDuration(this.options.checkTimeout)} (--check-timeout) and was ended: ${this.options.checkCommand}`,
-        );
-      }
-      if (check.passed) return this.succeed();
-      if (this.current.usage.iterations >= this.maxIterations) {
-        return this.finish('failed', `the check still fails after ${this.current.usage.iterations} iteration(s), the --max-iterations cap`);
-      }
-      message = checkFailedMessage(this.options.checkCommand, check.exitCode, check.output);
+    let session: AiderSession;
+    try {
+      session = this.openSession(dir, continuing);
+    } catch (error) {
+      return this.finish('failed', `cannot start aider: ${(error as Error).message}`);
     }
+    this.lastSignOfLife = Date.now();
+    const watchdog = setInterval(() => this.checkSignOfLife(), Math.min(1000, this.options.idleTimeout / 4));
+    let outcome: Outcome;
+    try {
+      outcome = await this.drive(session, dir, continuing);
+    } finally {
+      clearInterval(watchdog);
+    }
+    const exit = await session.close();
+    this.exitCode = exit.exitCode;
+    this.lines.flush();
+    // Aider's own files (chat and input history, analytics log) are as private as ours.
+    makeTreePrivate(dir);
+    return this.finish(...outcome);
   }
 
-  /** Spawns one aider in a pty and waits for it to exit, enforcing the iteration cap as it runs. */
-  private runAider(
-    args: string[],
-    analyticsLog: string,
-  ): Promise<{ exitCode: number | undefined; signal: number | undefined; error?: string }> {
-    return new Promise((resolve) => {
-      let child: pty.IPty;
-      try {
-        child = pty.spawn(this.options.aiderBin, args, {
-          name: 'xterm-256color',
-          cols: this.cols,
-          rows: this.rows,
-          cwd: this.worktree,
-          env: this.options.env as Record<string, string>,
-        });
-      } catch (error) {
-        resolve({ exitCode: undefined, signal: undefined, error: `cannot start ${this.options.aiderBin}: ${(error as Error).message}` });
-        return;
-      }
-      this.process = child;
+  /** The warm session when it is this run's, else a new one in `dir` (continuing its conversation on resume). */
+  private openSession(dir: string, continuing: boolean): AiderSession {
+    const warm = this.warm;
+    this.warm = undefined;
+    if (warm && !continuing && warm.session.phase !== 'exited' && path.dirname(warm.session.analyticsLog) === dir) {
+      this.adopt(warm.session);
+      return warm.session;
+    }
+    warm?.session.dispose();
+    const session = new AiderSession({
+      aiderBin: this.options.aiderBin,
+      cwd: this.worktree,
+      stateDir: dir,
+      model: this.options.model,
+      env: this.options.env,
+      extraArgs: this.options.extraArgs,
+      restoreChatHistory: continuing,
+      cols: this.cols,
+      rows: this.rows,
+      terminal: this.terminal,
+    });
+    this.adopt(session);
+    return session;
+  }
+
+  private adopt(session: AiderSession): void {
+    this.session = session;
+    session.on('data', (data) => this.lines.push(data));
+    session.on('screen', () => this.scheduleOutput());
+    session.on('analytics', (event) => {
       this.lastSignOfLife = Date.now();
-      const poll = setInterval(() => this.readAnalytics(analyticsLog), ANALYTICS_POLL_MS);
-      const idleTimeout = this.options.idleTimeout;
-      // Raw bytes are no sign of life: aider's "Waiting for the model" spinner rewrites one line
-      // for ever. Finished lines and analytics events are (see onAiderLine, readAnalytics).
-      const watchdog = setInterval(() => {
-        if (Date.now() - this.lastSignOfLife < idleTimeout || this.ending) return;
-        this.endAider(`no sign of life for ${formatDuration(idleTimeout)}: no output and no aider event (--idle-timeout)`);
-      }, Math.min(1000, idleTimeout / 4));
-      child.onData((data) => {
-        // xterm parses asynchronously: announce the output once it is on the screen, or a
-        // pane drawn in between would keep the old screen until the next output.
-        this.terminal.write(data, () => this.scheduleOutput());
-        this.lines.push(data);
-      });
-      child.onExit(({ exitCode, signal }) => {
-        clearInterval(poll);
-        clearInterval(watchdog);
-        this.lines.flush();
-        this.process = undefined;
-        resolve({ exitCode, signal: signal || undefined });
-      });
+      if (event.event === 'message_send') this.emit('usage', this.usage);
+      if (event.event === 'message_send_starting') this.onCallStarting();
+    });
+    session.on('turn', (turn) => {
+      // A person's turn (focus mode) is one of the agent's turns too.
+      if (turn.origin !== 'person') return;
+      this.emit('turn', this.turnRecord(0, 'person', turn));
+      if (!this.turnAbort && !isFinalState(this.state)) this.setState('waiting', FOCUS_REASON);
     });
   }
 
-  /** Reads the analytics log: state from the LLM calls, the cap enforced at the next call's start. */
-  private readAnalytics(file: string): void {
-    const before = this.current;
-    this.current = readAnalyticsReport(file);
-    if (this.current.events !== before.events) this.lastSignOfLife = Date.now();
-    if (this.current.usage.iterations !== before.usage.iterations) this.emit('usage', this.usage);
-    if (this.current.starts > before.starts && !isFinalState(this.state)) {
-      const inFlight = this.current.starts > this.current.usage.iterations + this.current.exceptions;
-      if (this.current.usage.iterations >= this.maxIterations && inFlight && !this.capReached) {
-        // The next LLM call would exceed --max-iterations: end the process now.
-        this.capReached = true;
-        this.kill();
-        return;
-      }
-      if (this.state !== 'working') this.setState('working');
+  /** Starts the session and types turns until the policy says the agent is done. */
+  private async drive(session: AiderSession, dir: string, continuing: boolean): Promise<Outcome> {
+    const stopped: Outcome = ['stopped', 'stopped by the user'];
+    // The task file is written first: it is the agent's record of its task even if aider never starts.
+    const taskFile = path.join(dir, TASK_FILE);
+    // What aider reads reaches its chat history and the model: no secret may be in it.
+    writePrivateFile(taskFile, this.redact(agentMessage(this.options.task, this.options.prd)));
+    this.watching = true;
+    let ready: SessionReady;
+    try {
+      ready = session.phase === 'new' ? await session.start() : await (this.ready(session) ?? session.start());
+    } catch (error) {
+      return this.stopRequested ? stopped : ['failed', this.ending ?? this.sessionError(error)];
     }
+    if (this.stopRequested) return stopped;
+    if (!ready.gitRepo) return ['failed', this.noGitReason()];
+
+    let input: TurnInput = {
+      addFiles: this.files,
+      readOnlyFiles: [taskFile],
+      message: continuing ? RESUME_INSTRUCTION : TASK_INSTRUCTION,
+    };
+    // Turns so far in this folder (a resumed run goes on numbering its message files).
+    let turn = fs.readdirSync(dir).filter((name) => /^message-\d+\.md$/.test(name)).length + 1;
+    let kind: TurnRecord['kind'] = continuing ? 'resume' : 'task';
+    for (;;) {
+      if (this.stopRequested) return stopped;
+      await this.untilUnfocused();
+      if (this.stopRequested) return stopped;
+      if (session.phase === 'exited') return ['failed', this.ending ?? 'aider ended before its next turn'];
+      this.watching = true;
+      this.turnAbort = new AbortController();
+      let result: TurnResult;
+      try {
+        result = await session.sendTurn(input, { signal: this.turnAbort.signal });
+      } catch (error) {
+        if (this.stopRequested) return stopped;
+        return ['failed', this.capReached ? this.capReason() : (this.ending ?? this.sessionError(error))];
+      } finally {
+        this.watching = false;
+        this.turnAbort = undefined;
+      }
+      this.emit('turn', this.turnRecord(turn, kind, result));
+      makeTreePrivate(dir);
+
+      if (this.stopRequested) return stopped;
+      if (this.capReached) return ['failed', this.capReason()];
+      if (this.ending) return ['failed', this.ending];
+      if (result.question) return ['failed', `aider stopped at a question no one answers: ${result.question}`];
+      if (result.usage.iterations === 0) {
+        const error = result.exceptions.at(-1) ?? session.lastErrorLine();
+        return ['failed', `the model call failed${error ? `: ${error.slice(0, 200)}` : ' (no reply from the model)'}`];
+      }
+
+      // What comes next is the turn policy's (turnPolicy.ts); this loop carries it out.
+      const next = await this.afterTurn();
+      if (next.kind === 'done') return next.outcome;
+      // The next turn's text goes in a message file (masked); the previous one leaves the chat.
+      turn += 1;
+      kind = 'check-fix';
+      const messageFile = path.join(dir, `message-${turn}.md`);
+      writePrivateFile(messageFile, this.redact(next.message));
+      const previous = input.readOnlyFiles?.filter((file) => file !== taskFile) ?? [];
+      input = { dropFiles: previous, readOnlyFiles: [messageFile], message: checkFixInstruction(path.basename(messageFile)) };
+      this.lastSignOfLife = Date.now();
+    }
+  }
+
+  /** Steps of the turn policy after a turn, until it asks for another turn or finishes the agent. */
+  private async afterTurn(): Promise<{ kind: 'done'; outcome: Outcome } | { kind: 'turn'; message: string }> {
+    const command = this.options.checkCommand;
+    const sinceTurn: TurnEvent[] = [];
+    for (;;) {
+      if (this.stopRequested) return { kind: 'done', outcome: ['stopped', 'stopped by the user'] };
+      let commits: number;
+      try {
+        commits = (await commitsSince(this.worktree, this.options.baseCommit)).length;
+      } catch (error) {
+        return {
+          kind: 'done',
+          outcome: ['failed', `cannot read the commits of ${this.branch} (${(error as Error).message.split('\n')[0]})`],
+        };
+      }
+      const uncommittedFiles =
+        commits > 0 ? 0 : (await dirtyFiles(this.worktree).catch(() => [])).filter((file) => !file.startsWith('.aider')).length;
+      const step = nextStep({
+        iterations: this.runUsage.iterations,
+        maxIterations: this.maxIterations,
+        commits,
+        uncommittedFiles,
+        check: command ? { command, timeoutMs: this.options.checkTimeout } : undefined,
+        supervisor: false,
+        personInFocus: this.focused,
+        sinceTurn,
+      });
+      switch (step.kind) {
+        case 'waitForPerson':
+          // A person in focus mode may go on talking to aider: the policy waits until they leave.
+          await this.untilUnfocused();
+          break;
+        case 'runCheck': {
+          this.setState('waiting', `running the check: ${command}`);
+          const check = await this.runCheck(command ?? '');
+          sinceTurn.push({
+            kind: 'check',
+            result: {
+              command: command ?? '',
+              passed: check.passed,
+              exitCode: check.exitCode,
+              output: check.output,
+              timedOut: check.timedOut,
+              error: check.error,
+            },
+          });
+          break;
+        }
+        case 'askSupervisor':
+          return { kind: 'done', outcome: ['failed', 'the turn policy asked for a supervisor, and this agent has none'] };
+        case 'instruct':
+          return { kind: 'turn', message: step.message };
+        case 'finish':
+          return { kind: 'done', outcome: [step.outcome, step.reason] };
+      }
+    }
+  }
+
+  /** Focus mode on this agent begins or ends (the dashboard's Enter, Ctrl-]). */
+  setFocused(focused: boolean): void {
+    this.focused = focused;
+    if (!focused) for (const resolve of this.unfocused.splice(0)) resolve();
+  }
+
+  /** Resolves when no person is in focus mode on this agent (or it is stopped). */
+  private async untilUnfocused(): Promise<void> {
+    if (!this.focused || this.stopRequested) return;
+    if (this.session?.phase === 'prompt') this.setState('waiting', FOCUS_REASON);
+    await new Promise<void>((resolve) => this.unfocused.push(resolve));
+  }
+
+  /** The start of a warm session this agent adopted. */
+  private ready(session: AiderSession): Promise<SessionReady> | undefined {
+    return this.options.warm?.session === session ? this.options.warm.ready : undefined;
+  }
+
+  /** An LLM call starts: the cap is enforced before it can pass --max-iterations. */
+  private onCallStarting(): void {
+    if (isFinalState(this.state)) return;
+    if (this.runUsage.iterations >= this.maxIterations) {
+      if (this.capReached) return;
+      this.capReached = true;
+      // The driver's turn is interrupted (Ctrl-C); a person's turn ends the session.
+      if (this.turnAbort) this.turnAbort.abort();
+      else this.endSession(this.capReason());
+      return;
+    }
+    if (this.state !== 'working') this.setState('working');
+  }
+
+  private capReason(): string {
+    return `reached --max-iterations (${this.maxIterations}) before aider finished`;
+  }
+
+  private checkSignOfLife(): void {
+    const idleTimeout = this.options.idleTimeout;
+    if (!this.watching || this.ending || Date.now() - this.lastSignOfLife < idleTimeout) return;
+    this.endSession(`no sign of life for ${formatDuration(idleTimeout)}: no output and no aider event (--idle-timeout)`);
+  }
+
+  private turnRecord(turn: number, kind: TurnRecord['kind'], result: TurnResult): TurnRecord {
+    return {
+      turn,
+      kind,
+      iterations: result.usage.iterations,
+      llmCalls: result.llmCalls,
+      aborted: result.aborted,
+      exceptions: result.exceptions.map((text) => this.redact(text)),
+      durationMs: Math.round(result.durationMs),
+    };
+  }
+
+  private sessionError(error: unknown): string {
+    return error instanceof SessionExitError ? error.exit.reason : `cannot run aider: ${(error as Error).message}`;
+  }
+
+  private noGitReason(): string {
+    return `aider found no git repository in ${this.worktree} ("Git repo: none"), so nothing it writes would be committed on ${this.branch}: check the worktree, and that --no-git is not among the aider arguments`;
   }
 
   /** Runs the check command (see checkCommand.ts), its output shown in the pane as it comes. */
@@ -403,19 +543,14 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     return { ...result, passed, output: output.slice(-CHECK_OUTPUT_TAIL_CHARS) };
   }
 
-  /** A finished line of aider's output: a sign of life, and the place its crash prompt and banner show. */
+  /** A finished line of aider's output: a sign of life, and the place its crash report and banner show. */
   private onAiderLine(raw: string): void {
     const line = this.redact(raw);
     this.lastSignOfLife = Date.now();
     this.recentLines.push(line);
     if (this.recentLines.length > RECENT_LINES) this.recentLines.shift();
-    if (NO_GIT_REPO_LINE.test(line)) {
-      this.endAider(
-        `aider found no git repository in ${this.worktree} ("Git repo: none"), so nothing it writes would be committed on ${this.branch}: check the worktree, and that --no-git is not among the aider arguments`,
-      );
-    } else if (CRASH_REPORT_LINE.test(line)) {
-      this.endAider(`aider crashed: ${this.crashError()}`);
-    }
+    if (NO_GIT_REPO_LINE.test(line)) this.endSession(this.noGitReason());
+    else if (CRASH_REPORT_LINE.test(line)) this.endSession(`aider crashed: ${this.crashError()}`);
     this.emit('line', line);
   }
 
@@ -426,29 +561,11 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     return (error ?? 'an uncaught exception (see the agent log)').slice(0, 300);
   }
 
-  /** Ends the running aider for a reason of the orchestrator's; the agent fails with it. */
-  private endAider(reason: string): void {
+  /** Ends the session for a reason of the orchestrator's; the agent fails with it. */
+  private endSession(reason: string): void {
     if (this.ending) return;
     this.ending = reason;
-    this.kill();
-  }
-
-  /** The end of a run that did what aider was asked: a success only if aider committed something. */
-  private async succeed(): Promise<AgentResult> {
-    let commits: number;
-    try {
-      commits = (await commitsSince(this.worktree, this.options.baseCommit)).length;
-    } catch (error) {
-      return this.finish('failed', `cannot read the commits of ${this.branch} (${(error as Error).message.split('\n')[0]})`);
-    }
-    if (commits > 0) return this.finish('succeeded', undefined);
-    const uncommitted = (await dirtyFiles(this.worktree).catch(() => [])).filter((file) => !file.startsWith('.aider'));
-    return this.finish(
-      'failed',
-      uncommitted.length > 0
-        ? `${NO_CHANGES} (${uncommitted.length} uncommitted file${uncommitted.length === 1 ? '' : 's'} in the worktree: is --no-auto-commits among the aider arguments?)`
-        : NO_CHANGES,
-    );
+    void this.session?.close();
   }
 
   private redact(text: string): string {
@@ -460,16 +577,6 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     const text = this.redact(raw);
     this.terminal.write(`\r\n\x1b[36m[orchestrator]\x1b[0m ${text.replace(/\n/g, '\r\n')}\r\n`, () => this.scheduleOutput());
     this.emit('line', `[orchestrator] ${text}`);
-  }
-
-  /** The last error-looking line on screen, for the failure reason. */
-  private lastErrorLine(): string {
-    const buffer = this.terminal.buffer.active;
-    for (let y = buffer.length - 1; y >= 0 && y >= buffer.length - 200; y -= 1) {
-      const text = buffer.getLine(y)?.translateToString(true).trim() ?? '';
-      if (/error|exception|failed|unauthori[sz]ed|not found/i.test(text)) return `: ${text.slice(0, 200)}`;
-    }
-    return '';
   }
 
   private scheduleOutput(): void {
@@ -493,27 +600,19 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     return this.result();
   }
 
-  /** Ends the running aider and what it started (its process group): SIGTERM, then SIGKILL after a grace period. */
-  private kill(): void {
-    const child = this.process;
-    if (!child) return;
-    signalGroup(child, 'SIGTERM');
-    const timer = setTimeout(() => {
-      if (this.process === child) signalGroup(child, 'SIGKILL');
-    }, STOP_GRACE_MS);
-    child.onExit(() => clearTimeout(timer));
-  }
-
-  /** Stops the agent: a queued one never starts, a running one is ended (its work so far stays committed). */
+  /** Stops the agent: a queued one never starts, a running one's session is ended (its work so far stays committed). */
   async stop(): Promise<void> {
     if (isFinalState(this.state)) return;
     this.stopRequested = true;
     if (!this.running) {
+      this.warm?.session.dispose();
+      this.warm = undefined;
       this.finish('stopped', 'stopped before it started');
       return;
     }
-    this.kill();
+    void this.session?.close();
     this.check?.stop();
+    this.setFocused(false);
     await this.running;
   }
 
@@ -521,7 +620,8 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
   prepareRestart(): void {
     if (!isFinalState(this.state)) return;
     this.previousUsage = this.usage;
-    this.current = emptyReport();
+    this.runBase = emptyUsage();
+    this.session = undefined;
     this.stopRequested = false;
     this.capReached = false;
     this.ending = undefined;
@@ -532,24 +632,26 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
 
   /** Raw keystrokes to aider (focus mode). */
   write(data: string): void {
-    this.process?.write(data);
+    this.session?.write(data);
   }
 
   resize(cols: number, rows: number): void {
     if (cols < 2 || rows < 1 || (cols === this.cols && rows === this.rows)) return;
     this.cols = cols;
     this.rows = rows;
-    this.process?.resize(cols, rows);
-    this.terminal.resize(cols, rows);
+    if (this.session) this.session.resize(cols, rows);
+    else this.terminal.resize(cols, rows);
     this.scheduleOutput();
   }
 
-  /** Kills the process at once and frees the terminal (app exit). */
+  /** Kills aider at once and frees the terminal (app exit). */
   dispose(): void {
     this.stopRequested = true;
     if (this.outputTimer) clearTimeout(this.outputTimer);
-    if (this.process) signalGroup(this.process, 'SIGKILL');
+    this.session?.dispose();
+    this.warm?.session.dispose();
     this.check?.kill();
+    this.setFocused(false);
     this.removeAllListeners();
   }
 }

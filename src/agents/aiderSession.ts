@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import xterm from '@xterm/headless';
 import * as pty from 'node-pty';
+import { isNonInteractiveAiderArg } from '../config/validate.js';
 import { buildAiderArgs, localModelMetadata } from './aiderArgs.js';
 import { addCommand, checkInstruction, dropCommand, readOnlyCommand } from './aiderInput.js';
 import { analyticsReport, parseAnalyticsEvents, type AnalyticsEvent } from './analyticsLog.js';
@@ -153,8 +154,6 @@ const STOP_GRACE_MS = 3000;
 const SCROLLBACK_LINES = 5000;
 /** Only when fs.watch is unavailable: how often the analytics log is read for live events. */
 const ANALYTICS_POLL_MS = 250;
-/** aider's options that would take it out of an interactive session. */
-const NON_INTERACTIVE_FLAGS = ['--message', '--msg', '-m', '--message-file', '-f', '--exit', '--no-fancy-input'];
 
 export class AiderSession extends EventEmitter<AiderSessionEvents> {
   readonly terminal: xterm.Terminal;
@@ -187,7 +186,7 @@ export class AiderSession extends EventEmitter<AiderSessionEvents> {
 
   constructor(private readonly options: AiderSessionOptions) {
     super();
-    const bad = (options.extraArgs ?? []).find((arg) => NON_INTERACTIVE_FLAGS.includes(arg.split('=')[0] ?? arg));
+    const bad = (options.extraArgs ?? []).find(isNonInteractiveAiderArg);
     if (bad) throw new Error(`aider argument ${bad} cannot be used in an interactive session`);
     this.terminal =
       options.terminal ??

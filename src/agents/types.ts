@@ -59,6 +59,8 @@ export interface AgentView {
   readonly viewport: PaneViewport;
   /** Raw bytes to aider's pty (focus mode). */
   write(data: string): void;
+  /** Focus mode begins or ends: while a person types into aider, the app types nothing into it. */
+  setFocused?(focused: boolean): void;
   /** Resize pty and terminal together (pane size changed). */
   resize(cols: number, rows: number): void;
 }

@@ -11,6 +11,10 @@ export const LIMITS = {
 
 type Field = keyof Settings;
 
+/** aider's options that would take it out of an interactive session (agents/aiderSession.ts). */
+export const NON_INTERACTIVE_AIDER_FLAGS = ['--message', '--msg', '-m', '--message-file', '-f', '--exit', '--no-fancy-input'];
+export const isNonInteractiveAiderArg = (arg: string): boolean => NON_INTERACTIVE_AIDER_FLAGS.includes(arg.split('=')[0] ?? arg);
+
 const checkCount = (value: unknown, max: number): string | undefined =>
   typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= max
     ? undefined
@@ -31,8 +35,13 @@ const CHECKS: Partial<Record<Field, (value: unknown) => string | undefined>> = {
   maxIterations: (value) => checkCount(value, LIMITS.maxIterations),
   agentsPerTask: (value) => checkCount(value, LIMITS.agentsPerTask),
   aiderBin: checkText,
-  aiderArgs: (value) =>
-    Array.isArray(value) && value.every((arg) => typeof arg === 'string') ? undefined : 'must be a list of arguments',
+  aiderArgs: (value) => {
+    if (!Array.isArray(value) || !value.every((arg) => typeof arg === 'string')) return 'must be a list of arguments';
+    const refused = value.find(isNonInteractiveAiderArg);
+    return refused
+      ? `must not contain ${refused} (each agent is an interactive aider session its turns are typed into): leave it out`
+      : undefined;
+  },
   checkCommand: checkText,
   idleTimeout: checkDuration,
   checkTimeout: checkDuration,

@@ -202,6 +202,12 @@ export class WorkspacePool {
     }
   }
 
+  /** The prepared worktree of `agent` once it is made; undefined when none was asked for or it failed. */
+  async preparedPath(agent: number): Promise<string | undefined> {
+    const made = this.prepared.get(agent);
+    return made && (await made) && this.prepared.has(agent) ? this.pathOf(agent) : undefined;
+  }
+
   /** Resolves once every workspace asked for so far is prepared (or has failed to be). */
   async whenPrepared(): Promise<void> {
     await Promise.all(this.prepared.values());

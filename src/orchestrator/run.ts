@@ -1,13 +1,14 @@
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Agent, AgentResult } from '../agents/agent.js';
+import type { Agent, AgentResult, WarmSession } from '../agents/agent.js';
 import { isFinalState, type AgentView } from '../agents/types.js';
 import type { Settings } from '../config/settings.js';
 import { UserError } from '../errors.js';
 import { commitsSince, diffSince, filesChanged } from '../git/commits.js';
 import { agentBranchName, WorkspacePool } from '../git/worktrees.js';
 import type { LlmClient } from '../llm/client.js';
+import { makePrivateDir } from '../logs/privateFiles.js';
 import { generatePrd } from '../llm/prd.js';
 import { savePrd } from '../llm/prd.js';
 import { proposePlan } from '../llm/planner.js';
@@ -96,6 +97,11 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
   private historyFailed = false;
   private finishing: Promise<RunSummary> | undefined;
   private readonly workspaces: WorkspacePool;
+  /** Agent → its aider, started in its prepared workspace while the PRD is read (warm start). */
+  private readonly warm = new Map<number, WarmSession>();
+  private warming: Promise<void> = Promise.resolve();
+  private warmStarted = false;
+  private warmClosed = false;
 
   constructor(private readonly options: RunOptions) {
     super();
@@ -150,6 +156,7 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
     const previousPrd = feedback ? this.prd : undefined;
     // The agents' workspaces are made while the PRD is written and read, not after "approve".
     this.workspaces.prepare(this.workspacesToPrepare());
+    this.startWarmSessions(this.workspacesToPrepare());
     this.setPhase('prd');
     this.prd = '';
     this.prd = await generatePrd(this.options.llm, {
@@ -176,6 +183,65 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
     const { maxAgents, agentsPerTask } = this.options.settings;
     const tasks = this.options.files ? Math.min(maxAgents, this.options.files.length) : maxAgents;
     return Math.min(MAX_PREPARED_WORKSPACES, tasks * agentsPerTask);
+  }
+
+  /**
+   * Warm start: an aider in each prepared workspace, waiting at its prompt (no file, no message,
+   * so nothing reaches the model) by the time the PRD is approved. Its folder is the one the
+   * agent's first run uses (`agent-<n>/run-1`); approve hands it to the agent.
+   */
+  private startWarmSessions(count: number): void {
+    if (this.warmStarted || this.options.resume) return;
+    this.warmStarted = true;
+    const { settings, runId } = this.options;
+    const agentsDir = path.join(settings.dataDir, 'runs', runId);
+    this.warming = (async () => {
+      const { AiderSession } = await import('../agents/aiderSession.js');
+      for (let agent = 1; agent <= count; agent += 1) {
+        const worktree = await this.workspaces.preparedPath(agent);
+        if (!worktree || this.warmClosed) continue;
+        const stateDir = path.join(agentsDir, `agent-${agent}`, 'run-1');
+        makePrivateDir(stateDir);
+        const session = new AiderSession({
+          aiderBin: this.options.aiderBin,
+          cwd: worktree,
+          stateDir,
+          model: settings.agentModel,
+          env: this.options.agentEnv,
+          extraArgs: settings.aiderArgs,
+          cols: this.options.terminalSize.cols,
+          rows: this.options.terminalSize.rows,
+        });
+        const ready = session.start();
+        // A session that cannot start fails its agent at approve, with the reason.
+        ready.catch(() => undefined);
+        this.warm.set(agent, { session, ready });
+      }
+    })().catch((error: Error) => {
+      this.emit('run:warning', `cannot start aider ahead of time (${error.message}); the agents start it at approve`);
+    });
+  }
+
+  /** Resolves once every warm session asked for has started or failed to: how many wait at their prompt. */
+  async whenWarm(): Promise<number> {
+    await this.warming;
+    const started = await Promise.allSettled([...this.warm.values()].map((warm) => warm.ready));
+    return started.filter((result) => result.status === 'fulfilled').length;
+  }
+
+  /** The warm session of `agent`, if any (it is the agent's from then on). */
+  private takeWarm(agent: number): WarmSession | undefined {
+    const warm = this.warm.get(agent);
+    this.warm.delete(agent);
+    return warm;
+  }
+
+  /** Ends the warm sessions no agent took (the plan has fewer agents, cancel, exit). */
+  private async closeWarm(): Promise<void> {
+    this.warmClosed = true;
+    const unused = [...this.warm.values()];
+    this.warm.clear();
+    await Promise.all(unused.map(({ session }) => session.close()));
   }
 
   setChange(text: string): void {
@@ -258,10 +324,13 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
       }
     } catch (error) {
       // A workspace that cannot be made (disk full...): no agent starts, none of the run's worktrees or branches stay.
+      await this.closeWarm();
       await this.workspaces.discard();
       throw error;
     }
-    for (const place of places) this.addAgent(AgentClass, { ...place, runDir: path.join(runDir, `agent-${place.task.agent}`) });
+    for (const place of places) {
+      this.addAgent(AgentClass, { ...place, runDir: path.join(runDir, `agent-${place.task.agent}`), warm: this.takeWarm(place.task.agent) });
+    }
     this.record(() =>
       this.options.history?.startRun(
         {
@@ -290,8 +359,8 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
     );
     this.setPhase('agents');
     for (const id of this.slots.keys()) this.schedule(id);
-    // Prepared workspaces the plan did not use go while the agents work.
-    const released = this.workspaces.release();
+    // Warm sessions and prepared workspaces the plan did not use go while the agents work.
+    const released = this.closeWarm().then(() => this.workspaces.release());
     await this.settle();
     await released;
     return this.finish();
@@ -316,7 +385,10 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
     return this.finish();
   }
 
-  private addAgent(AgentClass: typeof Agent, place: { task: AgentTask; branch: string; worktree: string; runDir: string; resume?: AgentRecord }): void {
+  private addAgent(
+    AgentClass: typeof Agent,
+    place: { task: AgentTask; branch: string; worktree: string; runDir: string; resume?: AgentRecord; warm?: WarmSession },
+  ): void {
     const { settings, runId } = this.options;
     const { task } = place;
     const agent = new AgentClass({
@@ -497,21 +569,26 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
   async stopAll(): Promise<void> {
     this.stopping = true;
     this.abort.abort();
-    await Promise.all([...this.slots.values()].map((slot) => slot.agent.stop()));
+    await Promise.all([this.closeWarm(), ...[...this.slots.values()].map((slot) => slot.agent.stop())]);
   }
 
   cancel(): void {
     this.abort.abort();
+    void this.closeWarm();
     this.setPhase('cancelled');
   }
 
   /** Ends every process and terminal; worktrees and branches stay for the user. */
   dispose(): void {
+    this.warmClosed = true;
+    for (const { session } of this.warm.values()) session.dispose();
+    this.warm.clear();
     for (const slot of this.slots.values()) slot.agent.dispose();
   }
 
   /** dispose(), and removes the workspaces prepared for agents that never started. */
   async close(): Promise<void> {
+    await this.closeWarm();
     this.dispose();
     await this.workspaces.release();
   }

@@ -87,6 +87,12 @@ describe('usage and configuration errors exit 2 with one clear line', () => {
     expect(result.stderr).toMatch(/--max-agents must be a whole number from 1 to 64/);
   });
 
+  it('refuses an aider argument that would end the interactive session, in one line', async () => {
+    const result = await runCli(['--headless', '--yes', '--change', 'x', '--', '--message-file', 'task.md'], { cwd: await repo(), env: isolatedEnv({ home: temp() }, keys) });
+    expect(result.exitCode).toBe(2);
+    expectUserError(result.stderr, /^error: aiderArgs must not contain --message-file \(each agent is an interactive aider session .*\): leave it out/);
+  });
+
   it('names the missing Google key', async () => {
     const result = await runCli(['--headless', '--yes', '--change', 'x'], { cwd: await repo(), env: isolatedEnv({ home: temp() }, { OPENAI_API_KEY: 'sk-x' }) });
     expect(result.exitCode).toBe(2);

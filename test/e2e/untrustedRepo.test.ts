@@ -84,9 +84,13 @@ describe('a repository whose symlinks lead out of it', () => {
       expect(result.stderr).toContain(`warning: the plan named ${dropped}, left out: it leads outside the repository through a symlink`);
     }
     expect(result.stderr).toMatch(/agent 1: Everything \[a\.py, src\/ok\.py\]/);
-    const handed = aider.args();
-    const files = handed.filter((arg) => arg.startsWith('--file=')).map((arg) => arg.slice('--file='.length));
-    expect(files).toEqual(['a.py', 'src/ok.py']);
+    // Files reach aider only as the agent's task (its task file, then /add once aider waits at its prompt).
+    expect(aider.args().filter((arg) => arg.startsWith('--file'))).toEqual([]);
+    const runs = path.join(home, 'data', 'runs');
+    const [runId] = fs.readdirSync(runs);
+    const task = fs.readFileSync(path.join(runs, runId!, 'agent-1', 'run-1', 'task.md'), 'utf8');
+    expect(task).toContain('Files you own (already added to the chat): a.py, src/ok.py\n');
+    for (const dropped of ['README.md', 'env.txt', 'secret.py', 'new.py', 'leak.py']) expect(task).not.toContain(dropped);
     expect(result.stdout + result.stderr).not.toContain(SECRET_MARKER);
   });
 });

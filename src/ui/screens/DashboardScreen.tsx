@@ -103,6 +103,7 @@ export const DashboardScreen = ({ width, height, onQuit, onConfig }: DashboardSc
   // Focus mode: raw keystrokes go to aider's pty unchanged.
   useEffect(() => {
     if (!focused || !agent) return;
+    agent.setFocused?.(true);
     const onData = (data: Buffer | string) => {
       if (!update((state) => state).focused) return; // left focus; the listener goes with the next effect run
       const text = withoutMouseReports(data.toString());
@@ -115,6 +116,7 @@ export const DashboardScreen = ({ width, height, onQuit, onConfig }: DashboardSc
     stdin.on('data', onData);
     return () => {
       stdin.off('data', onData);
+      agent.setFocused?.(false);
     };
   }, [focused, agent, stdin]);
 

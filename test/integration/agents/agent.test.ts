@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AgentOptions } from '../../../src/agents/agent.js';
+import type { AgentOptions, TurnRecord } from '../../../src/agents/agent.js';
 import { findTestAider } from '../../support/aider.js';
 import { makeTestAgent, screenText } from '../../support/agentFixture.js';
 import { wholeFileEdit, type ChatScript } from '../../support/openaiServer.js';
@@ -67,6 +67,40 @@ describe.skipIf('skip' in aider)(`one agent: real aider in a pty${'skip' in aide
     expect(again.state).toBe('succeeded');
     expect(again.usage.iterations).toBe(1);
   });
+
+  it('in focus mode, a line a person types reaches the model as a turn, and the agent goes on when they leave', async () => {
+    // The task's reply waits until the person is in focus mode (entered while the agent works).
+    let release = () => {};
+    const focusEntered = new Promise<void>((resolve) => (release = resolve));
+    const { agent, server, worktree } = await makeAgent(async (_request, index) => {
+      if (index > 0) return { text: wholeFileEdit('a.py', 'A = 11\n', 'python') };
+      await focusEntered;
+      return { text: wholeFileEdit('a.py', 'A = 10\n', 'python') };
+    });
+    const turns: TurnRecord[] = [];
+    agent.on('turn', (turn) => turns.push(turn));
+    const running = agent.run();
+    await waitFor(() => agent.state === 'working', 'the task’s LLM call to start', 180_000);
+    agent.setFocused(true);
+    release();
+    // The task's turn ends; with a person in focus mode the agent waits instead of finishing.
+    await waitFor(() => agent.state === 'waiting' && turns.length === 1, 'the task turn to end with the agent waiting', 180_000);
+    agent.write('Now set A to 11.\r');
+    await waitFor(() => turns.some((turn) => turn.kind === 'person'), 'the person’s turn to end', 180_000);
+    expect(agent.state).toBe('waiting');
+    agent.setFocused(false);
+    const result = await running;
+    expect(result.state).toBe('succeeded');
+    expect(result.usage.iterations).toBe(2);
+    const requests = server.requests.filter((request) => request.kind === 'turn');
+    expect(requests).toHaveLength(2);
+    expect(requests[1]?.text).toContain('Now set A to 11.');
+    expect(turns.map((turn) => [turn.kind, turn.iterations])).toEqual([
+      ['task', 1],
+      ['person', 1],
+    ]);
+    expect(fs.readFileSync(path.join(worktree, 'a.py'), 'utf8')).toBe('A = 11\n');
+  }, 240_000);
 
   it('resizes the pty and the terminal together', async () => {
     const { agent } = await makeAgent([{ hang: true }]);

@@ -45,6 +45,15 @@ describe('settings precedence: defaults < stored < environment < flags', () => {
   it('rejects an invalid stored value, naming where it came from', () => {
     expect(() => resolveSettings({ stored: { maxAgents: 0 } })).toThrow(/maxAgents must be a whole number from 1 to 64 \(from the stored configuration\)/);
   });
+
+  it('refuses aider arguments that would end an interactive session, naming the argument', () => {
+    for (const arg of ['--message-file=task.md', '--exit', '--no-fancy-input', '-m']) {
+      expect(() => resolveSettings({ flags: { aiderArgs: ['--edit-format', 'diff', arg] } })).toThrow(
+        new RegExp(`^aiderArgs must not contain ${arg} \\(each agent is an interactive aider session .*\\(from the command line\\)$`),
+      );
+    }
+    expect(resolveSettings({ flags: { aiderArgs: ['--edit-format', 'diff'] } }).aiderArgs).toEqual(['--edit-format', 'diff']);
+  });
 });
 
 describe('environment', () => {
