@@ -61,7 +61,13 @@ const aiderAloneSeconds = async (aiderBin: string, n: number): Promise<number> =
         files: [file],
         extraArgs: [],
       });
-      const child = pty.spawn(aiderBin, args, { name: 'xterm-256color', cols: 120, rows: 40, cwd: worktree, env: env as Record<string, string> });
+      const child = pty.spawn(aiderBin, args, {
+        name: 'xterm-256color',
+        cols: 120,
+        rows: 40,
+        cwd: worktree,
+        env: env as Record<string, string>,
+      });
       child.onData(() => undefined);
       children.push(child);
     }
@@ -105,21 +111,39 @@ export const runParallelBench = async (options: {
       let spawnedAt: number | undefined;
       let spawned = 0;
       let startedAt: number | undefined;
-      const run = execa(process.execPath, [CLI_MAIN, '--headless', '--yes', '--change', 'Set VALUE to 1', '--files', ...files, '--max-agents', String(n), '--model', 'openai/bench', '--aider-bin', options.aiderBin], {
-        cwd: repo.dir,
-        reject: false,
-        env: {
-          PATH: process.env.PATH,
-          HOME: home,
-          AIDER_ORCHESTRATOR_DATA_DIR: path.join(home, 'data'),
-          AIDER_ORCHESTRATOR_CONFIG_DIR: path.join(home, 'config'),
-          GEMINI_API_KEY: 'bench',
-          GOOGLE_GEMINI_BASE_URL: gemini.url,
-          OPENAI_API_KEY: 'bench',
-          OPENAI_API_BASE: openai.url,
+      const run = execa(
+        process.execPath,
+        [
+          CLI_MAIN,
+          '--headless',
+          '--yes',
+          '--change',
+          'Set VALUE to 1',
+          '--files',
+          ...files,
+          '--max-agents',
+          String(n),
+          '--model',
+          'openai/bench',
+          '--aider-bin',
+          options.aiderBin,
+        ],
+        {
+          cwd: repo.dir,
+          reject: false,
+          env: {
+            PATH: process.env.PATH,
+            HOME: home,
+            AIDER_ORCHESTRATOR_DATA_DIR: path.join(home, 'data'),
+            AIDER_ORCHESTRATOR_CONFIG_DIR: path.join(home, 'config'),
+            GEMINI_API_KEY: 'bench',
+            GOOGLE_GEMINI_BASE_URL: gemini.url,
+            OPENAI_API_KEY: 'bench',
+            OPENAI_API_BASE: openai.url,
+          },
+          extendEnv: false,
         },
-        extendEnv: false,
-      });
+      );
       // Headless --yes prints "Starting N agents" right after the PRD and the plan are approved.
       // Each agent's "state: starting" line comes right before its aider is spawned.
       run.stderr.on('data', (chunk: Buffer) => {
@@ -128,12 +152,15 @@ export const runParallelBench = async (options: {
         spawned += text.split('state: starting').length - 1;
         if (spawnedAt === undefined && spawned >= n) spawnedAt = performance.now();
       });
-      const firstRequests = waitFor(() => openai.requests.length >= n, `${n} agents to reach the model`, 300_000).then(() => (startedAt = performance.now()));
+      const firstRequests = waitFor(() => openai.requests.length >= n, `${n} agents to reach the model`, 300_000).then(
+        () => (startedAt = performance.now()),
+      );
       const result = await run;
       const wallSeconds = (performance.now() - began) / 1000;
       if (result.exitCode !== 0) throw new Error(`bench run with ${n} agents failed:\n${String(result.stderr).slice(-2000)}`);
       await firstRequests;
-      if (approvedAt === undefined || spawnedAt === undefined || startedAt === undefined) throw new Error('bench: no "Starting" line, no spawn or no model request');
+      if (approvedAt === undefined || spawnedAt === undefined || startedAt === undefined)
+        throw new Error('bench: no "Starting" line, no spawn or no model request');
       results.push({
         agents: n,
         wallSeconds,

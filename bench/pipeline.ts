@@ -21,7 +21,13 @@ const oursOnce = (file: string, cols: number, rows: number): Promise<number> =>
   new Promise((resolve) => {
     const terminal = new xterm.Terminal({ cols, rows, scrollback: 5000, allowProposedApi: true });
     const start = performance.now();
-    const child = pty.spawn('cat', [file], { name: 'xterm-256color', cols, rows, cwd: os.tmpdir(), env: process.env as Record<string, string> });
+    const child = pty.spawn('cat', [file], {
+      name: 'xterm-256color',
+      cols,
+      rows,
+      cwd: os.tmpdir(),
+      env: process.env as Record<string, string>,
+    });
     let dirty = false;
     child.onData((data) => {
       terminal.write(data);
@@ -51,7 +57,17 @@ const tmuxOnce = (file: string, cols: number, rows: number): number | undefined 
   }
   const socket = path.join(os.tmpdir(), `ao-bench-tmux-${process.pid}`);
   const start = performance.now();
-  execFileSync('tmux', ['-S', socket, 'new-session', '-d', '-x', String(cols), '-y', String(rows), `cat ${file}; tmux -S ${socket} wait-for -S done`]);
+  execFileSync('tmux', [
+    '-S',
+    socket,
+    'new-session',
+    '-d',
+    '-x',
+    String(cols),
+    '-y',
+    String(rows),
+    `cat ${file}; tmux -S ${socket} wait-for -S done`,
+  ]);
   execFileSync('tmux', ['-S', socket, 'wait-for', 'done']);
   const seconds = (performance.now() - start) / 1000;
   try {
@@ -63,7 +79,12 @@ const tmuxOnce = (file: string, cols: number, rows: number): number | undefined 
 };
 
 /** Bytes/s through pty → headless terminal → pane, against tmux on the same recording. */
-export const runPipelineBench = async (options: { megabytes: number; repeats: number; cols: number; rows: number }): Promise<PipelineResult> => {
+export const runPipelineBench = async (options: {
+  megabytes: number;
+  repeats: number;
+  cols: number;
+  rows: number;
+}): Promise<PipelineResult> => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ao-bench-'));
   const file = path.join(dir, 'recording.ansi');
   const target = options.megabytes * 1024 * 1024;

@@ -65,22 +65,24 @@ export const runRenderBench = async (options: RenderBenchOptions): Promise<Rende
   store.subscribe(() => {
     pendingSince ??= performance.now();
   });
-  const instance = !options.ui ? undefined : render(
-    <RunStoreContext.Provider value={store}>
-      <App warnings={[]} yes={false} editText={async (text) => text} openConfigStore={() => openConfigStore()} />
-    </RunStoreContext.Provider>,
-    {
-      stdout: stdout as unknown as NodeJS.WriteStream,
-      stdin: stdin as unknown as NodeJS.ReadStream,
-      exitOnCtrlC: false,
-      patchConsole: false,
-      maxFps: MAX_FPS,
-      onRender: () => {
-        if (pendingSince !== undefined) frameTimes.push(performance.now() - pendingSince);
-        pendingSince = undefined;
-      },
-    },
-  );
+  const instance = !options.ui
+    ? undefined
+    : render(
+        <RunStoreContext.Provider value={store}>
+          <App warnings={[]} yes={false} editText={async (text) => text} openConfigStore={() => openConfigStore()} />
+        </RunStoreContext.Provider>,
+        {
+          stdout: stdout as unknown as NodeJS.WriteStream,
+          stdin: stdin as unknown as NodeJS.ReadStream,
+          exitOnCtrlC: false,
+          patchConsole: false,
+          maxFps: MAX_FPS,
+          onRender: () => {
+            if (pendingSince !== undefined) frameTimes.push(performance.now() - pendingSince);
+            pendingSince = undefined;
+          },
+        },
+      );
 
   const tickMs = 20;
   const bytesPerTick = Math.round((options.bytesPerSecond * tickMs) / 1000);

@@ -36,11 +36,23 @@ export const runSessionBench = async (options: { aiderBin: string; turns: number
   fs.writeFileSync(taskFile, 'Increment A in a.py.\n');
   const result: SessionBenchResult = { readyMs: [], sessionTurnMs: [], processTurnMs: [] };
   try {
-    const session = new AiderSession({ aiderBin: options.aiderBin, cwd: repo.dir, stateDir: path.join(home, 'session'), model: MODEL, env, cols: 120, rows: 40 });
+    const session = new AiderSession({
+      aiderBin: options.aiderBin,
+      cwd: repo.dir,
+      stateDir: path.join(home, 'session'),
+      model: MODEL,
+      env,
+      cols: 120,
+      rows: 40,
+    });
     const ready = await session.start();
     result.readyMs.push(ready.startMs);
     for (let i = 0; i < options.turns; i += 1) {
-      const done = await session.sendTurn({ addFiles: i === 0 ? ['a.py'] : [], readOnlyFiles: i === 0 ? [taskFile] : [], message: 'Do the task in task.md.' });
+      const done = await session.sendTurn({
+        addFiles: i === 0 ? ['a.py'] : [],
+        readOnlyFiles: i === 0 ? [taskFile] : [],
+        message: 'Do the task in task.md.',
+      });
       if (done.usage.iterations !== 1) throw new Error(`a session turn made ${done.usage.iterations} LLM calls`);
       result.sessionTurnMs.push(done.durationMs);
     }
@@ -63,7 +75,13 @@ export const runSessionBench = async (options: { aiderBin: string; turns: number
         extraArgs: [],
       });
       const start = performance.now();
-      const child = pty.spawn(options.aiderBin, args, { name: 'xterm-256color', cols: 120, rows: 40, cwd: repo.dir, env: env as Record<string, string> });
+      const child = pty.spawn(options.aiderBin, args, {
+        name: 'xterm-256color',
+        cols: 120,
+        rows: 40,
+        cwd: repo.dir,
+        env: env as Record<string, string>,
+      });
       child.onData(() => undefined);
       const exitCode = await new Promise<number>((resolve) => child.onExit(({ exitCode: code }) => resolve(code)));
       if (exitCode !== 0) throw new Error(`aider --message-file exited with ${exitCode}`);

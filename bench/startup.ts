@@ -44,7 +44,10 @@ export const runStartupBench = async (options: { aiderBin: string; launches: num
     // One launch first fills the aider version cache, as any earlier run would have.
     for (let i = 0; i <= options.launches; i += 1) {
       const start = performance.now();
-      const screen = new PtyScreen(process.execPath, [CLI_MAIN, '--change', 'Say hello', ...args], { cwd: repo, env: { ...env, GOOGLE_GEMINI_BASE_URL: gemini.url } });
+      const screen = new PtyScreen(process.execPath, [CLI_MAIN, '--change', 'Say hello', ...args], {
+        cwd: repo,
+        env: { ...env, GOOGLE_GEMINI_BASE_URL: gemini.url },
+      });
       // The first frame is the checking screen, unless the checks won the race with the UI.
       await screen.whenScreen((text) => /Checking the repository|Writing the PRD/.test(text), 30_000, 'the first frame');
       const firstFrame = performance.now() - start;
@@ -57,10 +60,14 @@ export const runStartupBench = async (options: { aiderBin: string; launches: num
     }
 
     const files = ['inventory/models.py', 'inventory/store.py', 'inventory/report.py', 'README.md'];
-    const screen = new PtyScreen(process.execPath, [CLI_MAIN, '--yes', '--change', 'Say hello', '--files', ...files, '--max-agents', '8', '--agents-per-task', '2', ...args], {
-      cwd: repo,
-      env: { ...env, GOOGLE_GEMINI_BASE_URL: geminiReady.url },
-    });
+    const screen = new PtyScreen(
+      process.execPath,
+      [CLI_MAIN, '--yes', '--change', 'Say hello', '--files', ...files, '--max-agents', '8', '--agents-per-task', '2', ...args],
+      {
+        cwd: repo,
+        env: { ...env, GOOGLE_GEMINI_BASE_URL: geminiReady.url },
+      },
+    );
     try {
       // Every agent waits on the (silent) model: aider's start-up CPU is over.
       // Every agent waits on the (silent) model: its request is in, so aider's start-up CPU

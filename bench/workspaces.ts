@@ -32,7 +32,10 @@ const generateRepo = (dir: string, files: number): void => {
     for (let i = commit * 7; i < files; i += commit === 0 ? 1 : 7) {
       const file = path.join(dir, `pkg${i % 40}`, `mod${i % 500}`, `file${i}.ts`);
       fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, `// file ${i}, revision ${commit}\nexport const value${i} = ${i * (commit + 1)};\n${'export const pad = 0;\n'.repeat(i % 20)}`);
+      fs.writeFileSync(
+        file,
+        `// file ${i}, revision ${commit}\nexport const value${i} = ${i * (commit + 1)};\n${'export const pad = 0;\n'.repeat(i % 20)}`,
+      );
     }
     git(dir, 'add', '-A');
     git(dir, 'commit', '-q', '-m', `revision ${commit}`);
@@ -55,7 +58,9 @@ export const runWorkspaceBench = async (options: { files: number; agents: number
 
     const worktrees = agents.map((i) => path.join(root, 'worktrees', `agent-${i}`));
     fs.mkdirSync(path.join(root, 'worktrees'));
-    const wtSeconds = timed(() => worktrees.forEach((dir, i) => git(repo, 'worktree', 'add', '--quiet', '-b', `bench/agent-${i}`, dir, head)));
+    const wtSeconds = timed(() =>
+      worktrees.forEach((dir, i) => git(repo, 'worktree', 'add', '--quiet', '-b', `bench/agent-${i}`, dir, head)),
+    );
     results.push({ method: 'git worktree (ours)', seconds: wtSeconds, diskMb: duMb(worktrees) });
 
     const clones = agents.map((i) => path.join(root, 'clones', `agent-${i}`));
@@ -64,7 +69,9 @@ export const runWorkspaceBench = async (options: { files: number; agents: number
     results.push({ method: 'git clone file:// each', seconds: cloneSeconds, diskMb: duMb(clones) });
 
     const copies = agents.map((i) => path.join(root, 'copies', `agent-${i}`));
-    const copySeconds = timed(() => copies.forEach((dir) => fs.cpSync(repo, dir, { recursive: true, filter: (src) => !src.includes(`${path.sep}.git`) })));
+    const copySeconds = timed(() =>
+      copies.forEach((dir) => fs.cpSync(repo, dir, { recursive: true, filter: (src) => !src.includes(`${path.sep}.git`) })),
+    );
     results.push({ method: 'copy of the files (floor)', seconds: copySeconds, diskMb: duMb(copies) });
 
     // Approve → every agent's workspace ready, through the app's own code path.
@@ -75,11 +82,19 @@ export const runWorkspaceBench = async (options: { files: number; agents: number
       return (performance.now() - start) / 1000;
     };
     const cold = new WorkspacePool({ root: repo, base: head, dir: path.join(root, 'cold') });
-    results.push({ method: 'approve → ready, made at approve', seconds: await approve(cold, 'cold'), diskMb: duMb([path.join(root, 'cold')]) });
+    results.push({
+      method: 'approve → ready, made at approve',
+      seconds: await approve(cold, 'cold'),
+      diskMb: duMb([path.join(root, 'cold')]),
+    });
     const warm = new WorkspacePool({ root: repo, base: head, dir: path.join(root, 'prepared') });
     warm.prepare(options.agents);
     await warm.whenPrepared(); // the user reads the PRD meanwhile
-    results.push({ method: 'approve → ready, prepared during the PRD (ours)', seconds: await approve(warm, 'prepared'), diskMb: duMb([path.join(root, 'prepared')]) });
+    results.push({
+      method: 'approve → ready, prepared during the PRD (ours)',
+      seconds: await approve(warm, 'prepared'),
+      diskMb: duMb([path.join(root, 'prepared')]),
+    });
     return results;
   } finally {
     fs.rmSync(root, { recursive: true, force: true });

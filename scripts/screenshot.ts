@@ -17,7 +17,24 @@ const CELL_W = 8.4;
 const CELL_H = 17;
 const FG = '#d4d4d4';
 const BG = '#1e1e1e';
-const BASE16 = ['#000000', '#cd3131', '#0dbc79', '#e5e510', '#2472c8', '#bc3fbc', '#11a8cd', '#e5e5e5', '#666666', '#f14c4c', '#23d18b', '#f5f543', '#3b8eea', '#d670d6', '#29b8db', '#ffffff'];
+const BASE16 = [
+  '#000000',
+  '#cd3131',
+  '#0dbc79',
+  '#e5e510',
+  '#2472c8',
+  '#bc3fbc',
+  '#11a8cd',
+  '#e5e5e5',
+  '#666666',
+  '#f14c4c',
+  '#23d18b',
+  '#f5f543',
+  '#3b8eea',
+  '#d670d6',
+  '#29b8db',
+  '#ffffff',
+];
 
 const palette = (n: number): string => {
   if (n < 16) return BASE16[n]!;
@@ -45,7 +62,10 @@ const toSvg = (rows: Segment[][]): string => {
       let fg = color(segment.fg, FG);
       let bg = segment.bg ? color(segment.bg, BG) : undefined;
       if (segment.inverse) [fg, bg] = [bg ?? BG, fg];
-      if (bg) parts.push(`<rect x="${(x * CELL_W).toFixed(1)}" y="${y * CELL_H}" width="${(width * CELL_W).toFixed(1)}" height="${CELL_H}" fill="${bg}"/>`);
+      if (bg)
+        parts.push(
+          `<rect x="${(x * CELL_W).toFixed(1)}" y="${y * CELL_H}" width="${(width * CELL_W).toFixed(1)}" height="${CELL_H}" fill="${bg}"/>`,
+        );
       if (segment.text.trim()) {
         parts.push(
           `<text x="${(x * CELL_W).toFixed(1)}" y="${y * CELL_H + 13}" fill="${fg}"${segment.bold ? ' font-weight="bold"' : ''}${segment.dim ? ' opacity="0.6"' : ''} xml:space="preserve">${escapeXml(segment.text)}</text>`,
@@ -65,7 +85,15 @@ const main = async () => {
   const aider = findTestAider();
   if ('skip' in aider) throw new Error(aider.skip);
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ao-shot-'));
-  const env = { PATH: process.env.PATH, HOME: home, TERM: 'xterm-256color', TMPDIR: home, AIDER_ORCHESTRATOR_DATA_DIR: path.join(home, 'data'), AIDER_ORCHESTRATOR_CONFIG_DIR: path.join(home, 'config'), AIDER_ORCHESTRATOR_AIDER_BIN: aider.bin };
+  const env = {
+    PATH: process.env.PATH,
+    HOME: home,
+    TERM: 'xterm-256color',
+    TMPDIR: home,
+    AIDER_ORCHESTRATOR_DATA_DIR: path.join(home, 'data'),
+    AIDER_ORCHESTRATOR_CONFIG_DIR: path.join(home, 'config'),
+    AIDER_ORCHESTRATOR_AIDER_BIN: aider.bin,
+  };
   const screen = new PtyScreen(process.execPath, [CLI_MAIN, 'demo'], { cwd: home, env, cols: COLS, rows: ROWS });
   try {
     await screen.waitFor('PRD ready');

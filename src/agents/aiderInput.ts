@@ -47,8 +47,17 @@ export const dropCommand = (files: readonly string[]): string => fileCommand('/d
  */
 export const checkInstruction = (text: string): string => {
   if (!text.trim()) throw new Error('an instruction for aider cannot be empty');
-  if (CONTROL.test(text)) throw new Error('an instruction typed into aider must be one line without control characters: put longer text in a file and /read-only it');
-  if (text.length > MAX_INSTRUCTION_LENGTH) throw new Error(`an instruction typed into aider is at most ${MAX_INSTRUCTION_LENGTH} characters: put longer text in a file and /read-only it`);
-  if (/^\s*[/!{]/.test(text)) throw new Error(`an instruction must not start with / ! or { (aider would read it as a command or a multi-line block): ${JSON.stringify(text.slice(0, 40))}`);
+  if (CONTROL.test(text))
+    throw new Error(
+      'an instruction typed into aider must be one line without control characters: put longer text in a file and /read-only it',
+    );
+  if (text.length > MAX_INSTRUCTION_LENGTH)
+    throw new Error(
+      `an instruction typed into aider is at most ${MAX_INSTRUCTION_LENGTH} characters: put longer text in a file and /read-only it`,
+    );
+  if (/^\s*[/!{]/.test(text))
+    throw new Error(
+      `an instruction must not start with / ! or { (aider would read it as a command or a multi-line block): ${JSON.stringify(text.slice(0, 40))}`,
+    );
   return text;
 };

@@ -30,7 +30,11 @@ const runWithProgress = async (file: string, args: string[], onProgress: (line: 
   const result = await child;
   if (pending.trim()) onProgress(pending);
   if (result.failed) {
-    const tail = String(result.all ?? '').trim().split('\n').slice(-1)[0] ?? '';
+    const tail =
+      String(result.all ?? '')
+        .trim()
+        .split('\n')
+        .slice(-1)[0] ?? '';
     throw new UserError(`${file} ${args.slice(0, 3).join(' ')} failed (exit ${result.exitCode}): ${tail}; see the output above`);
   }
 };

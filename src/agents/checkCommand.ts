@@ -61,7 +61,13 @@ export class CheckProcess {
           env: options.env as Record<string, string>,
         });
       } catch (error) {
-        resolve({ exitCode: undefined, signal: undefined, timedOut: false, stopped: false, error: `cannot start /bin/sh: ${(error as Error).message}` });
+        resolve({
+          exitCode: undefined,
+          signal: undefined,
+          timedOut: false,
+          stopped: false,
+          error: `cannot start /bin/sh: ${(error as Error).message}`,
+        });
         return;
       }
       const child = this.child;

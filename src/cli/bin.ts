@@ -6,7 +6,9 @@ import * as nodeModule from 'node:module';
 
 const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 13)) {
-  process.stderr.write(`error: aider-orchestrator needs Node.js 22.13 or newer (this is ${process.version}): install a newer Node, e.g. with nvm or from nodejs.org\n`);
+  process.stderr.write(
+    `error: aider-orchestrator needs Node.js 22.13 or newer (this is ${process.version}): install a newer Node, e.g. with nvm or from nodejs.org\n`,
+  );
   process.exit(2);
 }
 nodeModule.enableCompileCache?.();

@@ -9,10 +9,15 @@ import { UserError } from '../errors.js';
 export const readChangeFile = async (file: string, stdin: NodeJS.ReadStream = process.stdin): Promise<string> => {
   if (file === '-') {
     if (stdin.isTTY) {
-      throw new UserError('--change-file - reads the change request from stdin, but stdin is a terminal: pipe the text in (e.g. `cat change.md | aider-orchestrator --change-file - ...`), or pass --change-file <path>');
+      throw new UserError(
+        '--change-file - reads the change request from stdin, but stdin is a terminal: pipe the text in (e.g. `cat change.md | aider-orchestrator --change-file - ...`), or pass --change-file <path>',
+      );
     }
     const change = await text(stdin);
-    if (!change.trim()) throw new UserError('stdin held no change request (--change-file -): pipe the text in, e.g. `cat change.md | aider-orchestrator --change-file - ...`');
+    if (!change.trim())
+      throw new UserError(
+        'stdin held no change request (--change-file -): pipe the text in, e.g. `cat change.md | aider-orchestrator --change-file - ...`',
+      );
     return change;
   }
   let change: string;

@@ -46,7 +46,13 @@ export const demoCommand = async (options: { headless?: boolean; agents?: number
     const env = await readEnvironment({
       dirs: [],
       isRepoData: async () => true,
-      env: { ...process.env, GEMINI_API_KEY: 'demo-key', GOOGLE_GEMINI_BASE_URL: gemini.url, OPENAI_API_KEY: 'demo-key', OPENAI_API_BASE: openai.url },
+      env: {
+        ...process.env,
+        GEMINI_API_KEY: 'demo-key',
+        GOOGLE_GEMINI_BASE_URL: gemini.url,
+        OPENAI_API_KEY: 'demo-key',
+        OPENAI_API_BASE: openai.url,
+      },
     });
     await ensureAider(env, log);
     const warnings: string[] = [];

@@ -17,7 +17,9 @@ export const editInEditor = async (text: string, fileName: string, env: NodeJS.P
     // The editor command may carry arguments (`code --wait`): run it through the shell, the file as "$1".
     const result = await execa('sh', ['-c', `${editor} "$1"`, 'sh', file], { stdio: 'inherit', reject: false, env });
     if (result.failed) {
-      throw new UserError(`the editor \`${editor}\` exited with code ${result.exitCode}: the PRD was not changed; set EDITOR to a working editor`);
+      throw new UserError(
+        `the editor \`${editor}\` exited with code ${result.exitCode}: the PRD was not changed; set EDITOR to a working editor`,
+      );
     }
     return fs.readFileSync(file, 'utf8');
   } finally {

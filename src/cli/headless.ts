@@ -15,7 +15,6 @@ const consoleIo: HeadlessIo = {
   err: (line) => process.stderr.write(`${line}\n`),
 };
 
-
 /**
  * Drives a run without a TUI: PRD → plan (both approved by --yes) → agents, printing
  * progress on stderr, agent lines as `[agent-N] ...` and the summary table on stdout.
@@ -43,11 +42,11 @@ export const runHeadless = async (run: Run, plainIo: HeadlessIo = consoleIo): Pr
 
   run.on('run:warning', (message) => io.err(`warning: ${message}`));
   run.on('prd:retry', (attempt, delayMs, reason) =>
-    io.err(`${detectProvider(run.settings.prdModel)?.name ?? 'PRD model'}: ${reason}; trying again in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt})`),
+    io.err(
+      `${detectProvider(run.settings.prdModel)?.name ?? 'PRD model'}: ${reason}; trying again in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt})`,
+    ),
   );
-  run.on('agent:state', (agent, state, reason) =>
-    io.err(`[agent-${agent}] state: ${state}${reason ? ` (${reason})` : ''}`),
-  );
+  run.on('agent:state', (agent, state, reason) => io.err(`[agent-${agent}] state: ${state}${reason ? ` (${reason})` : ''}`));
   run.on('agent:line', (agent, line) => io.out(`[agent-${agent}] ${line}`));
 
   try {

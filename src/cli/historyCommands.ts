@@ -56,7 +56,9 @@ export const runsCommand = async (options: { limit?: number }): Promise<number> 
     return 0;
   }
   const width = changeWidth();
-  process.stdout.write(`${pad('run', 22)} ${pad('started', 17)} ${pad('status', 10)} ${pad('agents', 16)} ${pad('cost', 9)} ${pad('repo', 18)} change\n`);
+  process.stdout.write(
+    `${pad('run', 22)} ${pad('started', 17)} ${pad('status', 10)} ${pad('agents', 16)} ${pad('cost', 9)} ${pad('repo', 18)} change\n`,
+  );
   for (const run of runs) {
     const counts = h.agentCounts(run.id);
     process.stdout.write(
@@ -75,7 +77,8 @@ const summaryTableOf = (file: string, runId: string): string | undefined => {
   if (!fs.existsSync(file)) return undefined;
   try {
     const summary = JSON.parse(fs.readFileSync(file, 'utf8')) as RunSummary;
-    if (summary?.runId !== runId || !Array.isArray(summary.agents) || typeof summary.totals !== 'object') throw new Error(`it is not the summary of run ${runId}`);
+    if (summary?.runId !== runId || !Array.isArray(summary.agents) || typeof summary.totals !== 'object')
+      throw new Error(`it is not the summary of run ${runId}`);
     return formatSummaryTable(summary);
   } catch (error) {
     process.stderr.write(`warning: cannot read the summary ${file} (${(error as Error).message}); showing the run history's record\n`);

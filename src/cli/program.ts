@@ -80,9 +80,7 @@ See .env.example and README.md for every variable. Exit codes: 0 all agents succ
 
 export const buildProgram = (handlers: CommandHandlers, version: string): Command => {
   const program = new Command('aider-orchestrator')
-    .description(
-      'Turn one change request into parallel work by several Aider agents, each in its own git worktree and branch.',
-    )
+    .description('Turn one change request into parallel work by several Aider agents, each in its own git worktree and branch.')
     .version(version, '-V, --version')
     // Subcommand options (clean --yes) belong to the subcommand, not to the run's own --yes.
     .enablePositionalOptions()
@@ -99,7 +97,7 @@ export const buildProgram = (handlers: CommandHandlers, version: string): Comman
     .addOption(new Option('--claude', "use Claude Sonnet for the agents (aider's `sonnet` alias)").conflicts('model'))
     .option(
       '--prd-model <model>',
-      'model that writes the PRD and the plan, in aider\'s notation: gemini/…, openai/…, anthropic/…, openrouter/…, deepseek/…, ollama_chat/… (default: gemini-2.5-flash)',
+      "model that writes the PRD and the plan, in aider's notation: gemini/…, openai/…, anthropic/…, openrouter/…, deepseek/…, ollama_chat/… (default: gemini-2.5-flash)",
     )
     .addOption(new Option('--gemini-model <model>', 'same as --prd-model').conflicts('prdModel'))
     // Hidden until the agents' turn loop drives turns with them (then: shown, and in README).
@@ -113,8 +111,16 @@ export const buildProgram = (handlers: CommandHandlers, version: string): Comman
     .option('-i, --max-iterations <n>', 'LLM turns allowed per agent (default: 10)', positiveInt('--max-iterations', 1000))
     .option('--agents-per-task <n>', 'independent attempts at each task, for best-of-n (default: 1)', positiveInt('--agents-per-task', 16))
     .option('--check-cmd <command>', 'command run in each worktree after a turn; failing output starts a follow-up turn')
-    .option('--idle-timeout <duration>', 'an agent with no output and no aider event for this long fails, e.g. 90s, 10m (default: 10m)', durationArg('--idle-timeout'))
-    .option('--check-timeout <duration>', 'the check command is ended after this long and the agent fails (default: 10m)', durationArg('--check-timeout'))
+    .option(
+      '--idle-timeout <duration>',
+      'an agent with no output and no aider event for this long fails, e.g. 90s, 10m (default: 10m)',
+      durationArg('--idle-timeout'),
+    )
+    .option(
+      '--check-timeout <duration>',
+      'the check command is ended after this long and the agent fails (default: 10m)',
+      durationArg('--check-timeout'),
+    )
     .option('--headless', 'no TUI: print agent output lines and a summary table (automatic when stdout is not a TTY)')
     .option('-y, --yes', 'approve the PRD and the file assignment without asking (required with --headless)')
     .option('--repo <path|url>', 'work on this repository (a URL is cloned into the data folder) instead of the current one')
@@ -163,7 +169,9 @@ export const buildProgram = (handlers: CommandHandlers, version: string): Comman
   program
     .command('merge')
     .argument('[run]', 'run id (default: the latest run of this repository)')
-    .description("merge the succeeded agents' branches into aider-orchestrator/<run>/merged, off the run's base (your branch is not touched)")
+    .description(
+      "merge the succeeded agents' branches into aider-orchestrator/<run>/merged, off the run's base (your branch is not touched)",
+    )
     .option('--repo <path>', 'the repository (default: the current one)')
     .action(async (runId: string | undefined, options: { repo?: string }) => handlers.merge(runId, options));
 
@@ -174,7 +182,9 @@ export const buildProgram = (handlers: CommandHandlers, version: string): Comman
     .option('--branches', 'also delete the agent branches')
     .option('-y, --yes', 'do not ask')
     .option('--repo <path>', 'the repository (default: the current one)')
-    .action(async (runId: string | undefined, options: { repo?: string; branches?: boolean; yes?: boolean }) => handlers.clean(runId, options));
+    .action(async (runId: string | undefined, options: { repo?: string; branches?: boolean; yes?: boolean }) =>
+      handlers.clean(runId, options),
+    );
 
   program
     .command('config')

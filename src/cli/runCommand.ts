@@ -14,9 +14,7 @@ export const API_KEY_FLAG_WARNING =
 export const runCommand = async (flags: RunFlags, argv: readonly string[]): Promise<number> => {
   const stray = strayOperands(argv, flags.aiderArgs);
   if (stray.length > 0) {
-    throw new UserError(
-      `unexpected argument '${stray[0]}': quote the change text (--change "..."), and put aider arguments after --`,
-    );
+    throw new UserError(`unexpected argument '${stray[0]}': quote the change text (--change "..."), and put aider arguments after --`);
   }
   const change = (flags.changeFile !== undefined ? await readChangeFile(flags.changeFile) : flags.change)?.trim() ?? '';
   const headless = flags.headless === true || !process.stdout.isTTY || !process.stdin.isTTY;
@@ -39,9 +37,7 @@ export const runCommand = async (flags: RunFlags, argv: readonly string[]): Prom
     repo: flags.repo,
     cwd: process.cwd(),
     env: process.env,
-    terminalSize: headless
-      ? { cols: 120, rows: 40 }
-      : { cols: process.stdout.columns ?? 120, rows: process.stdout.rows ?? 40 },
+    terminalSize: headless ? { cols: 120, rows: 40 } : { cols: process.stdout.columns ?? 120, rows: process.stdout.rows ?? 40 },
     warn,
     signal: checksAbort.signal,
     trustRepo: flags.trustRepo === true,

@@ -32,11 +32,15 @@ const findRun = async (runId: string | undefined, options: RunFilesOptions): Pro
   if (runId) {
     run = history.getRun(runId);
     if (!run) throw new UserError(`no run ${runId} in the history (${history.file}): see \`aider-orchestrator runs\``);
-    if (given && given !== run.repo) throw new UserError(`run ${runId} was made in ${run.repo}, not in ${given}: leave out --repo, or name a run of ${given}`);
+    if (given && given !== run.repo)
+      throw new UserError(`run ${runId} was made in ${run.repo}, not in ${given}: leave out --repo, or name a run of ${given}`);
   } else {
     const root = given ?? (await findRepoRoot(process.cwd()));
     run = history.latestRun(root);
-    if (!run) throw new UserError(`no run of ${root} in the history (${history.file}): name a run (see \`aider-orchestrator runs\`), or cd into the repository it ran on`);
+    if (!run)
+      throw new UserError(
+        `no run of ${root} in the history (${history.file}): name a run (see \`aider-orchestrator runs\`), or cd into the repository it ran on`,
+      );
   }
   const owner = history.claimRun(run.id);
   if (owner) throw liveRunError(run.id, owner);
@@ -49,9 +53,16 @@ const repositoryGone = (run: RunRecord): boolean => !fs.existsSync(path.join(run
 export const mergeCommand = async (runId: string | undefined, options: RunFilesOptions): Promise<number> => {
   const { run, agents } = await findRun(runId, options);
   if (repositoryGone(run)) throw new UserError(`the repository ${run.repo} of run ${run.id} is gone: nothing to merge into`);
-  process.stderr.write(`Merging run ${run.id} (base ${run.baseCommit.slice(0, 7)})${run.status === 'running' ? ', which did not finish' : ''}...\n`);
+  process.stderr.write(
+    `Merging run ${run.id} (base ${run.baseCommit.slice(0, 7)})${run.status === 'running' ? ', which did not finish' : ''}...\n`,
+  );
   const result = await mergeRun(
-    { runId: run.id, repo: run.repo, baseCommit: run.baseCommit, agents: agents.map((agent) => ({ id: agent.task.agent, branch: agent.branch, status: agent.state })) },
+    {
+      runId: run.id,
+      repo: run.repo,
+      baseCommit: run.baseCommit,
+      agents: agents.map((agent) => ({ id: agent.task.agent, branch: agent.branch, status: agent.state })),
+    },
     (line) => process.stderr.write(`  ${line}\n`),
   );
   for (const line of describeMerge(result)) process.stdout.write(`${line}\n`);
@@ -89,13 +100,18 @@ const runBranches = async (run: RunRecord, agents: readonly AgentRecord[]): Prom
  * branches), as the history recorded them; works for a run that was killed. Exit 1 when
  * something could not be removed (each named on a line).
  */
-export const cleanCommand = async (runId: string | undefined, options: RunFilesOptions & { branches?: boolean; yes?: boolean }): Promise<number> => {
+export const cleanCommand = async (
+  runId: string | undefined,
+  options: RunFilesOptions & { branches?: boolean; yes?: boolean },
+): Promise<number> => {
   const { run, agents } = await findRun(runId, options);
   const dataDir = (JSON.parse(run.settingsJson) as Partial<Settings>).dataDir;
   // The run's own folder of worktrees: the agents' ones, and prepared ones a killed run left locked.
   const folder = dataDir ? path.join(dataDir, 'worktrees', run.id) : undefined;
   if (repositoryGone(run)) {
-    throw new UserError(`the repository ${run.repo} of run ${run.id} is gone, and its branches with it: delete ${folder ?? 'its worktrees'} by hand if still there`);
+    throw new UserError(
+      `the repository ${run.repo} of run ${run.id} is gone, and its branches with it: delete ${folder ?? 'its worktrees'} by hand if still there`,
+    );
   }
   const worktrees = await findRunWorktrees(run.repo, { named: agents.map((agent) => agent.worktree), folder });
   const branches = options.branches ? await runBranches(run, agents) : [];

@@ -6,10 +6,16 @@ const formatDuration = (ms: number): string => {
   return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 };
 
-
 const table = (rows: string[][]): string => {
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
-  return rows.map((row) => row.map((cell, col) => cell.padEnd(widths[col]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, col) => cell.padEnd(widths[col]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 };
 
 /** The table headless mode prints at the end: one row per agent, then totals and paths. */
@@ -40,9 +46,7 @@ export const formatSummaryTable = (summary: RunSummary): string => {
     '',
     '',
   ]);
-  const reasons = summary.agents
-    .filter((a) => a.reason && a.status !== 'succeeded')
-    .map((a) => `agent ${a.id} ${a.status}: ${a.reason}`);
+  const reasons = summary.agents.filter((a) => a.reason && a.status !== 'succeeded').map((a) => `agent ${a.id} ${a.status}: ${a.reason}`);
   return [
     table(rows),
     ...reasons,
@@ -50,6 +54,8 @@ export const formatSummaryTable = (summary: RunSummary): string => {
     `PRD:     ${summary.prdPath ?? '(none)'}`,
     `Logs:    ${summary.logDir}`,
     `Summary: ${summary.summaryPath ?? '(not written)'}`,
-    ...(t.commits > 0 ? [`Merge a branch with: git merge <branch>   (worktrees: ${summary.agents[0]?.worktree.replace(/agent-\d+$/, '')})`] : []),
+    ...(t.commits > 0
+      ? [`Merge a branch with: git merge <branch>   (worktrees: ${summary.agents[0]?.worktree.replace(/agent-\d+$/, '')})`]
+      : []),
   ].join('\n');
 };

@@ -13,7 +13,11 @@ export const preloadTui = (): void => void import('../ui/runTui.js').catch(() =>
 export const runInTui = async (pending: Run | Promise<Run>, options: Omit<TuiOptions, 'interrupt' | 'editText'>): Promise<number> => {
   // The run once its checks pass. (They may fail while the UI still loads: runTui reports that.)
   let run = pending instanceof Promise ? undefined : pending;
-  if (pending instanceof Promise) pending.then((checked) => (run = checked), () => undefined);
+  if (pending instanceof Promise)
+    pending.then(
+      (checked) => (run = checked),
+      () => undefined,
+    );
   const { runTui } = await import('../ui/runTui.js');
   const interrupt = new AbortController();
   const removeInterruptHandler = onInterrupt((_signal, count) => {

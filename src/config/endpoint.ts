@@ -57,7 +57,8 @@ export const checkAgentEndpoint = async (model: string, env: NodeJS.ProcessEnv, 
     socket.once('error', (error) => resolve(error));
   });
   if (failure === undefined) return undefined;
-  if (failure === 'timeout') return `the agents' model server ${shown} did not accept a connection within ${timeoutMs / 1000} s; going on (aider will retry)`;
+  if (failure === 'timeout')
+    return `the agents' model server ${shown} did not accept a connection within ${timeoutMs / 1000} s; going on (aider will retry)`;
   if (failure.code && UNREACHABLE.has(failure.code)) {
     throw new UserError(
       `cannot reach the agents' model server ${shown} (${failure.code}): start it, or fix ${endpoint.variable} in the environment or .env`,

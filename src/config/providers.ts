@@ -21,7 +21,12 @@ const ANTHROPIC: Provider = {
 };
 // The Gemini endpoint is a setting (GOOGLE_GEMINI_BASE_URL or the stored geminiBaseUrl), not read here.
 const GEMINI: Provider = { id: 'gemini', name: 'Gemini', keyVars: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'], baseUrlVars: [] };
-const OPENROUTER: Provider = { id: 'openrouter', name: 'OpenRouter', keyVars: ['OPENROUTER_API_KEY'], baseUrlVars: ['OPENROUTER_API_BASE'] };
+const OPENROUTER: Provider = {
+  id: 'openrouter',
+  name: 'OpenRouter',
+  keyVars: ['OPENROUTER_API_KEY'],
+  baseUrlVars: ['OPENROUTER_API_BASE'],
+};
 const DEEPSEEK: Provider = { id: 'deepseek', name: 'DeepSeek', keyVars: ['DEEPSEEK_API_KEY'], baseUrlVars: ['DEEPSEEK_API_BASE'] };
 const OLLAMA: Provider = { id: 'ollama', name: 'Ollama', keyVars: [], baseUrlVars: ['OLLAMA_API_BASE'] };
 
@@ -214,7 +219,8 @@ export const checkPrdModel = (
     settings.supervisor === true && isGeminiModel(supervisorModelOf({ prdModel: model, supervisorModel: settings.supervisorModel }));
   if (route.provider !== GEMINI && apiKeyFlag?.trim() && !supervisorUsesIt) {
     const { name, keyVars } = route.provider;
-    const fix = keyVars.length > 0 ? `set ${keyVars.join(' or ')} in the environment or .env instead` : `${name} needs no key: leave --api-key out`;
+    const fix =
+      keyVars.length > 0 ? `set ${keyVars.join(' or ')} in the environment or .env instead` : `${name} needs no key: leave --api-key out`;
     throw new UserError(`--api-key is a Google key, and the PRD model ${model} is ${name}'s: ${fix}`);
   }
   checkAppModelKey(PRD_ROLE, route, settings.geminiApiKey, env);

@@ -37,19 +37,81 @@ export interface RepoScan {
  */
 const HARMLESS_AIDER_OPTIONS = new Set(
   [
-    'reasoning-effort', 'thinking-tokens', 'timeout', 'edit-format', 'chat-mode', 'architect', 'auto-accept-architect',
-    'editor-edit-format', 'show-model-warnings', 'check-model-accepts-settings', 'max-chat-history-tokens', 'cache-prompts',
-    'cache-keepalive-pings', 'map-tokens', 'map-refresh', 'map-multiplier-no-files', 'restore-chat-history', 'stream',
-    'dark-mode', 'light-mode', 'pretty', 'user-input-color', 'tool-output-color', 'tool-error-color', 'tool-warning-color',
-    'assistant-output-color', 'completion-menu-color', 'completion-menu-bg-color', 'completion-menu-current-color',
-    'completion-menu-current-bg-color', 'code-theme', 'show-diffs', 'git', 'gitignore', 'add-gitignore-files', 'subtree-only',
-    'auto-commits', 'dirty-commits', 'attribute-author', 'attribute-committer', 'attribute-commit-message-author',
-    'attribute-commit-message-committer', 'attribute-co-authored-by', 'commit-prompt', 'dry-run', 'skip-sanity-check-repo',
-    'watch-files', 'auto-lint', 'auto-test', 'analytics', 'check-update', 'show-release-notes', 'show-repo-map', 'show-prompts',
-    'exit', 'voice-format', 'voice-language', 'disable-playwright', 'vim', 'chat-language', 'commit-language', 'yes-always',
-    'verbose', 'encoding', 'line-endings', 'suggest-shell-commands', 'fancy-input', 'multiline', 'detect-urls',
+    'reasoning-effort',
+    'thinking-tokens',
+    'timeout',
+    'edit-format',
+    'chat-mode',
+    'architect',
+    'auto-accept-architect',
+    'editor-edit-format',
+    'show-model-warnings',
+    'check-model-accepts-settings',
+    'max-chat-history-tokens',
+    'cache-prompts',
+    'cache-keepalive-pings',
+    'map-tokens',
+    'map-refresh',
+    'map-multiplier-no-files',
+    'restore-chat-history',
+    'stream',
+    'dark-mode',
+    'light-mode',
+    'pretty',
+    'user-input-color',
+    'tool-output-color',
+    'tool-error-color',
+    'tool-warning-color',
+    'assistant-output-color',
+    'completion-menu-color',
+    'completion-menu-bg-color',
+    'completion-menu-current-color',
+    'completion-menu-current-bg-color',
+    'code-theme',
+    'show-diffs',
+    'git',
+    'gitignore',
+    'add-gitignore-files',
+    'subtree-only',
+    'auto-commits',
+    'dirty-commits',
+    'attribute-author',
+    'attribute-committer',
+    'attribute-commit-message-author',
+    'attribute-commit-message-committer',
+    'attribute-co-authored-by',
+    'commit-prompt',
+    'dry-run',
+    'skip-sanity-check-repo',
+    'watch-files',
+    'auto-lint',
+    'auto-test',
+    'analytics',
+    'check-update',
+    'show-release-notes',
+    'show-repo-map',
+    'show-prompts',
+    'exit',
+    'voice-format',
+    'voice-language',
+    'disable-playwright',
+    'vim',
+    'chat-language',
+    'commit-language',
+    'yes-always',
+    'verbose',
+    'encoding',
+    'line-endings',
+    'suggest-shell-commands',
+    'fancy-input',
+    'multiline',
+    'detect-urls',
     // Given on every aider's command line (agents/aiderArgs.ts), which beats a config file.
-    'model', 'analytics-log', 'chat-history-file', 'input-history-file', 'message-file',
+    'model',
+    'analytics-log',
+    'chat-history-file',
+    'input-history-file',
+    'message-file',
   ].flatMap((option) => [option, `no-${option}`]),
 );
 
@@ -67,7 +129,9 @@ export const isEndpointOrKeyVar = (name: string): boolean =>
   /(^|_)(API_BASE|BASE_URL|ENDPOINT)$/i.test(name) ||
   /PROXY/i.test(name) ||
   /^(SSL_|REQUESTS_CA_BUNDLE$|CURL_CA_BUNDLE$)/i.test(name) ||
-  /^(OPENAI|ANTHROPIC|AZURE|AWS|GOOGLE|GEMINI|VERTEX(AI)?|OLLAMA|OPENROUTER|DEEPSEEK|MISTRAL|GROQ|XAI|COHERE|HUGGINGFACE|HF|TOGETHER(AI)?|FIREWORKS(_AI)?|PERPLEXITY(AI)?|REPLICATE|WATSONX|DATABRICKS|NVIDIA_NIM|CLOUDFLARE|CEREBRAS|SAMBANOVA|LM_STUDIO|HOSTED_VLLM|VLLM|LITELLM|BEDROCK|SAGEMAKER|GITHUB|COPILOT|DASHSCOPE|MOONSHOT|DEEPINFRA|NEBIUS|NOVITA|VOYAGE|CODESTRAL)_/i.test(name);
+  /^(OPENAI|ANTHROPIC|AZURE|AWS|GOOGLE|GEMINI|VERTEX(AI)?|OLLAMA|OPENROUTER|DEEPSEEK|MISTRAL|GROQ|XAI|COHERE|HUGGINGFACE|HF|TOGETHER(AI)?|FIREWORKS(_AI)?|PERPLEXITY(AI)?|REPLICATE|WATSONX|DATABRICKS|NVIDIA_NIM|CLOUDFLARE|CEREBRAS|SAMBANOVA|LM_STUDIO|HOSTED_VLLM|VLLM|LITELLM|BEDROCK|SAGEMAKER|GITHUB|COPILOT|DASHSCOPE|MOONSHOT|DEEPINFRA|NEBIUS|NOVITA|VOYAGE|CODESTRAL)_/i.test(
+    name,
+  );
 
 /** Variables that choose what runs: the program search path, shells, editors, loaders, git's and Python's settings. */
 const isCommandVar = (name: string): boolean =>
@@ -93,8 +157,22 @@ export const envFileNames = (text: string): string[] => {
 
 /** Keys of `extra_params` that only tune the request; any other (`api_base`, `api_key`, headers...) counts. */
 const HARMLESS_EXTRA_PARAMS = new Set([
-  'max_tokens', 'max_completion_tokens', 'temperature', 'top_p', 'top_k', 'min_p', 'num_ctx', 'seed', 'stop',
-  'presence_penalty', 'frequency_penalty', 'repetition_penalty', 'reasoning_effort', 'thinking', 'extra_body', 'timeout',
+  'max_tokens',
+  'max_completion_tokens',
+  'temperature',
+  'top_p',
+  'top_k',
+  'min_p',
+  'num_ctx',
+  'seed',
+  'stop',
+  'presence_penalty',
+  'frequency_penalty',
+  'repetition_penalty',
+  'reasoning_effort',
+  'thinking',
+  'extra_body',
+  'timeout',
 ]);
 
 const yamlOf = (text: string): { value: unknown } | undefined => {
@@ -166,7 +244,10 @@ export const scanRepoFiles = (files: readonly RepoFile[]): RepoScan => {
         continue;
       }
       scan.aiderOptions.push(...options);
-      report(file.path, options.filter((option) => !HARMLESS_AIDER_OPTIONS.has(option)));
+      report(
+        file.path,
+        options.filter((option) => !HARMLESS_AIDER_OPTIONS.has(option)),
+      );
     } else if (file.path === '.aider.model.settings.yml') {
       report(file.path, modelSettingsFindings(file.text));
     }

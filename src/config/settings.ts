@@ -47,9 +47,7 @@ export interface Settings {
 }
 
 export const defaultDataDir = (): string =>
-  process.env.XDG_DATA_HOME
-    ? `${process.env.XDG_DATA_HOME}/aider-orchestrator`
-    : `${os.homedir()}/.local/share/aider-orchestrator`;
+  process.env.XDG_DATA_HOME ? `${process.env.XDG_DATA_HOME}/aider-orchestrator` : `${os.homedir()}/.local/share/aider-orchestrator`;
 
 export const defaultSettings = (): Settings => ({
   agentModel: 'gpt-4o',

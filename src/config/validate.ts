@@ -23,8 +23,7 @@ const checkCount = (value: unknown, max: number): string | undefined =>
 const checkText = (value: unknown): string | undefined =>
   typeof value === 'string' && value.trim().length > 0 ? undefined : 'must not be empty';
 
-const checkDuration = (value: unknown): string | undefined =>
-  isDurationMs(value) ? undefined : `must be ${DURATION_HINT}`;
+const checkDuration = (value: unknown): string | undefined => (isDurationMs(value) ? undefined : `must be ${DURATION_HINT}`);
 
 const CHECKS: Partial<Record<Field, (value: unknown) => string | undefined>> = {
   agentModel: checkText,

@@ -29,9 +29,21 @@ Notifications by e-mail or chat; per-supplier lead times.
 
 /** The demo's plan: one task per part of the change. */
 export const DEMO_PLAN = [
-  { title: 'Reorder level on items', description: 'Add reorder_level (default 10) and is_low_stock() to Item.', files: ['inventory/models.py'] },
-  { title: 'Low-stock query in the store', description: 'Add Store.low_stock() and refuse removing more than is on the shelf.', files: ['inventory/store.py'] },
-  { title: 'Alerts in the report and README', description: 'Mark low items in the report, add the "Reorder soon" line, document it.', files: ['inventory/report.py', 'README.md'] },
+  {
+    title: 'Reorder level on items',
+    description: 'Add reorder_level (default 10) and is_low_stock() to Item.',
+    files: ['inventory/models.py'],
+  },
+  {
+    title: 'Low-stock query in the store',
+    description: 'Add Store.low_stock() and refuse removing more than is on the shelf.',
+    files: ['inventory/store.py'],
+  },
+  {
+    title: 'Alerts in the report and README',
+    description: 'Mark low items in the report, add the "Reorder soon" line, document it.',
+    files: ['inventory/report.py', 'README.md'],
+  },
 ];
 
 /** Gemini stand-in: the PRD streamed at a readable pace; the plan as structured JSON. */

@@ -24,5 +24,4 @@ export const filesChanged = async (worktree: string, base: string): Promise<File
 };
 
 /** The patch between `base` and HEAD, for the summary screen's diff view. */
-export const diffSince = async (worktree: string, base: string): Promise<string> =>
-  git(worktree, ['diff', '--no-color', base, 'HEAD']);
+export const diffSince = async (worktree: string, base: string): Promise<string> => git(worktree, ['diff', '--no-color', base, 'HEAD']);

@@ -50,7 +50,10 @@ export const mergeBranches = async (options: {
     await git(root, ['worktree', 'prune']).catch(() => undefined);
     if (await branchExists(root, target)) await git(root, ['branch', '-D', target]).catch(() => undefined);
     if (!isEnvironmentError(error)) throw error;
-    const baseGone = await git(root, ['cat-file', '-e', `${base}^{commit}`]).then(() => false, () => true);
+    const baseGone = await git(root, ['cat-file', '-e', `${base}^{commit}`]).then(
+      () => false,
+      () => true,
+    );
     throw new UserError(
       baseGone
         ? `cannot start ${target} at the run's base ${base.slice(0, 7)} (${failureReason(error)}): check that the commit is still in ${root}`

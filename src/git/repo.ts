@@ -50,7 +50,10 @@ const maskUrlsIn = (text: string): string => text.replace(/([a-z][\w+.-]*:\/\/)[
  * the same repository with another token or a trailing `.git` finds its earlier clone.
  */
 export const cloneFolderName = (url: string): string => {
-  const key = url.replace(/^([a-z][\w+.-]*:\/\/)[^/@\s]+@/i, '$1').replace(/\/+$/, '').replace(/\.git$/, '');
+  const key = url
+    .replace(/^([a-z][\w+.-]*:\/\/)[^/@\s]+@/i, '$1')
+    .replace(/\/+$/, '')
+    .replace(/\.git$/, '');
   const last = key.split(/[/:]/).pop() ?? '';
   const readable = last.replace(/[^\w.-]/g, '_').replace(/^\.+/, '') || 'repo';
   return `${readable}-${createHash('sha256').update(key).digest('hex').slice(0, 8)}`;
@@ -60,7 +63,12 @@ export const cloneFolderName = (url: string): string => {
  * Clones `url` into `reposDir` (or reuses an earlier clone there, fetching its latest
  * commits) and returns the clone's folder. Credentials in the URL are never printed.
  */
-export const cloneRepo = async (url: string, reposDir: string, onProgress?: (line: string) => void, signal?: AbortSignal): Promise<string> => {
+export const cloneRepo = async (
+  url: string,
+  reposDir: string,
+  onProgress?: (line: string) => void,
+  signal?: AbortSignal,
+): Promise<string> => {
   const dir = path.join(reposDir, cloneFolderName(url));
   fs.mkdirSync(reposDir, { recursive: true, mode: 0o700 });
   try {

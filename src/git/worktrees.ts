@@ -41,7 +41,8 @@ const exists = (file: string): boolean => {
 };
 
 /** Removes a worktree folder, locked or not (the branch, if any, stays with its commits). */
-export const removeWorktree = (root: string, worktree: string): Promise<string> => git(root, ['worktree', 'remove', '--force', '--force', worktree]);
+export const removeWorktree = (root: string, worktree: string): Promise<string> =>
+  git(root, ['worktree', 'remove', '--force', '--force', worktree]);
 
 /** What a failed workspace operation left, in one line: git's own words, or the system's. */
 export const failureReason = (error: unknown): string =>
@@ -195,7 +196,17 @@ export class WorkspacePool {
         this.enqueue(async () => {
           if (this.closed) return false;
           fs.mkdirSync(this.options.dir, { recursive: true, mode: 0o700 });
-          await git(this.options.root, ['worktree', 'add', '--quiet', '--detach', '--lock', '--reason', `${PREPARED_LOCK} ${process.pid}`, this.pathOf(agent), this.options.base]);
+          await git(this.options.root, [
+            'worktree',
+            'add',
+            '--quiet',
+            '--detach',
+            '--lock',
+            '--reason',
+            `${PREPARED_LOCK} ${process.pid}`,
+            this.pathOf(agent),
+            this.options.base,
+          ]);
           return true;
         }).catch(() => false),
       );

@@ -55,7 +55,9 @@ const languageModel = async (provider: Provider, id: string, apiKey: string | un
     return createAnthropic({ apiKey, baseURL })(id);
   }
   const { createOpenAICompatible } = await import('@ai-sdk/openai-compatible');
-  return createOpenAICompatible({ name: provider.id, apiKey, baseURL, supportsStructuredOutputs: provider.id !== 'deepseek' }).chatModel(id);
+  return createOpenAICompatible({ name: provider.id, apiKey, baseURL, supportsStructuredOutputs: provider.id !== 'deepseek' }).chatModel(
+    id,
+  );
 };
 
 /** The SDK's token counts in the app's terms; undefined when the provider sent none. */

@@ -23,8 +23,7 @@ interface ApiCallError extends Error {
   data?: unknown;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Recognised by name, so classifying an error never loads the SDK. */
 const isApiCallError = (error: Error): error is ApiCallError => error.name === 'AI_APICallError';
@@ -73,18 +72,24 @@ const classifyStatus = (error: ApiCallError, status: number, context: AiSdkError
   const { provider, role, model, baseUrlVariable } = context;
   if (status === 401 || status === 403) {
     if (provider.keyVars.length === 0) {
-      return new UserError(`${provider.name} refused access (${status}): check the server${baseUrlVariable ? ` in ${baseUrlVariable}` : ''}`);
+      return new UserError(
+        `${provider.name} refused access (${status}): check the server${baseUrlVariable ? ` in ${baseUrlVariable}` : ''}`,
+      );
     }
     return new UserError(`${provider.name} API key rejected (${status}): check ${provider.keyVars.join(' or ')}`);
   }
   if (status === 404) {
     const server = baseUrlVariable ? `, or check ${baseUrlVariable}` : '';
-    return new UserError(`${role.name} '${model}' not found (404): pass ${role.flag} with a model your ${provider.name} account can use${server}`);
+    return new UserError(
+      `${role.name} '${model}' not found (404): pass ${role.flag} with a model your ${provider.name} account can use${server}`,
+    );
   }
   if (status === 429) return new RetryableError('429 rate limited', retryAfterMs(error.responseHeaders), { cause: error });
   // 529 is Anthropic's "overloaded"; 408 and 409 are worth another try as the providers' own SDKs say.
   if (status === 408 || status === 409 || status >= 500) {
-    return new RetryableError(`${status} ${errorKind(error.data) ?? 'server error'}`, retryAfterMs(error.responseHeaders), { cause: error });
+    return new RetryableError(`${status} ${errorKind(error.data) ?? 'server error'}`, retryAfterMs(error.responseHeaders), {
+      cause: error,
+    });
   }
   const detail = oneLine(error.message);
   return new UserError(
@@ -110,7 +115,9 @@ export const classifyAiSdkError = (error: unknown, context: AiSdkErrorContext): 
     const { provider, baseUrlVariable, baseUrl, role } = context;
     const ownServer = baseUrlVariable ?? (provider.id === 'ollama' ? 'OLLAMA_API_BASE' : undefined);
     if (code && UNREACHABLE.has(code) && ownServer && baseUrl) {
-      return new UserError(`cannot reach the ${role.name}'s server ${shownUrl(baseUrl)} (${code}): start it, or fix ${ownServer} in the environment or .env`);
+      return new UserError(
+        `cannot reach the ${role.name}'s server ${shownUrl(baseUrl)} (${code}): start it, or fix ${ownServer} in the environment or .env`,
+      );
     }
     return new RetryableError(code ? `network error (${code})` : 'stream cut off', undefined, { cause: error });
   }

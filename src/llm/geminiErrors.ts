@@ -11,8 +11,7 @@ interface GoogleErrorBody {
   details: unknown[];
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The SDK's ApiError carries the response body, JSON-encoded, as its message. */
 const parseGoogleError = (apiError: ApiError): GoogleErrorBody => {
@@ -68,9 +67,7 @@ const classifyApiError = (error: ApiError, model: string, role: ModelRole): Erro
     return new RetryableError(`${status}${name}`, retryInfoDelayMs(body.details), { cause: error });
   }
   const detail = oneLine(`${body.status} ${body.message}`);
-  return new UserError(
-    `Gemini rejected the request (${status}${detail ? ` ${detail}` : ''}): check ${role.flag} and your Google account`,
-  );
+  return new UserError(`Gemini rejected the request (${status}${detail ? ` ${detail}` : ''}): check ${role.flag} and your Google account`);
 };
 
 /** The SDK's ApiError, recognised without importing the SDK (it is loaded on the first request). */

@@ -52,8 +52,7 @@ export const PLAN_SCHEMA: JsonSchema = {
 /** Unusable model output, worth one more request. */
 class BadPlanError extends Error {}
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Checks the shape of the model's JSON (`{tasks: [...]}`, or the bare list a model in plain
@@ -101,7 +100,5 @@ export const proposePlan = async (client: LlmClient, options: ProposePlanOptions
       problem = error.message;
     }
   }
-  throw new UserError(
-    `${provider} returned an unusable plan twice (${problem}): run again, or pass --files to choose the files yourself`,
-  );
+  throw new UserError(`${provider} returned an unusable plan twice (${problem}): run again, or pass --files to choose the files yourself`);
 };

@@ -1,13 +1,5 @@
 /** The PRD's sections, in order. The review screen and the agents read them by these names. */
-export const PRD_SECTIONS = [
-  'Summary',
-  'Goals',
-  'Non-goals',
-  'Requirements',
-  'Acceptance criteria',
-  'Affected files',
-  'Risks',
-] as const;
+export const PRD_SECTIONS = ['Summary', 'Goals', 'Non-goals', 'Requirements', 'Acceptance criteria', 'Affected files', 'Risks'] as const;
 
 export const PRD_SYSTEM_INSTRUCTION = [
   'You are a senior software engineer writing a short product requirements document (PRD)',

@@ -1,8 +1,7 @@
 import { CancelledError, UserError } from '../errors.js';
 import { RetryableError } from './retry.js';
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The first `code` (ECONNREFUSED, UND_ERR_SOCKET...) along an error's chain of causes. */
 export const errorCode = (error: unknown): string | undefined => {

@@ -10,8 +10,7 @@ export interface AgentLogEntry {
   data: unknown;
 }
 
-export const agentLogPath = (logDir: string, agent: number, ts: string): string =>
-  path.join(logDir, `agent${agent}_${ts}.jsonl`);
+export const agentLogPath = (logDir: string, agent: number, ts: string): string => path.join(logDir, `agent${agent}_${ts}.jsonl`);
 
 /**
  * Append-only JSONL log of one agent. Each entry is written synchronously as it

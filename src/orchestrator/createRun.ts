@@ -38,7 +38,8 @@ export interface RunRequest {
   trustRepo?: boolean | undefined;
 }
 
-const isInside = (file: string, dir: string): boolean => !path.relative(dir, file).startsWith('..') && !path.isAbsolute(path.relative(dir, file));
+const isInside = (file: string, dir: string): boolean =>
+  !path.relative(dir, file).startsWith('..') && !path.isAbsolute(path.relative(dir, file));
 
 const isUrl = (value: string): boolean => /^(https?|ssh|git|file):\/\/|^[\w.-]+@[\w.-]+:/.test(value);
 
@@ -50,7 +51,11 @@ export const createRun = async (request: RunRequest): Promise<Run> => {
   const { cwd, flags } = request;
   const stored = openConfigStore().read();
   // The repo is needed to find its .env; the data folder (for clones) may come from the cwd's.
-  const early = resolveSettings({ stored, env: settingsFromEnv(await readEnvironment({ dirs: [cwd], env: request.env, isRepoData: isTrackedByGit })), flags });
+  const early = resolveSettings({
+    stored,
+    env: settingsFromEnv(await readEnvironment({ dirs: [cwd], env: request.env, isRepoData: isTrackedByGit })),
+    flags,
+  });
   let repoDir = cwd;
   const cloned = request.repo !== undefined && isUrl(request.repo);
   if (request.repo) {
@@ -143,7 +148,14 @@ const checkAgentPrerequisites = async (
   signal?: AbortSignal,
 ): Promise<LocatedAider> => {
   const [aider, endpointWarning] = await Promise.all([
-    locateAiderForModel({ aiderBin: settings.aiderBin, dataDir: settings.dataDir, env, model: settings.agentModel, aiderArgs: settings.aiderArgs, signal }),
+    locateAiderForModel({
+      aiderBin: settings.aiderBin,
+      dataDir: settings.dataDir,
+      env,
+      model: settings.agentModel,
+      aiderArgs: settings.aiderArgs,
+      signal,
+    }),
     checkAgentEndpoint(settings.agentModel, env),
   ]);
   if (endpointWarning) warn(endpointWarning);
@@ -191,20 +203,32 @@ export const resumeRun = async (request: ResumeRequest): Promise<Run> => {
     );
   }
   if (record.status !== 'running') {
-    throw new UserError(`run ${record.id} has finished (${record.status}): nothing to resume; use R on the dashboard of a new run to retry an agent`);
+    throw new UserError(
+      `run ${record.id} has finished (${record.status}): nothing to resume; use R on the dashboard of a new run to retry an agent`,
+    );
   }
   // A run whose process still runs is not driven twice; a dead one's is taken over.
   const owner = history.claimRun(record.id);
   if (owner) throw liveRunError(record.id, owner);
-  const repoScan = await guardRepoTrust(record.repo, record.baseCommit, { repo: record.repo, trusted: request.trustRepo === true, warn: request.warn });
+  const repoScan = await guardRepoTrust(record.repo, record.baseCommit, {
+    repo: record.repo,
+    trusted: request.trustRepo === true,
+    warn: request.warn,
+  });
   // A clone (in the data folder) came from its remote: its .env is never the user's.
   const cloned = isInside(record.repo, path.join(early.dataDir, 'repos'));
-  const env = await readEnvironment({ dirs: cloned ? [request.cwd] : [record.repo, request.cwd], env: request.env, isRepoData: isTrackedByGit });
+  const env = await readEnvironment({
+    dirs: cloned ? [request.cwd] : [record.repo, request.cwd],
+    env: request.env,
+    isRepoData: isTrackedByGit,
+  });
   const stored = JSON.parse(record.settingsJson) as Partial<Settings>;
   // Keys among the aider arguments were stored masked: they cannot be given to aider again.
   const unmasked = withoutMaskedArgs(stored.aiderArgs ?? []);
   if (unmasked.dropped.length > 0) {
-    request.warn(`aider arguments with a secret were not stored (${unmasked.dropped.join(', ')}): the resumed agents run without them; give the key in the environment (e.g. OPENAI_API_KEY) instead`);
+    request.warn(
+      `aider arguments with a secret were not stored (${unmasked.dropped.join(', ')}): the resumed agents run without them; give the key in the environment (e.g. OPENAI_API_KEY) instead`,
+    );
     stored.aiderArgs = unmasked.args;
   }
   const settings = resolveSettings({ stored, env: { geminiApiKey: settingsFromEnv(env).geminiApiKey } });

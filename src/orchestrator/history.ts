@@ -83,8 +83,10 @@ ALTER TABLE runs ADD COLUMN owner_start TEXT;`,
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 type Row = Record<string, string | number | null>;
-const text = (value: string | number | null | undefined): string | undefined => (value === null || value === undefined ? undefined : String(value));
-const int = (value: string | number | null | undefined): number | undefined => (value === null || value === undefined ? undefined : Number(value));
+const text = (value: string | number | null | undefined): string | undefined =>
+  value === null || value === undefined ? undefined : String(value);
+const int = (value: string | number | null | undefined): number | undefined =>
+  value === null || value === undefined ? undefined : Number(value);
 
 const toRun = (row: Row): RunRecord => ({
   id: String(row.id),
@@ -99,7 +101,8 @@ const toRun = (row: Row): RunRecord => ({
   settingsJson: String(row.settings_json),
   summaryPath: text(row.summary_path),
   cost: Number(row.cost),
-  owner: row.owner_pid === null || row.owner_pid === undefined ? undefined : { pid: Number(row.owner_pid), startTime: text(row.owner_start) },
+  owner:
+    row.owner_pid === null || row.owner_pid === undefined ? undefined : { pid: Number(row.owner_pid), startTime: text(row.owner_start) },
 });
 
 const toAgent = (row: Row): AgentRecord => ({
@@ -166,7 +169,9 @@ export class RunHistory {
     try {
       makePrivateFolder(path.dirname(file));
     } catch (error) {
-      throw new UserError(`cannot make the data folder ${path.dirname(file)} (${(error as Error).message}): fix the path, or set AIDER_ORCHESTRATOR_DATA_DIR to a folder that can be written`);
+      throw new UserError(
+        `cannot make the data folder ${path.dirname(file)} (${(error as Error).message}): fix the path, or set AIDER_ORCHESTRATOR_DATA_DIR to a folder that can be written`,
+      );
     }
     const before = fs.statSync(file, { throwIfNoEntry: false });
     try {
@@ -174,7 +179,9 @@ export class RunHistory {
     } catch (error) {
       if (!(error instanceof CorruptHistory)) throw error;
       const aside = this.moveAside(before);
-      options.warn?.(`the run history ${file} is damaged (${error.message}): ${aside ? `moved it to ${aside} and started` : 'another process moved it aside; using'} a new one`);
+      options.warn?.(
+        `the run history ${file} is damaged (${error.message}): ${aside ? `moved it to ${aside} and started` : 'another process moved it aside; using'} a new one`,
+      );
       this.db = this.open();
     }
   }
@@ -201,7 +208,9 @@ export class RunHistory {
       db?.close();
       if (error instanceof CorruptHistory || error instanceof UserError) throw error;
       if (isCorruption(error)) throw new CorruptHistory((error as Error).message);
-      throw new UserError(`cannot open the run history ${this.file} (${(error as Error).message}): free space in the data folder, or set AIDER_ORCHESTRATOR_DATA_DIR to one that can be written`);
+      throw new UserError(
+        `cannot open the run history ${this.file} (${(error as Error).message}): free space in the data folder, or set AIDER_ORCHESTRATOR_DATA_DIR to one that can be written`,
+      );
     }
   }
 
@@ -219,7 +228,9 @@ export class RunHistory {
         fs.renameSync(`${this.file}${suffix}`, `${aside}${suffix}`);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-          throw new UserError(`the run history ${this.file} is damaged and cannot be moved aside (${(error as Error).message}): move or delete it by hand`);
+          throw new UserError(
+            `the run history ${this.file} is damaged and cannot be moved aside (${(error as Error).message}): move or delete it by hand`,
+          );
         }
       }
     }
@@ -237,13 +248,39 @@ export class RunHistory {
   ): void {
     this.transaction(() => {
       this.db
-        .prepare('INSERT INTO runs (id, repo, base_commit, change, prd, prd_path, status, started_at, settings_json, owner_pid, owner_start) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(run.id, run.repo, run.baseCommit, run.change, run.prd, run.prdPath ?? null, 'running', run.startedAt, run.settingsJson, owner.pid, owner.startTime ?? null);
+        .prepare(
+          'INSERT INTO runs (id, repo, base_commit, change, prd, prd_path, status, started_at, settings_json, owner_pid, owner_start) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(
+          run.id,
+          run.repo,
+          run.baseCommit,
+          run.change,
+          run.prd,
+          run.prdPath ?? null,
+          'running',
+          run.startedAt,
+          run.settingsJson,
+          owner.pid,
+          owner.startTime ?? null,
+        );
       const insert = this.db.prepare(
         'INSERT INTO agents (run_id, id, task_json, branch, worktree, run_dir, state, reason, usage_json, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       );
       for (const agent of agents) {
-        insert.run(run.id, agent.task.agent, JSON.stringify(agent.task), agent.branch, agent.worktree, agent.runDir, agent.state, agent.reason ?? null, JSON.stringify(agent.usage), agent.startedAt ?? null, agent.finishedAt ?? null);
+        insert.run(
+          run.id,
+          agent.task.agent,
+          JSON.stringify(agent.task),
+          agent.branch,
+          agent.worktree,
+          agent.runDir,
+          agent.state,
+          agent.reason ?? null,
+          JSON.stringify(agent.usage),
+          agent.startedAt ?? null,
+          agent.finishedAt ?? null,
+        );
       }
     });
   }
@@ -268,12 +305,25 @@ export class RunHistory {
   updateAgent(runId: string, agent: number, change: Pick<AgentRecord, 'state' | 'reason' | 'usage' | 'startedAt' | 'finishedAt'>): void {
     this.db
       .prepare('UPDATE agents SET state = ?, reason = ?, usage_json = ?, started_at = ?, finished_at = ? WHERE run_id = ? AND id = ?')
-      .run(change.state, change.reason ?? null, JSON.stringify(change.usage), change.startedAt ?? null, change.finishedAt ?? null, runId, agent);
+      .run(
+        change.state,
+        change.reason ?? null,
+        JSON.stringify(change.usage),
+        change.startedAt ?? null,
+        change.finishedAt ?? null,
+        runId,
+        agent,
+      );
   }
 
   /** `summaryPath` undefined: the summary file could not be written (the history still has the run). */
-  finishRun(runId: string, result: { status: RunRecord['status']; finishedAt: string; summaryPath: string | undefined; cost: number }): void {
-    this.db.prepare('UPDATE runs SET status = ?, finished_at = ?, summary_path = ?, cost = ? WHERE id = ?').run(result.status, result.finishedAt, result.summaryPath ?? null, result.cost, runId);
+  finishRun(
+    runId: string,
+    result: { status: RunRecord['status']; finishedAt: string; summaryPath: string | undefined; cost: number },
+  ): void {
+    this.db
+      .prepare('UPDATE runs SET status = ?, finished_at = ?, summary_path = ?, cost = ? WHERE id = ?')
+      .run(result.status, result.finishedAt, result.summaryPath ?? null, result.cost, runId);
   }
 
   /** Newest first. */

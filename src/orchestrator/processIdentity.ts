@@ -36,7 +36,10 @@ export const processStartTime = (pid: number): string | undefined => {
     return start === 'zombie' ? undefined : start;
   }
   try {
-    return execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined;
+    return (
+      execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() ||
+      undefined
+    );
   } catch {
     return undefined; // ps exits 1 for a pid that does not exist (or there is no ps)
   }

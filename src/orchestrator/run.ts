@@ -329,7 +329,11 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
       throw error;
     }
     for (const place of places) {
-      this.addAgent(AgentClass, { ...place, runDir: path.join(runDir, `agent-${place.task.agent}`), warm: this.takeWarm(place.task.agent) });
+      this.addAgent(AgentClass, {
+        ...place,
+        runDir: path.join(runDir, `agent-${place.task.agent}`),
+        warm: this.takeWarm(place.task.agent),
+      });
     }
     this.record(() =>
       this.options.history?.startRun(
@@ -372,8 +376,16 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
     for (const record of resume.agents) {
       // Its worktree deleted meanwhile: that agent fails without starting aider; the others go on.
       const gone = !isFinalState(record.state) && !fs.existsSync(record.worktree);
-      const state = gone ? { ...record, state: 'failed' as const, reason: `its worktree ${record.worktree} is gone`, finishedAt: Date.now() } : record;
-      this.addAgent(AgentClass, { task: record.task, branch: record.branch, worktree: record.worktree, runDir: record.runDir, resume: state });
+      const state = gone
+        ? { ...record, state: 'failed' as const, reason: `its worktree ${record.worktree} is gone`, finishedAt: Date.now() }
+        : record;
+      this.addAgent(AgentClass, {
+        task: record.task,
+        branch: record.branch,
+        worktree: record.worktree,
+        runDir: record.runDir,
+        resume: state,
+      });
       if (gone) {
         this.slots.get(record.task.agent)?.log.append('state', { state: state.state, reason: state.reason });
         this.record(() => this.options.history?.updateAgent(this.runId, record.task.agent, state));
@@ -532,7 +544,10 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
       writeSummary(summary, this.options.redactor);
     } catch (error) {
       const recorded = this.options.history !== undefined && !this.historyFailed;
-      this.emit('run:warning', `cannot write the summary ${summary.summaryPath} (${(error as Error).message})${recorded ? `; the run is in the history: aider-orchestrator show ${runId}` : ''}`);
+      this.emit(
+        'run:warning',
+        `cannot write the summary ${summary.summaryPath} (${(error as Error).message})${recorded ? `; the run is in the history: aider-orchestrator show ${runId}` : ''}`,
+      );
       summary.summaryPath = undefined;
     }
     this.record(() =>

@@ -67,7 +67,16 @@ export const moveFile = (plan: Plan, file: string, to: number | undefined): Plan
 export const addAgent = (plan: Plan): Plan => {
   const agent = plan.tasks.length + 1;
   return {
-    tasks: [...plan.tasks, { agent, title: `Part ${agent}: files you give it`, description: 'Make the part of the change described in the PRD that belongs in your files.', files: [], attempt: 1 }],
+    tasks: [
+      ...plan.tasks,
+      {
+        agent,
+        title: `Part ${agent}: files you give it`,
+        description: 'Make the part of the change described in the PRD that belongs in your files.',
+        files: [],
+        attempt: 1,
+      },
+    ],
     unassigned: [...plan.unassigned],
   };
 };

@@ -57,7 +57,5 @@ export const splitFiles = (files: readonly SizedFile[], groups: number): SizedFi
     lightest.files.push(...unit.files);
     lightest.size += unit.size;
   }
-  return bins
-    .filter((bin) => bin.files.length > 0)
-    .map((bin) => bin.files.sort((a, b) => a.path.localeCompare(b.path)));
+  return bins.filter((bin) => bin.files.length > 0).map((bin) => bin.files.sort((a, b) => a.path.localeCompare(b.path)));
 };

@@ -45,12 +45,17 @@ const resolveInRepo = (realRoot: string, relative: string): Resolution => {
   } catch (error) {
     const code = errorCode(error);
     if (code === 'ELOOP') return { kind: 'refused', problem: 'is a symlink loop', fix: `fix the link, or ${LEAVE_OUT}` };
-    if (code !== 'ENOENT' && code !== 'ENOTDIR') return { kind: 'refused', problem: `cannot be read (${code ?? (error as Error).message})`, fix: LEAVE_OUT };
+    if (code !== 'ENOENT' && code !== 'ENOTDIR')
+      return { kind: 'refused', problem: `cannot be read (${code ?? (error as Error).message})`, fix: LEAVE_OUT };
     return resolveAbsent(realRoot, relative);
   }
   const inside = toPosix(path.relative(realRoot, real));
   if (isOutside(inside)) {
-    return { kind: 'refused', problem: `leads outside the repository through a symlink (to ${real})`, fix: `agents only see and edit files inside it, so ${LEAVE_OUT}` };
+    return {
+      kind: 'refused',
+      problem: `leads outside the repository through a symlink (to ${real})`,
+      fix: `agents only see and edit files inside it, so ${LEAVE_OUT}`,
+    };
   }
   if (isGit(inside)) return { kind: 'refused', problem: 'leads into .git through a symlink', fix: LEAVE_OUT };
   const stat = fs.statSync(real);
@@ -64,7 +69,11 @@ const resolveAbsent = (realRoot: string, relative: string): Resolution => {
   const absolute = path.join(realRoot, relative);
   const link = readLink(absolute);
   if (link !== undefined) {
-    return { kind: 'refused', problem: `is a broken symlink (to ${link}, which does not exist)`, fix: `fix or remove the link, or ${LEAVE_OUT}` };
+    return {
+      kind: 'refused',
+      problem: `is a broken symlink (to ${link}, which does not exist)`,
+      fix: `fix or remove the link, or ${LEAVE_OUT}`,
+    };
   }
   const parentRelative = toPosix(path.dirname(relative));
   if (parentRelative === '.' || parentRelative === '') return { kind: 'absent', relative };
@@ -109,7 +118,8 @@ const checkPaths = (root: string, paths: readonly string[], tracked: readonly st
     const resolved = resolveInRepo(realRoot, member);
     const shown = `${member} (in ${folder})`;
     if (resolved.kind === 'file' && trackedSet.has(resolved.relative)) files.add(resolved.relative);
-    else if (resolved.kind === 'file') refused.push({ path: shown, problem: `leads to ${resolved.relative}, which is not committed`, fix: LEAVE_OUT });
+    else if (resolved.kind === 'file')
+      refused.push({ path: shown, problem: `leads to ${resolved.relative}, which is not committed`, fix: LEAVE_OUT });
     else if (resolved.kind === 'absent') refused.push({ path: shown, ...missingFromCheckout(member) });
     else if (resolved.kind === 'refused') refused.push({ path: shown, problem: resolved.problem, fix: resolved.fix });
     // A tracked link to a folder: that folder's own files are named by their real paths.
@@ -137,7 +147,8 @@ const checkPaths = (root: string, paths: readonly string[], tracked: readonly st
     }
     let resolved = resolveInRepo(realRoot, relative);
     const trackedBelow = tracked.some((file) => file.startsWith(`${relative}/`));
-    if (resolved.kind === 'absent' && (trackedSet.has(relative) || trackedBelow)) resolved = { kind: 'refused', ...missingFromCheckout(relative) };
+    if (resolved.kind === 'absent' && (trackedSet.has(relative) || trackedBelow))
+      resolved = { kind: 'refused', ...missingFromCheckout(relative) };
     switch (resolved.kind) {
       case 'refused':
         refused.push({ path: given, problem: resolved.problem, fix: resolved.fix });
@@ -147,10 +158,16 @@ const checkPaths = (root: string, paths: readonly string[], tracked: readonly st
         break;
       case 'file':
         if (trackedSet.has(resolved.relative)) files.add(resolved.relative);
-        else refused.push({ path: given, problem: 'is not committed', fix: 'agents work from the last commit, so commit it first (or leave it out of --files)' });
+        else
+          refused.push({
+            path: given,
+            problem: 'is not committed',
+            fix: 'agents work from the last commit, so commit it first (or leave it out of --files)',
+          });
         break;
       case 'absent':
-        if (allowMissing) files.add(resolved.relative); // a new file the agent will create
+        if (allowMissing)
+          files.add(resolved.relative); // a new file the agent will create
         else refused.push({ path: given, problem: `does not exist in ${root}`, fix: 'check the path given to --files' });
         break;
     }

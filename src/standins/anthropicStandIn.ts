@@ -85,8 +85,7 @@ const ERROR_TYPES: Record<number, string> = {
   529: 'overloaded_error',
 };
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A string, or the text of a list of content blocks. */
 const textOf = (content: unknown): string => {
@@ -125,7 +124,9 @@ const readBody = async (request: http.IncomingMessage): Promise<string> => {
 const sendError = (response: http.ServerResponse, reply: Extract<MessagesReply, { error: number }>): void => {
   const type = reply.type ?? ERROR_TYPES[reply.error] ?? 'api_error';
   response.writeHead(reply.error, { 'content-type': 'application/json', 'request-id': 'req_scripted', ...reply.headers });
-  response.end(JSON.stringify({ type: 'error', error: { type, message: reply.message ?? `scripted ${type}` }, request_id: 'req_scripted' }));
+  response.end(
+    JSON.stringify({ type: 'error', error: { type, message: reply.message ?? `scripted ${type}` }, request_id: 'req_scripted' }),
+  );
 };
 
 export const startAnthropicServer = async (
@@ -197,21 +198,43 @@ export const startAnthropicServer = async (
       const stopReason = tool ? 'tool_use' : ('stopReason' in reply && reply.stopReason) || 'end_turn';
       const id = `msg_scripted_${requests.length}`;
       const usage = { input_tokens: estimateTokens(request.text), output_tokens: estimateTokens(text) };
-      const block = tool ? { type: 'tool_use', id: `toolu_scripted_${requests.length}`, name: tool, input: 'json' in reply ? reply.json : {} } : { type: 'text', text };
+      const block = tool
+        ? { type: 'tool_use', id: `toolu_scripted_${requests.length}`, name: tool, input: 'json' in reply ? reply.json : {} }
+        : { type: 'text', text };
 
       if (!request.stream) {
         res.writeHead(200, { 'content-type': 'application/json', 'request-id': 'req_scripted' });
         res.end(
-          JSON.stringify({ id, type: 'message', role: 'assistant', model: request.model, content: [block], stop_reason: stopReason, stop_sequence: null, usage }),
+          JSON.stringify({
+            id,
+            type: 'message',
+            role: 'assistant',
+            model: request.model,
+            content: [block],
+            stop_reason: stopReason,
+            stop_sequence: null,
+            usage,
+          }),
         );
         return;
       }
 
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'request-id': 'req_scripted' });
       const send = (event: string, data: Record<string, unknown>) =>
-        new Promise<void>((resolve) => res.write(`event: ${event}\ndata: ${JSON.stringify({ type: event, ...data })}\n\n`, () => resolve()));
+        new Promise<void>((resolve) =>
+          res.write(`event: ${event}\ndata: ${JSON.stringify({ type: event, ...data })}\n\n`, () => resolve()),
+        );
       await send('message_start', {
-        message: { id, type: 'message', role: 'assistant', model: request.model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: usage.input_tokens, output_tokens: 1 } },
+        message: {
+          id,
+          type: 'message',
+          role: 'assistant',
+          model: request.model,
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: { input_tokens: usage.input_tokens, output_tokens: 1 },
+        },
       });
       await send('content_block_start', { index: 0, content_block: tool ? { ...block, input: {} } : { type: 'text', text: '' } });
       await send('ping', {});
@@ -223,10 +246,16 @@ export const startAnthropicServer = async (
           res.socket?.destroy();
           return;
         }
-        await send('content_block_delta', { index: 0, delta: tool ? { type: 'input_json_delta', partial_json: piece } : { type: 'text_delta', text: piece } });
+        await send('content_block_delta', {
+          index: 0,
+          delta: tool ? { type: 'input_json_delta', partial_json: piece } : { type: 'text_delta', text: piece },
+        });
       }
       await send('content_block_stop', { index: 0 });
-      await send('message_delta', { delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: usage.output_tokens } });
+      await send('message_delta', {
+        delta: { stop_reason: stopReason, stop_sequence: null },
+        usage: { output_tokens: usage.output_tokens },
+      });
       await send('message_stop', {});
       res.end();
     })().catch((error: unknown) => {

@@ -98,8 +98,7 @@ const MODEL_PATH = /^\/[^/]+\/models\/([^/:?]+):(generateContent|streamGenerateC
 
 const wait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Collects `text` fields of `contents[].parts[]` and `systemInstruction.parts[]`. */
 const promptOf = (body: unknown): string => {
@@ -160,11 +159,7 @@ const sendError = (response: http.ServerResponse, reply: Extract<GeminiReply, { 
   response.end(JSON.stringify(body));
 };
 
-const sendStream = async (
-  response: http.ServerResponse,
-  reply: Extract<GeminiReply, { text: string }>,
-  model: string,
-): Promise<void> => {
+const sendStream = async (response: http.ServerResponse, reply: Extract<GeminiReply, { text: string }>, model: string): Promise<void> => {
   const pieces = splitText(reply.text, reply.chunks ?? 1);
   response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   for (const [index, piece] of pieces.entries()) {

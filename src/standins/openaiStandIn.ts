@@ -82,7 +82,10 @@ export const requestKindOf = (system: string, lastMessage: string): RequestKind 
 };
 
 const kindOf = (messages: ChatMessage[]): RequestKind => {
-  const system = messages.filter((message) => message.role === 'system').map((message) => textOf(message.content)).join('\n');
+  const system = messages
+    .filter((message) => message.role === 'system')
+    .map((message) => textOf(message.content))
+    .join('\n');
   return requestKindOf(system, textOf(messages.at(-1)?.content));
 };
 
@@ -139,7 +142,11 @@ export const startOpenAiServer = async (
         const model = request.model;
         const scripted: ChatReply =
           request.kind === 'commit'
-            ? { text: (typeof options.commitMessage === 'function' ? options.commitMessage(request) : options.commitMessage) ?? DEFAULT_COMMIT_MESSAGE }
+            ? {
+                text:
+                  (typeof options.commitMessage === 'function' ? options.commitMessage(request) : options.commitMessage) ??
+                  DEFAULT_COMMIT_MESSAGE,
+              }
             : request.kind === 'summary'
               ? { text: 'The user asked for a change; the assistant made it.' }
               : await pick(request);
@@ -148,7 +155,11 @@ export const startOpenAiServer = async (
         if (reply.delayMs) await sleep(reply.delayMs);
         if ('error' in reply) {
           res.writeHead(reply.error, { 'content-type': 'application/json', ...reply.headers });
-          res.end(JSON.stringify({ error: { message: reply.message ?? `scripted error ${reply.error}`, type: 'server_error', code: reply.error } }));
+          res.end(
+            JSON.stringify({
+              error: { message: reply.message ?? `scripted error ${reply.error}`, type: 'server_error', code: reply.error },
+            }),
+          );
           return;
         }
         const usage = reply.usage ?? { prompt_tokens: estimateTokens(request.text), completion_tokens: estimateTokens(reply.text) };

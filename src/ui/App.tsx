@@ -144,7 +144,15 @@ export const App = ({ warnings, yes, editText, openConfigStore, interrupt }: App
         return <ConfigScreen store={openConfigStore()} height={height} onBack={() => setView(back)} />;
       case 'diff': {
         const agent = run.agents.find((a) => a.id === diff!.agent);
-        return <DiffScreen title={`Agent ${diff!.agent} · ${agent?.branch ?? ''}`} diff={diff!.text} width={columns} height={height} onBack={() => setView('summary')} />;
+        return (
+          <DiffScreen
+            title={`Agent ${diff!.agent} · ${agent?.branch ?? ''}`}
+            diff={diff!.text}
+            width={columns}
+            height={height}
+            onBack={() => setView('summary')}
+          />
+        );
       }
       case 'summary':
         return (

@@ -51,7 +51,13 @@ export const runTui = async (pending: Run | Promise<Run>, options: TuiOptions): 
     (run) => ({ run }),
     (error: unknown) => ({ error }),
   );
-  const outcome = await Promise.race([checked, exited.then(() => 'cancelled' as const, () => 'cancelled' as const)]);
+  const outcome = await Promise.race([
+    checked,
+    exited.then(
+      () => 'cancelled' as const,
+      () => 'cancelled' as const,
+    ),
+  ]);
   if (outcome === 'cancelled') {
     // Cancelled on the first frame: the checks stop, and a run they still finish is let go.
     options.checks?.abort();

@@ -51,7 +51,10 @@ describe('--change-file gives the change request from a file or stdin', () => {
     fs.writeFileSync(file, LONG_CHANGE);
     const env = isolatedEnv({ home }, { ...keys, GOOGLE_GEMINI_BASE_URL: gemini.url });
 
-    const result = await runCli(['--headless', '--yes', '--change-file', file, '--files', 'a.py', '--aider-bin', failingAider()], { cwd: dir, env });
+    const result = await runCli(['--headless', '--yes', '--change-file', file, '--files', 'a.py', '--aider-bin', failingAider()], {
+      cwd: dir,
+      env,
+    });
     expect(result.exitCode, result.stderr).toBe(1);
     expect(gemini.requests[0]?.prompt).toContain('THE-END-OF-THE-CHANGE');
 
@@ -68,14 +71,18 @@ describe('--change-file gives the change request from a file or stdin', () => {
     const gemini = await startGeminiServer([{ text: '# PRD\n' }]);
     cleanups.push(() => gemini.close());
     const env = isolatedEnv({ home: temp() }, { ...keys, GOOGLE_GEMINI_BASE_URL: gemini.url });
-    const result = await execa(process.execPath, [CLI_MAIN, '--headless', '--yes', '--change-file', '-', '--files', 'a.py', '--aider-bin', failingAider()], {
-      cwd: dir,
-      env,
-      extendEnv: false,
-      reject: false,
-      input: 'Piped change: set A to 2\n',
-      timeout: 120_000,
-    });
+    const result = await execa(
+      process.execPath,
+      [CLI_MAIN, '--headless', '--yes', '--change-file', '-', '--files', 'a.py', '--aider-bin', failingAider()],
+      {
+        cwd: dir,
+        env,
+        extendEnv: false,
+        reject: false,
+        input: 'Piped change: set A to 2\n',
+        timeout: 120_000,
+      },
+    );
     expect(result.exitCode, String(result.stderr)).toBe(1);
     expect(gemini.requests[0]?.prompt).toContain('Piped change: set A to 2');
   });
@@ -93,7 +100,13 @@ describe('--change-file gives the change request from a file or stdin', () => {
     expect(blank.exitCode).toBe(2);
     expectUserError(blank.stderr, /the change file .*empty\.md is empty: write the change request in it, or pass --change "\.\.\."$/);
 
-    const noInput = await execa(process.execPath, [CLI_MAIN, '--headless', '--yes', '--change-file', '-'], { cwd: dir, env, extendEnv: false, reject: false, input: '' });
+    const noInput = await execa(process.execPath, [CLI_MAIN, '--headless', '--yes', '--change-file', '-'], {
+      cwd: dir,
+      env,
+      extendEnv: false,
+      reject: false,
+      input: '',
+    });
     expect(noInput.exitCode).toBe(2);
     expectUserError(String(noInput.stderr), /stdin held no change request \(--change-file -\): pipe the text in/);
 

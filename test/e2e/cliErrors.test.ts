@@ -48,19 +48,25 @@ const oldNode = ((): { bin: string; version: string } | undefined => {
 })();
 
 describe('usage and configuration errors exit 2 with one clear line', () => {
-  it.skipIf(!oldNode)(`says which Node it needs when started by an older one${oldNode ? '' : ' (skipped: no Node < 22.13 on this machine)'}`, async () => {
-    const { bin, version } = oldNode!;
-    let stderr = '';
-    let status: number | null = 0;
-    try {
-      execFileSync(bin, [CLI_MAIN, '--help'], { stdio: 'pipe' });
-    } catch (error) {
-      ({ status } = error as { status: number | null });
-      stderr = String((error as { stderr: Buffer }).stderr);
-    }
-    expect(status).toBe(2);
-    expectUserError(stderr, new RegExp(`needs Node\\.js 22\\.13 or newer \\(this is ${version.replace(/\./g, '\\.')}\\): install a newer Node`));
-  });
+  it.skipIf(!oldNode)(
+    `says which Node it needs when started by an older one${oldNode ? '' : ' (skipped: no Node < 22.13 on this machine)'}`,
+    async () => {
+      const { bin, version } = oldNode!;
+      let stderr = '';
+      let status: number | null = 0;
+      try {
+        execFileSync(bin, [CLI_MAIN, '--help'], { stdio: 'pipe' });
+      } catch (error) {
+        ({ status } = error as { status: number | null });
+        stderr = String((error as { stderr: Buffer }).stderr);
+      }
+      expect(status).toBe(2);
+      expectUserError(
+        stderr,
+        new RegExp(`needs Node\\.js 22\\.13 or newer \\(this is ${version.replace(/\./g, '\\.')}\\): install a newer Node`),
+      );
+    },
+  );
 
   it('refuses a folder that is not a git repository', async () => {
     const dir = temp();
@@ -82,25 +88,40 @@ describe('usage and configuration errors exit 2 with one clear line', () => {
   });
 
   it('rejects a bad flag value', async () => {
-    const result = await runCli(['--headless', '--yes', '--change', 'x', '--max-agents', '0'], { cwd: await repo(), env: isolatedEnv({ home: temp() }, keys) });
+    const result = await runCli(['--headless', '--yes', '--change', 'x', '--max-agents', '0'], {
+      cwd: await repo(),
+      env: isolatedEnv({ home: temp() }, keys),
+    });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(/--max-agents must be a whole number from 1 to 64/);
   });
 
   it('refuses an aider argument that would end the interactive session, in one line', async () => {
-    const result = await runCli(['--headless', '--yes', '--change', 'x', '--', '--message-file', 'task.md'], { cwd: await repo(), env: isolatedEnv({ home: temp() }, keys) });
+    const result = await runCli(['--headless', '--yes', '--change', 'x', '--', '--message-file', 'task.md'], {
+      cwd: await repo(),
+      env: isolatedEnv({ home: temp() }, keys),
+    });
     expect(result.exitCode).toBe(2);
-    expectUserError(result.stderr, /^error: aiderArgs must not contain --message-file \(each agent is an interactive aider session .*\): leave it out/);
+    expectUserError(
+      result.stderr,
+      /^error: aiderArgs must not contain --message-file \(each agent is an interactive aider session .*\): leave it out/,
+    );
   });
 
   it('names the missing Google key', async () => {
-    const result = await runCli(['--headless', '--yes', '--change', 'x'], { cwd: await repo(), env: isolatedEnv({ home: temp() }, { OPENAI_API_KEY: 'sk-x' }) });
+    const result = await runCli(['--headless', '--yes', '--change', 'x'], {
+      cwd: await repo(),
+      env: isolatedEnv({ home: temp() }, { OPENAI_API_KEY: 'sk-x' }),
+    });
     expect(result.exitCode).toBe(2);
     expectUserError(result.stderr, /set GEMINI_API_KEY \(or GOOGLE_API_KEY\)/);
   });
 
   it('names the agent model key that is missing', async () => {
-    const result = await runCli(['--headless', '--yes', '--change', 'x', '--claude'], { cwd: await repo(), env: isolatedEnv({ home: temp() }, keys) });
+    const result = await runCli(['--headless', '--yes', '--change', 'x', '--claude'], {
+      cwd: await repo(),
+      env: isolatedEnv({ home: temp() }, keys),
+    });
     expect(result.exitCode).toBe(2);
     expectUserError(result.stderr, /sonnet needs Anthropic's key: set ANTHROPIC_API_KEY/);
   });
@@ -113,18 +134,27 @@ describe('usage and configuration errors exit 2 with one clear line', () => {
       env: isolatedEnv({ home: temp() }, { ...keys, GOOGLE_GEMINI_BASE_URL: gemini.url }),
     });
     expect(result.exitCode).toBe(2);
-    expectUserError(result.stderr, /the supervisor model anthropic\/claude-haiku-4-5 needs Anthropic's key: set ANTHROPIC_API_KEY .*--supervisor-model$/);
+    expectUserError(
+      result.stderr,
+      /the supervisor model anthropic\/claude-haiku-4-5 needs Anthropic's key: set ANTHROPIC_API_KEY .*--supervisor-model$/,
+    );
     expect(gemini.requests).toHaveLength(0);
   });
 
   it('rejects --files outside the repository', async () => {
-    const result = await runCli(['--headless', '--yes', '--change', 'x', '--files', '../x.py'], { cwd: await repo(), env: isolatedEnv({ home: temp() }, keys) });
+    const result = await runCli(['--headless', '--yes', '--change', 'x', '--files', '../x.py'], {
+      cwd: await repo(),
+      env: isolatedEnv({ home: temp() }, keys),
+    });
     expect(result.exitCode).toBe(2);
     expectUserError(result.stderr, /is outside the repository/);
   });
 
   it('says how to get aider when --aider-bin points nowhere', async () => {
-    const result = await runCli(['--headless', '--yes', '--change', 'x', '--aider-bin', '/nonexistent/aider'], { cwd: await repo(), env: isolatedEnv({ home: temp() }, keys) });
+    const result = await runCli(['--headless', '--yes', '--change', 'x', '--aider-bin', '/nonexistent/aider'], {
+      cwd: await repo(),
+      env: isolatedEnv({ home: temp() }, keys),
+    });
     expect(result.exitCode).toBe(2);
     expectUserError(result.stderr, /aider not found at \/nonexistent\/aider .*aider-orchestrator setup/);
   });
@@ -136,40 +166,70 @@ describe('usage and configuration errors exit 2 with one clear line', () => {
     expectUserError(result.stderr, /aider is not installed .*run `aider-orchestrator setup`/);
   });
 
-  it.skipIf('skip' in aider)(`refuses to start when the agents' model server is not running${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`, async () => {
-    const gemini = await startGeminiServer([{ text: '# PRD\n' }]);
-    cleanups.push(() => gemini.close());
-    const env = isolatedEnv({ home: temp() }, { ...keys, GOOGLE_GEMINI_BASE_URL: gemini.url, OPENAI_API_BASE: 'http://127.0.0.1:9/v1' });
-    const result = await runCli(['--headless', '--yes', '--change', 'x', '--model', 'openai/local', '--aider-bin', 'bin' in aider ? aider.bin : ''], { cwd: await repo(), env });
-    expect(result.exitCode).toBe(2);
-    expectUserError(result.stderr, /cannot reach the agents' model server http:\/\/127\.0\.0\.1:9\/v1 \(ECONNREFUSED\): start it, or fix OPENAI_API_BASE/);
-    // Caught before the PRD is paid for.
-    expect(gemini.requests).toHaveLength(0);
-  });
+  it.skipIf('skip' in aider)(
+    `refuses to start when the agents' model server is not running${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`,
+    async () => {
+      const gemini = await startGeminiServer([{ text: '# PRD\n' }]);
+      cleanups.push(() => gemini.close());
+      const env = isolatedEnv({ home: temp() }, { ...keys, GOOGLE_GEMINI_BASE_URL: gemini.url, OPENAI_API_BASE: 'http://127.0.0.1:9/v1' });
+      const result = await runCli(
+        ['--headless', '--yes', '--change', 'x', '--model', 'openai/local', '--aider-bin', 'bin' in aider ? aider.bin : ''],
+        { cwd: await repo(), env },
+      );
+      expect(result.exitCode).toBe(2);
+      expectUserError(
+        result.stderr,
+        /cannot reach the agents' model server http:\/\/127\.0\.0\.1:9\/v1 \(ECONNREFUSED\): start it, or fix OPENAI_API_BASE/,
+      );
+      // Caught before the PRD is paid for.
+      expect(gemini.requests).toHaveLength(0);
+    },
+  );
 
-  it.skipIf('skip' in aider)(`names an agent model aider does not know, before the PRD is paid for${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`, async () => {
-    const gemini = await startGeminiServer([{ text: '# PRD\n' }]);
-    cleanups.push(() => gemini.close());
-    const env = isolatedEnv({ home: temp() }, { ...keys, GOOGLE_GEMINI_BASE_URL: gemini.url });
-    const bin = 'bin' in aider ? aider.bin : '';
-    const typo = await runCli(['--headless', '--yes', '--change', 'x', '--model', 'gpt-4oo', '--aider-bin', bin], { cwd: await repo(), env });
-    expect(typo.exitCode).toBe(2);
-    expectUserError(typo.stderr, /^error: aider does not know the agent model gpt-4oo \(not in its model list; close: gpt-4o.*\): see `aider --list-models gpt-4oo` for valid names and pass one with --model/);
-    const provider = await runCli(['--headless', '--yes', '--change', 'x', '--model', 'openia/gpt-4o', '--aider-bin', bin], { cwd: await repo(), env });
-    expect(provider.exitCode).toBe(2);
-    expectUserError(provider.stderr, /^error: the agent model openia\/gpt-4o names the provider "openia", which aider \(litellm\) does not know: see `aider --list-models gpt-4o`/);
-    expect(gemini.requests).toHaveLength(0);
-  });
+  it.skipIf('skip' in aider)(
+    `names an agent model aider does not know, before the PRD is paid for${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`,
+    async () => {
+      const gemini = await startGeminiServer([{ text: '# PRD\n' }]);
+      cleanups.push(() => gemini.close());
+      const env = isolatedEnv({ home: temp() }, { ...keys, GOOGLE_GEMINI_BASE_URL: gemini.url });
+      const bin = 'bin' in aider ? aider.bin : '';
+      const typo = await runCli(['--headless', '--yes', '--change', 'x', '--model', 'gpt-4oo', '--aider-bin', bin], {
+        cwd: await repo(),
+        env,
+      });
+      expect(typo.exitCode).toBe(2);
+      expectUserError(
+        typo.stderr,
+        /^error: aider does not know the agent model gpt-4oo \(not in its model list; close: gpt-4o.*\): see `aider --list-models gpt-4oo` for valid names and pass one with --model/,
+      );
+      const provider = await runCli(['--headless', '--yes', '--change', 'x', '--model', 'openia/gpt-4o', '--aider-bin', bin], {
+        cwd: await repo(),
+        env,
+      });
+      expect(provider.exitCode).toBe(2);
+      expectUserError(
+        provider.stderr,
+        /^error: the agent model openia\/gpt-4o names the provider "openia", which aider \(litellm\) does not know: see `aider --list-models gpt-4o`/,
+      );
+      expect(gemini.requests).toHaveLength(0);
+    },
+  );
 
-  it.skipIf('skip' in aider)(`reports a rejected Google key without retrying${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`, async () => {
-    const gemini = await startGeminiServer([{ error: 401, message: 'API key not valid. Please pass a valid API key.' }]);
-    cleanups.push(() => gemini.close());
-    const env = isolatedEnv({ home: temp() }, { ...keys, GOOGLE_GEMINI_BASE_URL: gemini.url });
-    const result = await runCli(['--headless', '--yes', '--change', 'x', '--aider-bin', 'bin' in aider ? aider.bin : ''], { cwd: await repo(), env });
-    expect(result.exitCode).toBe(2);
-    expectUserError(result.stderr, /GEMINI_API_KEY|API key/);
-    expect(gemini.requests).toHaveLength(1);
-  });
+  it.skipIf('skip' in aider)(
+    `reports a rejected Google key without retrying${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`,
+    async () => {
+      const gemini = await startGeminiServer([{ error: 401, message: 'API key not valid. Please pass a valid API key.' }]);
+      cleanups.push(() => gemini.close());
+      const env = isolatedEnv({ home: temp() }, { ...keys, GOOGLE_GEMINI_BASE_URL: gemini.url });
+      const result = await runCli(['--headless', '--yes', '--change', 'x', '--aider-bin', 'bin' in aider ? aider.bin : ''], {
+        cwd: await repo(),
+        env,
+      });
+      expect(result.exitCode).toBe(2);
+      expectUserError(result.stderr, /GEMINI_API_KEY|API key/);
+      expect(gemini.requests).toHaveLength(1);
+    },
+  );
 
   it('setup refuses a Python that does not exist, naming the fix', async () => {
     const result = await runCli(['setup', '--python', '/nonexistent/python3'], { cwd: temp(), env: isolatedEnv({ home: temp() }) });
@@ -184,7 +244,10 @@ describe('usage and configuration errors exit 2 with one clear line', () => {
   });
 
   it('rejects an unquoted change text', async () => {
-    const result = await runCli(['--headless', '--yes', '--change', 'Add', 'dark', 'mode'], { cwd: await repo(), env: isolatedEnv({ home: temp() }, keys) });
+    const result = await runCli(['--headless', '--yes', '--change', 'Add', 'dark', 'mode'], {
+      cwd: await repo(),
+      env: isolatedEnv({ home: temp() }, keys),
+    });
     expect(result.exitCode).toBe(2);
     expectUserError(result.stderr, /unexpected argument 'dark': quote the change text/);
   });
@@ -202,7 +265,10 @@ describe('usage and configuration errors exit 2 with one clear line', () => {
     const dir = temp();
     const old = path.join(dir, 'aider');
     fs.writeFileSync(old, '#!/bin/sh\necho "aider 0.50.1"\n', { mode: 0o755 });
-    const result = await runCli(['--headless', '--yes', '--change', 'x', '--aider-bin', old], { cwd: await repo(), env: isolatedEnv({ home: temp() }, keys) });
+    const result = await runCli(['--headless', '--yes', '--change', 'x', '--aider-bin', old], {
+      cwd: await repo(),
+      env: isolatedEnv({ home: temp() }, keys),
+    });
     expect(result.exitCode).toBe(2);
     expectUserError(result.stderr, /is aider 0\.50\.1, older than the 0\.86 this app needs/);
   });
@@ -212,7 +278,11 @@ describe('failures during a run: the run ends, reports and exits 1', () => {
   /** An executable that answers --version like aider 0.86.2 and crashes on anything else. */
   const crashingAider = () => {
     const file = path.join(temp(), 'aider');
-    fs.writeFileSync(file, '#!/bin/sh\nif [ "$1" = "--version" ]; then echo "aider 0.86.2"; exit 0; fi\necho "Traceback: ImportError: boom" >&2\nexit 3\n', { mode: 0o755 });
+    fs.writeFileSync(
+      file,
+      '#!/bin/sh\nif [ "$1" = "--version" ]; then echo "aider 0.86.2"; exit 0; fi\necho "Traceback: ImportError: boom" >&2\nexit 3\n',
+      { mode: 0o755 },
+    );
     return file;
   };
 
@@ -220,7 +290,10 @@ describe('failures during a run: the run ends, reports and exits 1', () => {
     const gemini = await startGeminiServer([{ text: '# PRD' }]);
     cleanups.push(() => gemini.close());
     const env = isolatedEnv({ home: temp() }, { ...keys, GOOGLE_GEMINI_BASE_URL: gemini.url });
-    const result = await runCli(['--headless', '--yes', '--change', 'x', '--files', 'a.py', '--aider-bin', crashingAider()], { cwd: await repo(), env });
+    const result = await runCli(['--headless', '--yes', '--change', 'x', '--files', 'a.py', '--aider-bin', crashingAider()], {
+      cwd: await repo(),
+      env,
+    });
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toMatch(/agent 1 failed: aider exited with code 3/);
   });
@@ -230,7 +303,10 @@ describe('failures during a run: the run ends, reports and exits 1', () => {
     cleanups.push(() => gemini.close());
     // A file where the log folder should be: every write under it fails, even as root.
     const env = isolatedEnv({ home: temp() }, { ...keys, GOOGLE_GEMINI_BASE_URL: gemini.url, AIDER_ORCHESTRATOR_LOG_DIR: 'a.py/logs' });
-    const result = await runCli(['--headless', '--yes', '--change', 'x', '--files', 'a.py', '--aider-bin', crashingAider()], { cwd: await repo(), env });
+    const result = await runCli(['--headless', '--yes', '--change', 'x', '--files', 'a.py', '--aider-bin', crashingAider()], {
+      cwd: await repo(),
+      env,
+    });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(/warning: cannot write the log of agent 1 \(.*\); the run goes on/);
     expect(result.stderr).toMatch(/warning: cannot write .*summary_.*\.json/);

@@ -24,7 +24,9 @@ const EDITS: Record<string, string> = {
 
 /** The owned file of the aider that sent a request: the one whose content is in the chat. */
 const fileInChat = (messages: readonly { content?: unknown }[]): string | undefined => {
-  const text = messages.map((message) => (typeof message.content === 'string' ? message.content : JSON.stringify(message.content))).join('\n');
+  const text = messages
+    .map((message) => (typeof message.content === 'string' ? message.content : JSON.stringify(message.content)))
+    .join('\n');
   return Object.keys(EDITS).find((file) => text.includes(`${file}\n\`\`\``));
 };
 
@@ -47,7 +49,10 @@ const servers = async (options: { gemini?: Parameters<typeof startGeminiServer>[
     if (file && file === options.failFile) return { error: 500, message: 'scripted outage' };
     return file ? { text: wholeFileEdit(file, EDITS[file]!, 'python') } : { text: 'Nothing to change.' };
   });
-  cleanups.push(() => gemini.close(), () => openai.close());
+  cleanups.push(
+    () => gemini.close(),
+    () => openai.close(),
+  );
   return { gemini, openai };
 };
 
@@ -88,7 +93,11 @@ describe.skipIf('skip' in aider)(`headless run with the real aider${'skip' in ai
     const { repo, home } = await setup();
     // Gemini is rate-limited twice before it answers: the PRD is retried, not lost.
     const { gemini, openai } = await servers({
-      gemini: [{ error: 429, retryDelay: '0.05s' }, { error: 429, retryDelay: '0.05s' }, { text: PRD, chunks: 3 }],
+      gemini: [
+        { error: 429, retryDelay: '0.05s' },
+        { error: 429, retryDelay: '0.05s' },
+        { text: PRD, chunks: 3 },
+      ],
     });
     const headBefore = await repo.git('rev-parse', 'HEAD');
 
@@ -131,7 +140,10 @@ describe.skipIf('skip' in aider)(`headless run with the real aider${'skip' in ai
     expect(fs.readFileSync(path.join(repo.dir, 'docs/prd', prdFiles[0]!), 'utf8')).toContain('Every module says hello');
 
     // One JSONL log per agent, with state changes and the exit; no key anywhere.
-    const logs = fs.readdirSync(path.join(repo.dir, '.aider_logs')).filter((name) => name.endsWith('.jsonl')).sort();
+    const logs = fs
+      .readdirSync(path.join(repo.dir, '.aider_logs'))
+      .filter((name) => name.endsWith('.jsonl'))
+      .sort();
     expect(logs).toEqual([`agent1_${summary.runId}.jsonl`, `agent2_${summary.runId}.jsonl`]);
     for (const log of logs) {
       const entries = fs
@@ -142,9 +154,16 @@ describe.skipIf('skip' in aider)(`headless run with the real aider${'skip' in ai
       expect(entries.map((entry) => entry.type)).toEqual(expect.arrayContaining(['start', 'state', 'usage', 'exit', 'commit']));
     }
     // No key in any file the run wrote: logs, summary, PRD, task files, aider's histories, the run history.
-    const written = [path.join(repo.dir, '.aider_logs'), path.join(repo.dir, 'docs'), path.join(home, 'data', 'runs'), path.join(home, 'data', 'runs.db')];
+    const written = [
+      path.join(repo.dir, '.aider_logs'),
+      path.join(repo.dir, 'docs'),
+      path.join(home, 'data', 'runs'),
+      path.join(home, 'data', 'runs.db'),
+    ];
     const files = written.flatMap((entry) =>
-      fs.statSync(entry).isDirectory() ? fs.readdirSync(entry, { recursive: true, encoding: 'utf8' }).map((name) => path.join(entry, name)) : [entry],
+      fs.statSync(entry).isDirectory()
+        ? fs.readdirSync(entry, { recursive: true, encoding: 'utf8' }).map((name) => path.join(entry, name))
+        : [entry],
     );
     expect(files.length).toBeGreaterThan(10);
     for (const file of files.filter((name) => fs.statSync(name).isFile())) {
@@ -191,7 +210,10 @@ describe.skipIf('skip' in aider)(`headless run with the real aider${'skip' in ai
     const { repo, home } = await setup();
     const gemini = await startGeminiServer([{ text: PRD }]);
     const openai = await startOpenAiServer([{ hang: true }]);
-    cleanups.push(() => gemini.close(), () => openai.close());
+    cleanups.push(
+      () => gemini.close(),
+      () => openai.close(),
+    );
     const child = startCli(runArgs(bin, ['--files', 'app/greet.py', 'lib/calc.py', '--max-agents', '2']), {
       cwd: repo.dir,
       env: cliEnv(home, gemini, openai),
@@ -227,7 +249,10 @@ describe.skipIf('skip' in aider)(`headless run with the real aider${'skip' in ai
     const { repo, home } = await setup();
     const gemini = await startGeminiServer([{ text: PRD }]);
     const openai = await startOpenAiServer([{ hang: true }]);
-    cleanups.push(() => gemini.close(), () => openai.close());
+    cleanups.push(
+      () => gemini.close(),
+      () => openai.close(),
+    );
     const child = startCli(runArgs(bin, ['--files', 'app/greet.py']), { cwd: repo.dir, env: cliEnv(home, gemini, openai) });
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -35,9 +35,17 @@ const setup = async (script: (request: RecordedChatRequest) => { text: string } 
   const home = makeTempDir('ao-home-');
   const gemini = await startGeminiServer([{ text: '# PRD\n\nSet A to 10 and B to 20.\n' }]);
   const openai = await startOpenAiServer(script);
-  cleanups.push(repo.cleanup, home.cleanup, () => gemini.close(), () => openai.close());
+  cleanups.push(
+    repo.cleanup,
+    home.cleanup,
+    () => gemini.close(),
+    () => openai.close(),
+  );
   const env = (extra: NodeJS.ProcessEnv = {}) =>
-    isolatedEnv({ home: home.dir }, { GOOGLE_GEMINI_BASE_URL: gemini.url, OPENAI_API_KEY: OPENAI_KEY, OPENAI_API_BASE: openai.url, ...extra });
+    isolatedEnv(
+      { home: home.dir },
+      { GOOGLE_GEMINI_BASE_URL: gemini.url, OPENAI_API_KEY: OPENAI_KEY, OPENAI_API_BASE: openai.url, ...extra },
+    );
   return { repo, home: home.dir, openai, env };
 };
 
@@ -60,7 +68,10 @@ describe.skipIf('skip' in aider)(`a run bounded in time, with the real aider${'s
   it('leaves no process of a running check behind when the app is killed with SIGKILL', async () => {
     const marker = `ao-check-${randomUUID()}`;
     const { repo, home, env } = await setup(() => ({ text: wholeFileEdit('a.py', 'A = 10\n', 'python') }));
-    const child = startCli(runArgs(['--files', 'a.py', '--check-cmd', everlasting(marker)]), { cwd: repo.dir, env: env({ GEMINI_API_KEY: GEMINI_KEY }) });
+    const child = startCli(runArgs(['--files', 'a.py', '--check-cmd', everlasting(marker)]), {
+      cwd: repo.dir,
+      env: env({ GEMINI_API_KEY: GEMINI_KEY }),
+    });
     await waitForProcess(`${marker}-42-foreground`, 'the check to start');
     await waitForProcess(`${marker}-42-background`, 'the check to start its background process');
     child.kill('SIGKILL');
@@ -81,22 +92,35 @@ describe.skipIf('skip' in aider)(`a run bounded in time, with the real aider${'s
     const check = `if [ -e ${ran} ]; then ${everlasting(marker)}; fi; touch ${ran}; echo "token=$SERVICE_TOKEN"; exit 1`;
     const result = await runCli(
       runArgs([
-        '--files', 'a.py', 'b.py',
-        '--max-agents', '2',
-        '--api-key', GEMINI_KEY,
-        '--check-cmd', check,
-        '--check-timeout', '5s',
+        '--files',
+        'a.py',
+        'b.py',
+        '--max-agents',
+        '2',
+        '--api-key',
+        GEMINI_KEY,
+        '--check-cmd',
+        check,
+        '--check-timeout',
+        '5s',
         // Longer than aider's start-up silences on a loaded machine: only the hanging model may trip it.
-        '--idle-timeout', '45s',
-        '--', '--openai-api-key', OPENAI_KEY,
+        '--idle-timeout',
+        '45s',
+        '--',
+        '--openai-api-key',
+        OPENAI_KEY,
       ]),
       { cwd: repo.dir, env: env({ SERVICE_TOKEN: secret }), timeoutMs: 400_000 },
     );
 
     expect(result.exitCode, result.stderr).toBe(1);
-    expect(result.stderr).toContain('warning: --api-key is visible to other users of this machine (in `ps`) while the run lasts: set GEMINI_API_KEY in the environment or a .env file instead');
+    expect(result.stderr).toContain(
+      'warning: --api-key is visible to other users of this machine (in `ps`) while the run lasts: set GEMINI_API_KEY in the environment or a .env file instead',
+    );
     const logDir = path.join(repo.dir, '.aider_logs');
-    const summary = JSON.parse(fs.readFileSync(path.join(logDir, fs.readdirSync(logDir).find((name) => name.startsWith('summary_'))!), 'utf8'));
+    const summary = JSON.parse(
+      fs.readFileSync(path.join(logDir, fs.readdirSync(logDir).find((name) => name.startsWith('summary_'))!), 'utf8'),
+    );
     const byFile = Object.fromEntries(summary.agents.map((agent: { files: string[] }) => [agent.files[0], agent]));
     expect(byFile['a.py'].status).toBe('failed');
     expect(byFile['a.py'].reason).toBe(`the check ran longer than 5s (--check-timeout) and was ended: ${check}`);

@@ -24,13 +24,35 @@ describe.skipIf('skip' in aider)(`an agent whose LLM always fails${'skip' in aid
       if (text.includes('b.py\n```')) return { error: 500, message: 'scripted outage' };
       return { text: wholeFileEdit('a.py', 'A = 10\n', 'python') };
     });
-    cleanups.push(repo.cleanup, home.cleanup, () => gemini.close(), () => openai.close());
+    cleanups.push(
+      repo.cleanup,
+      home.cleanup,
+      () => gemini.close(),
+      () => openai.close(),
+    );
 
     const result = await runCli(
-      ['--headless', '--yes', '--change', 'Change A and B', '--files', 'a.py', 'b.py', '--max-agents', '2', '--model', 'openai/test-model', '--aider-bin', 'bin' in aider ? aider.bin : ''],
+      [
+        '--headless',
+        '--yes',
+        '--change',
+        'Change A and B',
+        '--files',
+        'a.py',
+        'b.py',
+        '--max-agents',
+        '2',
+        '--model',
+        'openai/test-model',
+        '--aider-bin',
+        'bin' in aider ? aider.bin : '',
+      ],
       {
         cwd: repo.dir,
-        env: isolatedEnv({ home: home.dir }, { GEMINI_API_KEY: 'g-key', GOOGLE_GEMINI_BASE_URL: gemini.url, OPENAI_API_KEY: 'sk-x', OPENAI_API_BASE: openai.url }),
+        env: isolatedEnv(
+          { home: home.dir },
+          { GEMINI_API_KEY: 'g-key', GOOGLE_GEMINI_BASE_URL: gemini.url, OPENAI_API_KEY: 'sk-x', OPENAI_API_BASE: openai.url },
+        ),
       },
     );
 

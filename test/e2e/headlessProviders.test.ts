@@ -71,7 +71,9 @@ const readSummary = (repoDir: string) => {
 const writtenFiles = (repoDir: string, home: string): string[] =>
   [path.join(repoDir, '.aider_logs'), path.join(repoDir, 'docs'), path.join(home, 'data', 'runs'), path.join(home, 'data', 'runs.db')]
     .flatMap((entry) =>
-      fs.statSync(entry).isDirectory() ? fs.readdirSync(entry, { recursive: true, encoding: 'utf8' }).map((name) => path.join(entry, name)) : [entry],
+      fs.statSync(entry).isDirectory()
+        ? fs.readdirSync(entry, { recursive: true, encoding: 'utf8' }).map((name) => path.join(entry, name))
+        : [entry],
     )
     .filter((file) => fs.statSync(file).isFile());
 
@@ -91,84 +93,128 @@ const expectTwoAgentsDone = async (repo: Awaited<ReturnType<typeof makeTempRepo>
   expect(fs.readFileSync(path.join(repo.dir, 'docs/prd', prdFiles[0]!), 'utf8')).toContain('Every module says hello');
 };
 
-describe.skipIf('skip' in aider)(`every model role on one provider, headless, with the real aider${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`, () => {
-  const bin = 'bin' in aider ? aider.bin : '';
+describe.skipIf('skip' in aider)(
+  `every model role on one provider, headless, with the real aider${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`,
+  () => {
+    const bin = 'bin' in aider ? aider.bin : '';
 
-  it('OPENAI_API_KEY alone: the PRD, the plan (json_schema) and the agents all from OpenAI, no Google key asked for', async () => {
-    const { repo, home } = await setup();
-    let prdRequests = 0;
-    const openai = await startOpenAiServer((request: RecordedChatRequest): ChatReply => {
-      const role = roleOf(request.text, request.responseFormat !== undefined);
-      // The first PRD request is rate-limited: the PRD is retried, not lost.
-      if (role === 'prd') return prdRequests++ === 0 ? { error: 429, headers: { 'retry-after-ms': '50' } } : { text: PRD, chunks: 3 };
-      return role === 'plan' ? { json: PLAN } : agentReply(request.text);
+    it('OPENAI_API_KEY alone: the PRD, the plan (json_schema) and the agents all from OpenAI, no Google key asked for', async () => {
+      const { repo, home } = await setup();
+      let prdRequests = 0;
+      const openai = await startOpenAiServer((request: RecordedChatRequest): ChatReply => {
+        const role = roleOf(request.text, request.responseFormat !== undefined);
+        // The first PRD request is rate-limited: the PRD is retried, not lost.
+        if (role === 'prd') return prdRequests++ === 0 ? { error: 429, headers: { 'retry-after-ms': '50' } } : { text: PRD, chunks: 3 };
+        return role === 'plan' ? { json: PLAN } : agentReply(request.text);
+      });
+      cleanups.push(() => openai.close());
+
+      const result = await runCli(
+        [
+          '--headless',
+          '--yes',
+          '--change',
+          'Make every module say hello',
+          '--model',
+          'openai/test-model',
+          '--prd-model',
+          'openai/test-model',
+          '--max-agents',
+          '2',
+          '--aider-bin',
+          bin,
+        ],
+        { cwd: repo.dir, env: isolatedEnv({ home }, { OPENAI_API_KEY: OPENAI_KEY, OPENAI_API_BASE: openai.url }) },
+      );
+
+      expect(result.exitCode, result.stderr).toBe(0);
+      expect(result.stderr).toContain('writing the PRD with openai/test-model');
+      expect(result.stderr).toMatch(/OpenAI: 429 rate limited; trying again in [\d.]+s \(attempt 2\)/);
+      await expectTwoAgentsDone(repo);
+
+      const byRole = (role: string) =>
+        openai.requests.filter((request) => roleOf(request.text, request.responseFormat !== undefined) === role);
+      expect(byRole('prd').map((request) => request.stream)).toEqual([true, true]);
+      const [planRequest] = byRole('plan');
+      expect(byRole('plan')).toHaveLength(1);
+      expect(planRequest!.stream).toBe(false);
+      expect(planRequest!.responseFormat).toMatchObject({ type: 'json_schema', json_schema: { name: 'plan' } });
+      expect(planRequest!.text).toContain('Every module says hello');
+      expect(byRole('agent').filter((request) => request.kind === 'turn').length).toBeGreaterThanOrEqual(2);
+      expect(openai.requests.every((request) => request.authorization === `Bearer ${OPENAI_KEY}` && request.model === 'test-model')).toBe(
+        true,
+      );
+      for (const file of writtenFiles(repo.dir, home)) expect(fs.readFileSync(file, 'latin1'), file).not.toContain(OPENAI_KEY);
+    }, 240_000);
+
+    it('ANTHROPIC_API_KEY alone: the PRD (SSE) and the plan (a forced tool) from the Messages API, the agents through litellm to the same server', async () => {
+      const { repo, home } = await setup();
+      const anthropic = await startAnthropicServer((request: RecordedMessagesRequest): MessagesReply => {
+        const role = roleOf(request.text, request.structured !== undefined);
+        if (role === 'prd') return { text: PRD, chunks: 3 };
+        return role === 'plan' ? { json: PLAN } : agentReply(request.text);
+      });
+      cleanups.push(() => anthropic.close());
+
+      const result = await runCli(
+        [
+          '--headless',
+          '--yes',
+          '--change',
+          'Make every module say hello',
+          '--model',
+          'anthropic/test-model',
+          '--prd-model',
+          'anthropic/test-model',
+          '--max-agents',
+          '2',
+          '--aider-bin',
+          bin,
+        ],
+        { cwd: repo.dir, env: isolatedEnv({ home }, { ANTHROPIC_API_KEY: ANTHROPIC_KEY, ANTHROPIC_API_BASE: anthropic.url }) },
+      );
+
+      expect(result.exitCode, result.stderr).toBe(0);
+      expect(result.stderr).toContain('writing the PRD with anthropic/test-model');
+      await expectTwoAgentsDone(repo);
+
+      const byRole = (role: string) =>
+        anthropic.requests.filter((request) => roleOf(request.text, request.structured !== undefined) === role);
+      expect(byRole('prd').map((request) => request.stream)).toEqual([true]);
+      expect(byRole('plan').map((request) => [request.stream, request.structured])).toEqual([[false, { tool: 'json' }]]);
+      const agentTurns = byRole('agent').filter((request) => request.kind === 'turn');
+      expect(agentTurns.length).toBeGreaterThanOrEqual(2);
+      expect(agentTurns.every((request) => request.stream)).toBe(true);
+      expect(anthropic.requests.some((request) => request.kind === 'commit')).toBe(true);
+      expect(anthropic.requests.every((request) => request.apiKey === ANTHROPIC_KEY && request.model === 'test-model')).toBe(true);
+      for (const file of writtenFiles(repo.dir, home)) expect(fs.readFileSync(file, 'latin1'), file).not.toContain(ANTHROPIC_KEY);
+    }, 240_000);
+
+    it('a key the provider rejects: one line naming the variable, exit 2, no retry', async () => {
+      const { repo, home } = await setup();
+      const anthropic = await startAnthropicServer([{ error: 401, message: 'invalid x-api-key' }]);
+      cleanups.push(() => anthropic.close());
+      const result = await runCli(
+        [
+          '--headless',
+          '--yes',
+          '--change',
+          'x',
+          '--model',
+          'anthropic/test-model',
+          '--prd-model',
+          'anthropic/test-model',
+          '--aider-bin',
+          bin,
+        ],
+        { cwd: repo.dir, env: isolatedEnv({ home }, { ANTHROPIC_API_KEY: ANTHROPIC_KEY, ANTHROPIC_API_BASE: anthropic.url }) },
+      );
+      expect(result.exitCode).toBe(2);
+      expectUserError(result.stderr, /^error: Anthropic API key rejected \(401\): check ANTHROPIC_API_KEY$/);
+      expect(anthropic.requests).toHaveLength(1);
     });
-    cleanups.push(() => openai.close());
-
-    const result = await runCli(
-      ['--headless', '--yes', '--change', 'Make every module say hello', '--model', 'openai/test-model', '--prd-model', 'openai/test-model', '--max-agents', '2', '--aider-bin', bin],
-      { cwd: repo.dir, env: isolatedEnv({ home }, { OPENAI_API_KEY: OPENAI_KEY, OPENAI_API_BASE: openai.url }) },
-    );
-
-    expect(result.exitCode, result.stderr).toBe(0);
-    expect(result.stderr).toContain('writing the PRD with openai/test-model');
-    expect(result.stderr).toMatch(/OpenAI: 429 rate limited; trying again in [\d.]+s \(attempt 2\)/);
-    await expectTwoAgentsDone(repo);
-
-    const byRole = (role: string) => openai.requests.filter((request) => roleOf(request.text, request.responseFormat !== undefined) === role);
-    expect(byRole('prd').map((request) => request.stream)).toEqual([true, true]);
-    const [planRequest] = byRole('plan');
-    expect(byRole('plan')).toHaveLength(1);
-    expect(planRequest!.stream).toBe(false);
-    expect(planRequest!.responseFormat).toMatchObject({ type: 'json_schema', json_schema: { name: 'plan' } });
-    expect(planRequest!.text).toContain('Every module says hello');
-    expect(byRole('agent').filter((request) => request.kind === 'turn').length).toBeGreaterThanOrEqual(2);
-    expect(openai.requests.every((request) => request.authorization === `Bearer ${OPENAI_KEY}` && request.model === 'test-model')).toBe(true);
-    for (const file of writtenFiles(repo.dir, home)) expect(fs.readFileSync(file, 'latin1'), file).not.toContain(OPENAI_KEY);
-  }, 240_000);
-
-  it('ANTHROPIC_API_KEY alone: the PRD (SSE) and the plan (a forced tool) from the Messages API, the agents through litellm to the same server', async () => {
-    const { repo, home } = await setup();
-    const anthropic = await startAnthropicServer((request: RecordedMessagesRequest): MessagesReply => {
-      const role = roleOf(request.text, request.structured !== undefined);
-      if (role === 'prd') return { text: PRD, chunks: 3 };
-      return role === 'plan' ? { json: PLAN } : agentReply(request.text);
-    });
-    cleanups.push(() => anthropic.close());
-
-    const result = await runCli(
-      ['--headless', '--yes', '--change', 'Make every module say hello', '--model', 'anthropic/test-model', '--prd-model', 'anthropic/test-model', '--max-agents', '2', '--aider-bin', bin],
-      { cwd: repo.dir, env: isolatedEnv({ home }, { ANTHROPIC_API_KEY: ANTHROPIC_KEY, ANTHROPIC_API_BASE: anthropic.url }) },
-    );
-
-    expect(result.exitCode, result.stderr).toBe(0);
-    expect(result.stderr).toContain('writing the PRD with anthropic/test-model');
-    await expectTwoAgentsDone(repo);
-
-    const byRole = (role: string) => anthropic.requests.filter((request) => roleOf(request.text, request.structured !== undefined) === role);
-    expect(byRole('prd').map((request) => request.stream)).toEqual([true]);
-    expect(byRole('plan').map((request) => [request.stream, request.structured])).toEqual([[false, { tool: 'json' }]]);
-    const agentTurns = byRole('agent').filter((request) => request.kind === 'turn');
-    expect(agentTurns.length).toBeGreaterThanOrEqual(2);
-    expect(agentTurns.every((request) => request.stream)).toBe(true);
-    expect(anthropic.requests.some((request) => request.kind === 'commit')).toBe(true);
-    expect(anthropic.requests.every((request) => request.apiKey === ANTHROPIC_KEY && request.model === 'test-model')).toBe(true);
-    for (const file of writtenFiles(repo.dir, home)) expect(fs.readFileSync(file, 'latin1'), file).not.toContain(ANTHROPIC_KEY);
-  }, 240_000);
-
-  it('a key the provider rejects: one line naming the variable, exit 2, no retry', async () => {
-    const { repo, home } = await setup();
-    const anthropic = await startAnthropicServer([{ error: 401, message: 'invalid x-api-key' }]);
-    cleanups.push(() => anthropic.close());
-    const result = await runCli(
-      ['--headless', '--yes', '--change', 'x', '--model', 'anthropic/test-model', '--prd-model', 'anthropic/test-model', '--aider-bin', bin],
-      { cwd: repo.dir, env: isolatedEnv({ home }, { ANTHROPIC_API_KEY: ANTHROPIC_KEY, ANTHROPIC_API_BASE: anthropic.url }) },
-    );
-    expect(result.exitCode).toBe(2);
-    expectUserError(result.stderr, /^error: Anthropic API key rejected \(401\): check ANTHROPIC_API_KEY$/);
-    expect(anthropic.requests).toHaveLength(1);
-  });
-});
+  },
+);
 
 describe('the key check names the variable each role is missing', () => {
   const run = async (args: string[], env: NodeJS.ProcessEnv) => {

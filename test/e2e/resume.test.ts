@@ -32,26 +32,60 @@ describe.skipIf('skip' in aider)(`a run that survives being killed${'skip' in ai
       if (request.text.includes('a.py\n```')) return { text: wholeFileEdit('a.py', 'A = 10\n', 'python') };
       return answerB ? { text: wholeFileEdit('b.py', 'B = 20\n', 'python') } : { hang: true };
     });
-    cleanups.push(repo.cleanup, home.cleanup, () => gemini.close(), () => openai.close());
-    const env = isolatedEnv({ home: home.dir }, { GEMINI_API_KEY: 'g', GOOGLE_GEMINI_BASE_URL: gemini.url, OPENAI_API_KEY: 'sk-x', OPENAI_API_BASE: openai.url });
+    cleanups.push(
+      repo.cleanup,
+      home.cleanup,
+      () => gemini.close(),
+      () => openai.close(),
+    );
+    const env = isolatedEnv(
+      { home: home.dir },
+      { GEMINI_API_KEY: 'g', GOOGLE_GEMINI_BASE_URL: gemini.url, OPENAI_API_KEY: 'sk-x', OPENAI_API_BASE: openai.url },
+    );
     const bin = 'bin' in aider ? aider.bin : '';
 
-    const child = startCli(['--headless', '--yes', '--change', 'Set A and B', '--files', 'a.py', 'b.py', '--max-agents', '2', '--model', 'openai/test-model', '--aider-bin', bin], { cwd: repo.dir, env });
+    const child = startCli(
+      [
+        '--headless',
+        '--yes',
+        '--change',
+        'Set A and B',
+        '--files',
+        'a.py',
+        'b.py',
+        '--max-agents',
+        '2',
+        '--model',
+        'openai/test-model',
+        '--aider-bin',
+        bin,
+      ],
+      { cwd: repo.dir, env },
+    );
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    await waitUntil(() => /state: succeeded/.test(stderr) && (stderr.match(/state: working/g) ?? []).length >= 2, `one agent done and the other working:\n${stderr}`);
+    await waitUntil(
+      () => /state: succeeded/.test(stderr) && (stderr.match(/state: working/g) ?? []).length >= 2,
+      `one agent done and the other working:\n${stderr}`,
+    );
     // While the run's process lives, nothing else may drive it: resume, clean and merge refuse, naming it.
     for (const args of [['resume'], ['clean', '--branches', '--yes'], ['merge']]) {
       const refused = await runCli(args, { cwd: repo.dir, env });
       expect(refused.exitCode, refused.stderr).toBe(2);
-      expect(refused.stderr).toMatch(new RegExp(`^error: run \\d{8}-\\d{6}-[0-9a-f]{4} is still running \\(process ${child.pid} drives it\\): wait for it to end`));
+      expect(refused.stderr).toMatch(
+        new RegExp(`^error: run \\d{8}-\\d{6}-[0-9a-f]{4} is still running \\(process ${child.pid} drives it\\): wait for it to end`),
+      );
     }
     child.kill('SIGKILL');
     await child;
 
     // The pty hang-up ends every aider of the run.
     const runsDir = path.join(home.dir, 'data', 'runs');
-    await waitUntil(async () => !String((await execa('ps', ['-eo', 'args'])).stdout).includes(runsDir), 'the aider processes to end', 30_000);
+    await waitUntil(
+      async () => !String((await execa('ps', ['-eo', 'args'])).stdout).includes(runsDir),
+      'the aider processes to end',
+      30_000,
+    );
     // The finished agent's commit is on its branch; no summary was written.
     const branches = (await repo.git('branch', '--list', 'aider-orchestrator/*', '--format=%(refname:short)')).trim().split('\n');
     expect(branches).toHaveLength(2);
@@ -73,7 +107,9 @@ describe.skipIf('skip' in aider)(`a run that survives being killed${'skip' in ai
     expect(summary.agents.map((agent: { status: string }) => agent.status)).toEqual(['succeeded', 'succeeded']);
     for (const agent of summary.agents) expect(agent.commits).toHaveLength(1);
     // The resumed aider continued its conversation: the task it had is in the request again.
-    const resumedTurn = openai.requests.filter((request) => request.kind === 'turn' && request.text.includes('The session was interrupted'));
+    const resumedTurn = openai.requests.filter(
+      (request) => request.kind === 'turn' && request.text.includes('The session was interrupted'),
+    );
     expect(resumedTurn).toHaveLength(1);
     expect(resumedTurn[0]!.text).toContain('# Your task');
 

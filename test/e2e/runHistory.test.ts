@@ -50,7 +50,13 @@ interface RecordedAgent {
  * data folder, the run and its agents in the real history, owned by `owner`. What happens to the
  * run after that (killed, still alive) is up to the test.
  */
-const recordRun = async (options: { repo: TempRepo; dataDir: string; owner: ProcessIdentity; agents: RecordedAgent[]; settings?: Record<string, unknown> }) => {
+const recordRun = async (options: {
+  repo: TempRepo;
+  dataDir: string;
+  owner: ProcessIdentity;
+  agents: RecordedAgent[];
+  settings?: Record<string, unknown>;
+}) => {
   const { repo, dataDir } = options;
   const id = newRunId();
   const base = await headCommit(repo.dir);
@@ -66,18 +72,44 @@ const recordRun = async (options: { repo: TempRepo; dataDir: string; owner: Proc
     }
     const task = { agent: n, title: `Task ${n}`, description: 'd', files: [recorded.edit ?? 'a.py'], attempt: 1 };
     const done = recorded.state === 'succeeded' || recorded.state === 'failed';
-    agents.push({ task, branch, worktree, runDir: path.join(dataDir, 'runs', id, `agent-${n}`), state: recorded.state, reason: undefined, usage: emptyUsage(), startedAt: Date.now(), finishedAt: done ? Date.now() : undefined });
+    agents.push({
+      task,
+      branch,
+      worktree,
+      runDir: path.join(dataDir, 'runs', id, `agent-${n}`),
+      state: recorded.state,
+      reason: undefined,
+      usage: emptyUsage(),
+      startedAt: Date.now(),
+      finishedAt: done ? Date.now() : undefined,
+    });
   }
   const history = RunHistory.inDataDir(dataDir);
   const settings = { dataDir, logDir: '.aider_logs', agentModel: 'gpt-4o', ...options.settings };
-  history.startRun({ id, repo: repo.dir, baseCommit: base, change: 'Change a and b', prd: '# PRD', prdPath: undefined, startedAt: new Date().toISOString(), settingsJson: JSON.stringify(settings) }, agents, options.owner);
+  history.startRun(
+    {
+      id,
+      repo: repo.dir,
+      baseCommit: base,
+      change: 'Change a and b',
+      prd: '# PRD',
+      prdPath: undefined,
+      startedAt: new Date().toISOString(),
+      settingsJson: JSON.stringify(settings),
+    },
+    agents,
+    options.owner,
+  );
   history.close();
   return { id, base, agents };
 };
 
 const branchesOf = async (repo: TempRepo) => (await repo.git('branch', '--format=%(refname:short)')).split('\n').filter(Boolean).sort();
 const worktreesOf = async (repo: TempRepo) =>
-  (await repo.git('worktree', 'list', '--porcelain')).split('\n').filter((line) => line.startsWith('worktree ')).map((line) => line.slice(9));
+  (await repo.git('worktree', 'list', '--porcelain'))
+    .split('\n')
+    .filter((line) => line.startsWith('worktree '))
+    .map((line) => line.slice(9));
 
 /** One line on stderr, `error: ...`, and no stack trace. */
 const expectOneLineError = (result: { exitCode: number | undefined; stderr: string }, pattern: RegExp) => {
@@ -92,8 +124,15 @@ describe('a run whose process still runs (the live-run lock)', () => {
   it('is refused by resume, clean and merge, naming the process; once it has ended, merge and clean take it over', async () => {
     const { repo, dataDir, env } = await setup();
     const owner = startProcess();
-    const run = await recordRun({ repo, dataDir, owner: owner.identity, agents: [{ state: 'succeeded', edit: 'a.py' }, { state: 'working' }] });
-    const refused = new RegExp(`^error: run ${run.id} is still running \\(process ${owner.identity.pid} drives it\\): wait for it to end, or end it first \\(kill ${owner.identity.pid}\\)$`);
+    const run = await recordRun({
+      repo,
+      dataDir,
+      owner: owner.identity,
+      agents: [{ state: 'succeeded', edit: 'a.py' }, { state: 'working' }],
+    });
+    const refused = new RegExp(
+      `^error: run ${run.id} is still running \\(process ${owner.identity.pid} drives it\\): wait for it to end, or end it first \\(kill ${owner.identity.pid}\\)$`,
+    );
 
     expectOneLineError(await runCli(['resume', '--headless'], { cwd: repo.dir, env }), refused);
     expectOneLineError(await runCli(['clean', run.id, '--branches', '--yes'], { cwd: repo.dir, env }), refused);
@@ -126,7 +165,13 @@ describe.skipIf('skip' in aider)(`resume takes over a killed run${'skip' in aide
     const { repo, dataDir, env } = await setup();
     const owner = startProcess();
     const bin = 'bin' in aider ? aider.bin : '';
-    const run = await recordRun({ repo, dataDir, owner: owner.identity, agents: [{ state: 'succeeded', edit: 'a.py' }, { state: 'working' }], settings: { aiderBin: bin } });
+    const run = await recordRun({
+      repo,
+      dataDir,
+      owner: owner.identity,
+      agents: [{ state: 'succeeded', edit: 'a.py' }, { state: 'working' }],
+      settings: { aiderBin: bin },
+    });
     await owner.end(); // killed: the run stays `running` in the history
     const gone = run.agents[1]!.worktree;
     fs.rmSync(gone, { recursive: true });
@@ -138,7 +183,9 @@ describe.skipIf('skip' in aider)(`resume takes over a killed run${'skip' in aide
     const resumed = await runCli(['resume', '--headless'], { cwd: repo.dir, env });
     expect(resumed.exitCode, resumed.stderr).toBe(1);
     expect(resumed.stderr).not.toMatch(/\n\s+at |internal error/);
-    expect(resumed.stderr).toContain(`warning: cannot write the summary ${summaryFile} (ENOSPC: no space left on device, write); the run is in the history: aider-orchestrator show ${run.id}`);
+    expect(resumed.stderr).toContain(
+      `warning: cannot write the summary ${summaryFile} (ENOSPC: no space left on device, write); the run is in the history: aider-orchestrator show ${run.id}`,
+    );
     expect(resumed.stdout).toContain(`agent 2 failed: its worktree ${gone} is gone`);
     expect(resumed.stdout).toContain('Summary: (not written)');
     expect(resumed.stdout).not.toContain(summaryFile);
@@ -166,7 +213,11 @@ describe('a damaged history or summary', () => {
     const warned = (stderr: string) => {
       const warning = stderr.split('\n').filter((line) => line.startsWith('warning: '));
       expect(warning).toHaveLength(1);
-      expect(warning[0]).toMatch(new RegExp(`^warning: the run history ${db} is damaged \\(file is not a database\\): moved it to ${db}\\.corrupt-\\d{8}-\\d{6}(-\\d+)? and started a new one$`));
+      expect(warning[0]).toMatch(
+        new RegExp(
+          `^warning: the run history ${db} is damaged \\(file is not a database\\): moved it to ${db}\\.corrupt-\\d{8}-\\d{6}(-\\d+)? and started a new one$`,
+        ),
+      );
     };
 
     damage();
@@ -191,7 +242,15 @@ describe('a damaged history or summary', () => {
   it('merges, shows and cleans a run whose summary file is malformed, from the history', async () => {
     const { repo, dataDir, env } = await setup();
     const owner = startProcess();
-    const run = await recordRun({ repo, dataDir, owner: owner.identity, agents: [{ state: 'succeeded', edit: 'a.py' }, { state: 'succeeded', edit: 'b.py' }] });
+    const run = await recordRun({
+      repo,
+      dataDir,
+      owner: owner.identity,
+      agents: [
+        { state: 'succeeded', edit: 'a.py' },
+        { state: 'succeeded', edit: 'b.py' },
+      ],
+    });
     await owner.end();
     const summaryFile = path.join(repo.dir, '.aider_logs', `summary_${run.id}.json`);
     fs.mkdirSync(path.dirname(summaryFile));
@@ -202,7 +261,9 @@ describe('a damaged history or summary', () => {
 
     const shown = await runCli(['show', run.id], { cwd: repo.dir, env });
     expect(shown.exitCode, shown.stderr).toBe(0);
-    expect(shown.stderr).toMatch(new RegExp(`^warning: cannot read the summary ${summaryFile} \\(.*JSON.*\\); showing the run history's record$`));
+    expect(shown.stderr).toMatch(
+      new RegExp(`^warning: cannot read the summary ${summaryFile} \\(.*JSON.*\\); showing the run history's record$`),
+    );
     expect(shown.stdout).toMatch(/agent 2 {2}succeeded/);
 
     const merged = await runCli(['merge', run.id], { cwd: repo.dir, env });
@@ -218,7 +279,12 @@ describe('clean of a summary placed in the repository', () => {
   it("deletes only the aider-orchestrator/<run>/... branches and worktrees the history recorded for the run, in the run's repository", async () => {
     const { repo, dataDir, env } = await setup();
     const owner = startProcess();
-    const run = await recordRun({ repo, dataDir, owner: owner.identity, agents: [{ state: 'succeeded', edit: 'a.py' }, { state: 'failed' }] });
+    const run = await recordRun({
+      repo,
+      dataDir,
+      owner: owner.identity,
+      agents: [{ state: 'succeeded', edit: 'a.py' }, { state: 'failed' }],
+    });
     await owner.end();
     // The user's own branches and worktree, one under the run's prefix that the run never made.
     await repo.git('branch', 'release-1.0');
@@ -261,11 +327,22 @@ describe('merge and clean of a run elsewhere', () => {
     await owner.end();
     const other = await makeTempRepo({ 'c.py': 'C = 3\n' });
     cleanups.push(other.cleanup);
-    expectOneLineError(await runCli(['merge', run.id, '--repo', other.dir], { cwd: home, env }), new RegExp(`^error: run ${run.id} was made in ${repo.dir}, not in ${other.dir}: leave out --repo`));
+    expectOneLineError(
+      await runCli(['merge', run.id, '--repo', other.dir], { cwd: home, env }),
+      new RegExp(`^error: run ${run.id} was made in ${repo.dir}, not in ${other.dir}: leave out --repo`),
+    );
 
     fs.rmSync(repo.dir, { recursive: true });
-    expectOneLineError(await runCli(['merge', run.id], { cwd: home, env }), new RegExp(`^error: the repository ${repo.dir} of run ${run.id} is gone: nothing to merge into$`));
-    expectOneLineError(await runCli(['clean', run.id, '--yes'], { cwd: home, env }), new RegExp(`^error: the repository ${repo.dir} of run ${run.id} is gone, and its branches with it: delete ${dataDir}/worktrees/${run.id} by hand`));
+    expectOneLineError(
+      await runCli(['merge', run.id], { cwd: home, env }),
+      new RegExp(`^error: the repository ${repo.dir} of run ${run.id} is gone: nothing to merge into$`),
+    );
+    expectOneLineError(
+      await runCli(['clean', run.id, '--yes'], { cwd: home, env }),
+      new RegExp(
+        `^error: the repository ${repo.dir} of run ${run.id} is gone, and its branches with it: delete ${dataDir}/worktrees/${run.id} by hand`,
+      ),
+    );
   });
 });
 
@@ -273,7 +350,12 @@ describe('clean of what it cannot remove', () => {
   it('removes the rest, names each leftover on a line, and exits 1', async () => {
     const { repo, dataDir, env } = await setup();
     const owner = startProcess();
-    const run = await recordRun({ repo, dataDir, owner: owner.identity, agents: [{ state: 'succeeded', edit: 'a.py' }, { state: 'succeeded' }] });
+    const run = await recordRun({
+      repo,
+      dataDir,
+      owner: owner.identity,
+      agents: [{ state: 'succeeded', edit: 'a.py' }, { state: 'succeeded' }],
+    });
     await owner.end();
     // The user took agent 1's work into the main checkout: git refuses to delete a checked-out branch.
     await repo.git('worktree', 'remove', run.agents[0]!.worktree);
@@ -301,7 +383,12 @@ describe.skipIf('skip' in aider)(`a workspace that cannot be made${'skip' in aid
       cwd: repo.dir,
       env: { ...env, GEMINI_API_KEY: 'g', GOOGLE_GEMINI_BASE_URL: gemini.url },
     });
-    expectOneLineError(result, new RegExp(`^error: cannot make the worktree ${dataDir}/worktrees/\\d{8}-\\d{6}-[0-9a-f]{4}/agent-1 \\(ENOTDIR: not a directory, mkdir '.*'\\): free space in the data folder`));
+    expectOneLineError(
+      result,
+      new RegExp(
+        `^error: cannot make the worktree ${dataDir}/worktrees/\\d{8}-\\d{6}-[0-9a-f]{4}/agent-1 \\(ENOTDIR: not a directory, mkdir '.*'\\): free space in the data folder`,
+      ),
+    );
     expect(await branchesOf(repo)).toEqual(['main']);
     expect(await worktreesOf(repo)).toEqual([repo.dir]);
     const runs = await runCli(['runs'], { cwd: repo.dir, env });

@@ -79,7 +79,11 @@ const startModels = async () => {
     request.text.includes('app.py\n```') ? { text: wholeFileEdit('app.py', EDITED, 'python') } : { text: 'Nothing to change.' },
   );
   const tripwire = await startTripwire();
-  cleanups.push(() => gemini.close(), () => openai.close(), () => tripwire.close());
+  cleanups.push(
+    () => gemini.close(),
+    () => openai.close(),
+    () => tripwire.close(),
+  );
   return { gemini, openai, tripwire };
 };
 
@@ -143,7 +147,9 @@ describe("a repository's committed .env and .aider.conf.yml are data, never conf
       const result = await runCli([...RUN, '--repo', `file://${repo.dir}`, '--trust-repo'], { cwd: temp('ao-cwd-'), env });
 
       expect(result.exitCode, `${result.stdout}\n${result.stderr}`).toBe(0);
-      expect(result.stderr).toMatch(/warning: the tracked \.env of file:\/\/\S+ sets OPENAI_API_BASE, OPENAI_API_KEY, GOOGLE_GEMINI_BASE_URL, AIDER_ORCHESTRATOR_AIDER_BIN, AIDER_ORCHESTRATOR_CHECK_CMD, ignored: the app's settings never come from a repository's files/);
+      expect(result.stderr).toMatch(
+        /warning: the tracked \.env of file:\/\/\S+ sets OPENAI_API_BASE, OPENAI_API_KEY, GOOGLE_GEMINI_BASE_URL, AIDER_ORCHESTRATOR_AIDER_BIN, AIDER_ORCHESTRATOR_CHECK_CMD, ignored: the app's settings never come from a repository's files/,
+      );
       // Trusted: aider ran the repo's lint and test commands after its edit.
       expect(fs.existsSync(marker('aider-lint-cmd'))).toBe(true);
       expect(fs.existsSync(marker('aider-test-cmd'))).toBe(true);
@@ -167,29 +173,35 @@ describe("a repository's committed .env and .aider.conf.yml are data, never conf
     },
   );
 
-  it.skipIf('skip' in aider)(`reads the user's own untracked .env in the repository${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`, async () => {
-    const models = await startModels();
-    const markers = temp('ao-markers-');
-    const repo = await makeTempRepo({ 'app.py': APP, '.gitignore': '.env\n' });
-    cleanups.push(repo.cleanup);
-    fs.writeFileSync(
-      path.join(repo.dir, '.env'),
-      [
-        `GEMINI_API_KEY=${GEMINI_KEY}`,
-        `GOOGLE_GEMINI_BASE_URL=${models.gemini.url}`,
-        `OPENAI_API_KEY=${OPENAI_KEY}`,
-        `OPENAI_API_BASE=${models.openai.url}`,
-        `AIDER_ORCHESTRATOR_CHECK_CMD=touch ${path.join(markers, 'user-check')}`,
-        '',
-      ].join('\n'),
-    );
-    const result = await runCli([...RUN, '--aider-bin', 'bin' in aider ? aider.bin : ''], { cwd: repo.dir, env: isolatedEnv({ home: temp('ao-home-') }) });
+  it.skipIf('skip' in aider)(
+    `reads the user's own untracked .env in the repository${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`,
+    async () => {
+      const models = await startModels();
+      const markers = temp('ao-markers-');
+      const repo = await makeTempRepo({ 'app.py': APP, '.gitignore': '.env\n' });
+      cleanups.push(repo.cleanup);
+      fs.writeFileSync(
+        path.join(repo.dir, '.env'),
+        [
+          `GEMINI_API_KEY=${GEMINI_KEY}`,
+          `GOOGLE_GEMINI_BASE_URL=${models.gemini.url}`,
+          `OPENAI_API_KEY=${OPENAI_KEY}`,
+          `OPENAI_API_BASE=${models.openai.url}`,
+          `AIDER_ORCHESTRATOR_CHECK_CMD=touch ${path.join(markers, 'user-check')}`,
+          '',
+        ].join('\n'),
+      );
+      const result = await runCli([...RUN, '--aider-bin', 'bin' in aider ? aider.bin : ''], {
+        cwd: repo.dir,
+        env: isolatedEnv({ home: temp('ao-home-') }),
+      });
 
-    expect(result.exitCode, `${result.stdout}\n${result.stderr}`).toBe(0);
-    expect(result.stderr).not.toMatch(/^error:/m);
-    expect(fs.readdirSync(markers)).toEqual(['user-check']);
-    expect(models.gemini.requests.length).toBeGreaterThan(0);
-    expect(models.openai.requests.every((request) => request.authorization === `Bearer ${OPENAI_KEY}`)).toBe(true);
-    expect(models.tripwire.connections).toBe(0);
-  });
+      expect(result.exitCode, `${result.stdout}\n${result.stderr}`).toBe(0);
+      expect(result.stderr).not.toMatch(/^error:/m);
+      expect(fs.readdirSync(markers)).toEqual(['user-check']);
+      expect(models.gemini.requests.length).toBeGreaterThan(0);
+      expect(models.openai.requests.every((request) => request.authorization === `Bearer ${OPENAI_KEY}`)).toBe(true);
+      expect(models.tripwire.connections).toBe(0);
+    },
+  );
 });

@@ -29,18 +29,45 @@ describe.skipIf('skip' in aider)(`the TUI in a real terminal${'skip' in aider ? 
       const file = Object.keys(EDITS).find((name) => request.text.includes(`${name}\n\`\`\``));
       return file ? { text: wholeFileEdit(file, EDITS[file]!, 'python') } : { text: 'Nothing to do.' };
     });
-    cleanups.push(repo.cleanup, home.cleanup, () => gemini.close(), () => openai.close());
+    cleanups.push(
+      repo.cleanup,
+      home.cleanup,
+      () => gemini.close(),
+      () => openai.close(),
+    );
 
     const env = isolatedEnv(
       { home: home.dir },
-      { TERM: 'xterm-256color', GEMINI_API_KEY: 'g-key', GOOGLE_GEMINI_BASE_URL: gemini.url, OPENAI_API_KEY: 'sk-x', OPENAI_API_BASE: openai.url },
+      {
+        TERM: 'xterm-256color',
+        GEMINI_API_KEY: 'g-key',
+        GOOGLE_GEMINI_BASE_URL: gemini.url,
+        OPENAI_API_KEY: 'sk-x',
+        OPENAI_API_BASE: openai.url,
+      },
     );
     const screen = new PtyScreen(
       process.execPath,
-      [CLI_MAIN, '--change', 'Say hello everywhere', '--files', 'app/greet.py', 'lib/calc.py', '--max-agents', '2', '--model', 'openai/test-model', '--aider-bin', 'bin' in aider ? aider.bin : ''],
+      [
+        CLI_MAIN,
+        '--change',
+        'Say hello everywhere',
+        '--files',
+        'app/greet.py',
+        'lib/calc.py',
+        '--max-agents',
+        '2',
+        '--model',
+        'openai/test-model',
+        '--aider-bin',
+        'bin' in aider ? aider.bin : '',
+      ],
       { cwd: repo.dir, env, cols: 120, rows: 40 },
     );
-    cleanups.push(() => release(), () => screen.close());
+    cleanups.push(
+      () => release(),
+      () => screen.close(),
+    );
 
     // PRD review: the streamed PRD, drawn as markdown, then the help over it, then approve.
     await screen.expectScreen((text) => {
@@ -141,11 +168,36 @@ describe.skipIf('skip' in aider)(`the TUI in a real terminal${'skip' in aider ? 
     const home = makeTempDir('ao-home-');
     const gemini = await startGeminiServer([{ text: '# PRD\n\nSet A.\n' }]);
     const openai = await startOpenAiServer([{ hang: true }]);
-    cleanups.push(repo.cleanup, home.cleanup, () => gemini.close(), () => openai.close());
-    const env = isolatedEnv({ home: home.dir }, { TERM: 'xterm-256color', GEMINI_API_KEY: 'g', GOOGLE_GEMINI_BASE_URL: gemini.url, OPENAI_API_KEY: 'sk-x', OPENAI_API_BASE: openai.url });
+    cleanups.push(
+      repo.cleanup,
+      home.cleanup,
+      () => gemini.close(),
+      () => openai.close(),
+    );
+    const env = isolatedEnv(
+      { home: home.dir },
+      {
+        TERM: 'xterm-256color',
+        GEMINI_API_KEY: 'g',
+        GOOGLE_GEMINI_BASE_URL: gemini.url,
+        OPENAI_API_KEY: 'sk-x',
+        OPENAI_API_BASE: openai.url,
+      },
+    );
     const screen = new PtyScreen(
       process.execPath,
-      [CLI_MAIN, '--yes', '--change', 'Set A', '--files', 'a.py', '--model', 'openai/test-model', '--aider-bin', 'bin' in aider ? aider.bin : ''],
+      [
+        CLI_MAIN,
+        '--yes',
+        '--change',
+        'Set A',
+        '--files',
+        'a.py',
+        '--model',
+        'openai/test-model',
+        '--aider-bin',
+        'bin' in aider ? aider.bin : '',
+      ],
       { cwd: repo.dir, env, cols: 100, rows: 30 },
     );
     cleanups.push(() => screen.close());
@@ -154,7 +206,9 @@ describe.skipIf('skip' in aider)(`the TUI in a real terminal${'skip' in aider ? 
     screen.signal('SIGTERM');
     expect(await screen.exited).toBe(130);
     const logDir = path.join(repo.dir, '.aider_logs');
-    const summary = JSON.parse(fs.readFileSync(path.join(logDir, fs.readdirSync(logDir).find((name) => name.startsWith('summary_'))!), 'utf8'));
+    const summary = JSON.parse(
+      fs.readFileSync(path.join(logDir, fs.readdirSync(logDir).find((name) => name.startsWith('summary_'))!), 'utf8'),
+    );
     expect(summary.status).toBe('stopped');
   }, 120_000);
 });
@@ -165,11 +219,36 @@ describe.skipIf('skip' in aider)(`the TUI when its terminal is closed${'skip' in
     const home = makeTempDir('ao-home-');
     const gemini = await startGeminiServer([{ text: '# PRD\n\nSet A.\n' }]);
     const openai = await startOpenAiServer([{ hang: true }]);
-    cleanups.push(repo.cleanup, home.cleanup, () => gemini.close(), () => openai.close());
-    const env = isolatedEnv({ home: home.dir }, { TERM: 'xterm-256color', GEMINI_API_KEY: 'g', GOOGLE_GEMINI_BASE_URL: gemini.url, OPENAI_API_KEY: 'sk-x', OPENAI_API_BASE: openai.url });
+    cleanups.push(
+      repo.cleanup,
+      home.cleanup,
+      () => gemini.close(),
+      () => openai.close(),
+    );
+    const env = isolatedEnv(
+      { home: home.dir },
+      {
+        TERM: 'xterm-256color',
+        GEMINI_API_KEY: 'g',
+        GOOGLE_GEMINI_BASE_URL: gemini.url,
+        OPENAI_API_KEY: 'sk-x',
+        OPENAI_API_BASE: openai.url,
+      },
+    );
     const screen = new PtyScreen(
       process.execPath,
-      [CLI_MAIN, '--yes', '--change', 'Set A', '--files', 'a.py', '--model', 'openai/test-model', '--aider-bin', 'bin' in aider ? aider.bin : ''],
+      [
+        CLI_MAIN,
+        '--yes',
+        '--change',
+        'Set A',
+        '--files',
+        'a.py',
+        '--model',
+        'openai/test-model',
+        '--aider-bin',
+        'bin' in aider ? aider.bin : '',
+      ],
       { cwd: repo.dir, env, cols: 100, rows: 30 },
     );
     cleanups.push(() => screen.close());
@@ -177,7 +256,9 @@ describe.skipIf('skip' in aider)(`the TUI when its terminal is closed${'skip' in
     screen.hangUp();
     expect(await screen.exited).toBe(130);
     const logDir = path.join(repo.dir, '.aider_logs');
-    const summary = JSON.parse(fs.readFileSync(path.join(logDir, fs.readdirSync(logDir).find((name) => name.startsWith('summary_'))!), 'utf8'));
+    const summary = JSON.parse(
+      fs.readFileSync(path.join(logDir, fs.readdirSync(logDir).find((name) => name.startsWith('summary_'))!), 'utf8'),
+    );
     expect(summary.status).toBe('stopped');
     expect(summary.agents.map((agent: { status: string }) => agent.status)).toEqual(['stopped']);
   }, 120_000);
@@ -192,12 +273,16 @@ describe('the TUI while the run is checked', () => {
     const aiderBin = path.join(home.dir, 'aider');
     fs.writeFileSync(aiderBin, aiderScript, { mode: 0o755 });
     const env = isolatedEnv({ home: home.dir }, { TERM: 'xterm-256color', GEMINI_API_KEY: 'g', OPENAI_API_KEY: 'sk-x' });
-    const screen = new PtyScreen(process.execPath, [CLI_MAIN, '--change', 'Set A', '--files', 'a.py', '--model', 'openai/test-model', '--aider-bin', aiderBin], {
-      cwd: repo.dir,
-      env,
-      cols: 100,
-      rows: 20,
-    });
+    const screen = new PtyScreen(
+      process.execPath,
+      [CLI_MAIN, '--change', 'Set A', '--files', 'a.py', '--model', 'openai/test-model', '--aider-bin', aiderBin],
+      {
+        cwd: repo.dir,
+        env,
+        cols: 100,
+        rows: 20,
+      },
+    );
     cleanups.push(() => screen.close());
     return screen;
   };
@@ -205,7 +290,9 @@ describe('the TUI while the run is checked', () => {
   it('draws its first frame before the checks end; a failed check leaves the screen and prints the one-line error', async () => {
     // The version check takes 6 s: time for the first frame even on a loaded machine.
     const screen = await start('#!/bin/sh\nsleep 6\necho "aider 0.50.1"\n');
-    await screen.expectScreen((text) => expect(text).toMatch(/PRD · Set A\n.*Checking the repository, the settings, the API keys and aider…/));
+    await screen.expectScreen((text) =>
+      expect(text).toMatch(/PRD · Set A\n.*Checking the repository, the settings, the API keys and aider…/),
+    );
     expect(await screen.exited).toBe(2);
     // Read once the program's last output is on the screen.
     await screen.expectScreen((text) => {

@@ -25,7 +25,11 @@ const setup = async () => {
 const recordingAider = (dir: string) => {
   const file = path.join(dir, 'aider');
   const log = path.join(dir, 'aider-args.log');
-  fs.writeFileSync(file, `#!/bin/sh\nif [ "$1" = "--version" ]; then echo "aider 0.86.2"; exit 0; fi\nprintf '%s\\n' "$@" >> '${log}'\nexit 3\n`, { mode: 0o755 });
+  fs.writeFileSync(
+    file,
+    `#!/bin/sh\nif [ "$1" = "--version" ]; then echo "aider 0.86.2"; exit 0; fi\nprintf '%s\\n' "$@" >> '${log}'\nexit 3\n`,
+    { mode: 0o755 },
+  );
   return { file, args: () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n') : []) };
 };
 
@@ -34,7 +38,10 @@ const everythingSent = (gemini: GeminiServer) => JSON.stringify(gemini.requests)
 
 // The marker is in the app's environment too, where a link to /proc/self/environ would find it.
 const env = (home: string, gemini: GeminiServer) =>
-  isolatedEnv({ home }, { GEMINI_API_KEY: 'g-key', OPENAI_API_KEY: 'sk-x', GOOGLE_GEMINI_BASE_URL: gemini.url, AO_TEST_SECRET: SECRET_MARKER });
+  isolatedEnv(
+    { home },
+    { GEMINI_API_KEY: 'g-key', OPENAI_API_KEY: 'sk-x', GOOGLE_GEMINI_BASE_URL: gemini.url, AO_TEST_SECRET: SECRET_MARKER },
+  );
 
 describe('a repository whose symlinks lead out of it', () => {
   it('--files refuses a link outside, a symlinked folder, /proc/self/environ, a broken link and a deleted file: one line, exit 2, nothing sent', async () => {
@@ -42,15 +49,27 @@ describe('a repository whose symlinks lead out of it', () => {
     const gemini = await startGeminiServer([{ text: '# PRD\n' }]);
     cleanups.push(() => gemini.close());
     const cases: [string, RegExp][] = [
-      ['README.md', /^error: .*README\.md leads outside the repository through a symlink \(to .*secret\.txt\): agents only see and edit files inside it, so leave it out of --files$/],
+      [
+        'README.md',
+        /^error: .*README\.md leads outside the repository through a symlink \(to .*secret\.txt\): agents only see and edit files inside it, so leave it out of --files$/,
+      ],
       ['lib/secret.py', /^error: .*lib\/secret\.py leads outside the repository through a symlink/],
       ['env.txt', /^error: .*env\.txt leads outside the repository through a symlink \(to \/proc\/\d+\/environ\)/],
       ['src', /^error: src\/leak\.py \(in .*src\) leads outside the repository through a symlink/],
-      ['broken.py', /^error: .*broken\.py is a broken symlink \(to nowhere\.py, which does not exist\): fix or remove the link, or leave it out of --files$/],
-      ['gone.py', /^error: .*gone\.py is tracked but missing from the checkout \(deleted and not committed\): restore it with `git checkout -- gone\.py`, or leave it out of --files$/],
+      [
+        'broken.py',
+        /^error: .*broken\.py is a broken symlink \(to nowhere\.py, which does not exist\): fix or remove the link, or leave it out of --files$/,
+      ],
+      [
+        'gone.py',
+        /^error: .*gone\.py is tracked but missing from the checkout \(deleted and not committed\): restore it with `git checkout -- gone\.py`, or leave it out of --files$/,
+      ],
     ];
     for (const [file, message] of cases) {
-      const result = await runCli(['--headless', '--yes', '--change', 'x', '--files', file, '--aider-bin', '/nonexistent/aider'], { cwd: repo.dir, env: env(home, gemini) });
+      const result = await runCli(['--headless', '--yes', '--change', 'x', '--files', file, '--aider-bin', '/nonexistent/aider'], {
+        cwd: repo.dir,
+        env: env(home, gemini),
+      });
       expect(result.exitCode, file).toBe(2);
       expect(result.stderr.trim().split('\n'), file).toHaveLength(1);
       expect(result.stderr.trim(), file).toMatch(message);
@@ -64,7 +83,11 @@ describe('a repository whose symlinks lead out of it', () => {
       { text: '# PRD\n\nTouch everything.\n' },
       {
         json: [
-          { title: 'Everything', description: 'Edit all of it.', files: ['a.py', 'README.md', 'env.txt', 'lib/secret.py', 'lib/new.py', 'src', 'docs/alias.py'] },
+          {
+            title: 'Everything',
+            description: 'Edit all of it.',
+            files: ['a.py', 'README.md', 'env.txt', 'lib/secret.py', 'lib/new.py', 'src', 'docs/alias.py'],
+          },
         ],
       },
     ]);
@@ -73,7 +96,10 @@ describe('a repository whose symlinks lead out of it', () => {
     cleanups.push(aiderDir.cleanup);
     const aider = recordingAider(aiderDir.dir);
 
-    const result = await runCli(['--headless', '--yes', '--change', 'Touch everything', '--aider-bin', aider.file], { cwd: repo.dir, env: env(home, gemini) });
+    const result = await runCli(['--headless', '--yes', '--change', 'Touch everything', '--aider-bin', aider.file], {
+      cwd: repo.dir,
+      env: env(home, gemini),
+    });
 
     expect(result.exitCode, result.stderr).toBe(1); // the stand-in aider fails its agent
     expect(gemini.requests).toHaveLength(2); // the PRD and the plan

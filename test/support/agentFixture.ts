@@ -53,7 +53,12 @@ export const makeTestAgent = async (
     rows: 30,
     ...overrides,
   });
-  cleanups.push(repo.cleanup, data.cleanup, () => server.close(), () => agent.dispose());
+  cleanups.push(
+    repo.cleanup,
+    data.cleanup,
+    () => server.close(),
+    () => agent.dispose(),
+  );
   return { agent, server, worktree, data: data.dir };
 };
 

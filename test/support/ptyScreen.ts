@@ -16,7 +16,13 @@ export class PtyScreen {
     const cols = options.cols ?? 120;
     const rows = options.rows ?? 40;
     this.terminal = new xterm.Terminal({ cols, rows, allowProposedApi: true, scrollback: 0 });
-    this.process = pty.spawn(file, args, { name: 'xterm-256color', cols, rows, cwd: options.cwd, env: options.env as Record<string, string> });
+    this.process = pty.spawn(file, args, {
+      name: 'xterm-256color',
+      cols,
+      rows,
+      cwd: options.cwd,
+      env: options.env as Record<string, string>,
+    });
     // The write callback runs once xterm has parsed the data: the screen is up to date then.
     this.process.onData((data) => this.terminal.write(data, () => this.parsedListeners.forEach((listener) => listener())));
     // Answer the program's terminal queries (cursor position, device attributes) like a terminal does.
@@ -37,12 +43,18 @@ export class PtyScreen {
   /** The visible screen, one string per row, trailing spaces removed. */
   text(): string {
     const buffer = this.terminal.buffer.active;
-    return Array.from({ length: this.terminal.rows }, (_, y) => buffer.getLine(buffer.viewportY + y)?.translateToString(true) ?? '').join('\n');
+    return Array.from({ length: this.terminal.rows }, (_, y) => buffer.getLine(buffer.viewportY + y)?.translateToString(true) ?? '').join(
+      '\n',
+    );
   }
 
   /** Waits until the screen shows `pattern`; fails with the screen if the program exits first or after the deadline. */
   waitFor(pattern: RegExp | string, timeoutMs = 60_000): Promise<string> {
-    return this.whenScreen((screen) => (typeof pattern === 'string' ? screen.includes(pattern) : pattern.test(screen)), timeoutMs, String(pattern));
+    return this.whenScreen(
+      (screen) => (typeof pattern === 'string' ? screen.includes(pattern) : pattern.test(screen)),
+      timeoutMs,
+      String(pattern),
+    );
   }
 
   /**

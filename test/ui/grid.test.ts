@@ -41,9 +41,13 @@ describe('pane grid', () => {
         const gridHeight = layout.hidden.length > 0 ? height - 1 : height;
         const covered = new Uint8Array(width * gridHeight);
         for (const pane of layout.panes) {
-          for (let y = pane.y; y < pane.y + pane.height; y += 1) for (let x = pane.x; x < pane.x + pane.width; x += 1) covered[y * width + x]! += 1;
+          for (let y = pane.y; y < pane.y + pane.height; y += 1)
+            for (let x = pane.x; x < pane.x + pane.width; x += 1) covered[y * width + x]! += 1;
         }
-        expect([...covered].every((n) => n === 1), `${count} agents in ${width}×${height}`).toBe(true);
+        expect(
+          [...covered].every((n) => n === 1),
+          `${count} agents in ${width}×${height}`,
+        ).toBe(true);
       }
     }
   });

@@ -122,7 +122,9 @@ const settingsScreen = () => {
   );
 };
 
-const SCREENS: { [M in KeymapName]: { setup(): Promise<Harness>; checks: Record<(typeof KEYMAPS)[M]['bindings'][number]['action'], Check> } } = {
+const SCREENS: {
+  [M in KeymapName]: { setup(): Promise<Harness>; checks: Record<(typeof KEYMAPS)[M]['bindings'][number]['action'], Check> };
+} = {
   checking: {
     setup: () =>
       standalone(
@@ -188,18 +190,24 @@ const SCREENS: { [M in KeymapName]: { setup(): Promise<Harness>; checks: Record<
   dashboard: {
     setup: dashboardScreen,
     checks: {
-      nextPane: { after: async (h) => {
-        h.press('s');
-        return called(h, 'stopAgent 2');
-      } },
-      previousPane: { after: async (h) => {
-        h.press('s');
-        return called(h, 'stopAgent 2');
-      } },
-      selectPane: { after: async (h) => {
-        h.press('s');
-        return called(h, 'stopAgent 2');
-      } },
+      nextPane: {
+        after: async (h) => {
+          h.press('s');
+          return called(h, 'stopAgent 2');
+        },
+      },
+      previousPane: {
+        after: async (h) => {
+          h.press('s');
+          return called(h, 'stopAgent 2');
+        },
+      },
+      selectPane: {
+        after: async (h) => {
+          h.press('s');
+          return called(h, 'stopAgent 2');
+        },
+      },
       zoom: { after: (h) => h.hides('other agent') },
       focus: { after: (h) => h.shows('typing into agent 1') },
       scrollUp: { after: (h) => h.shows(/#1 .*↑\d+/) },
@@ -242,16 +250,21 @@ const SCREENS: { [M in KeymapName]: { setup(): Promise<Harness>; checks: Record<
   summary: {
     setup: summaryScreen,
     checks: {
-      up: { before: (h) => type(h, KEYS.down, '2123456 feat: greet'), after: async (h) => {
-        await h.shows('1123456 feat: greet');
-        h.press('d');
-        return called(h, 'diff 1');
-      } },
-      down: { after: async (h) => {
-        await h.shows('2123456 feat: greet');
-        h.press('d');
-        return called(h, 'diff 2');
-      } },
+      up: {
+        before: (h) => type(h, KEYS.down, '2123456 feat: greet'),
+        after: async (h) => {
+          await h.shows('1123456 feat: greet');
+          h.press('d');
+          return called(h, 'diff 1');
+        },
+      },
+      down: {
+        after: async (h) => {
+          await h.shows('2123456 feat: greet');
+          h.press('d');
+          return called(h, 'diff 2');
+        },
+      },
       diff: { after: (h) => called(h, 'diff 1') },
       merge: { after: (h) => h.shows('merged agent 1 into aider-orchestrator/test/merged') },
       back: { after: (h) => h.shows('aider-orchestrator 20260101-000000-test summary') },
@@ -264,7 +277,10 @@ const SCREENS: { [M in KeymapName]: { setup(): Promise<Harness>; checks: Record<
     setup: diffScreen,
     checks: {
       lineDown: { after: (h) => h.hides('diff --git') },
-      lineUp: { before: (h) => type(h, KEYS.down + KEYS.down, /Agent 1 · \S+\s*\n\+line 001/), after: (h) => h.shows(/Agent 1 · \S+\s*\n\+line 000/) },
+      lineUp: {
+        before: (h) => type(h, KEYS.down + KEYS.down, /Agent 1 · \S+\s*\n\+line 001/),
+        after: (h) => h.shows(/Agent 1 · \S+\s*\n\+line 000/),
+      },
       pageDown: { after: (h) => h.hides('+line 010') },
       pageUp: { before: (h) => type(h, KEYS.end, '+line 099'), after: (h) => h.hides('+line 099') },
       top: { before: (h) => type(h, KEYS.end, '+line 099'), after: (h) => h.shows('diff --git') },
@@ -293,14 +309,20 @@ const SCREENS: { [M in KeymapName]: { setup(): Promise<Harness>; checks: Record<
       return h;
     },
     checks: {
-      keep: { before: (h) => type(h, 'x-model', 'x-model'), after: async (h) => {
-        await h.hides('editing Agent model');
-        return expect(h.frame()).toMatch(/Agent model.*x-model/);
-      } },
-      cancel: { before: (h) => type(h, 'x-model', 'x-model'), after: async (h) => {
-        await h.hides('editing Agent model');
-        return expect(h.frame()).not.toContain('x-model');
-      } },
+      keep: {
+        before: (h) => type(h, 'x-model', 'x-model'),
+        after: async (h) => {
+          await h.hides('editing Agent model');
+          return expect(h.frame()).toMatch(/Agent model.*x-model/);
+        },
+      },
+      cancel: {
+        before: (h) => type(h, 'x-model', 'x-model'),
+        after: async (h) => {
+          await h.hides('editing Agent model');
+          return expect(h.frame()).not.toContain('x-model');
+        },
+      },
       interrupt: { after: (h) => flagged(h, 'interrupt') },
     },
   },
@@ -326,10 +348,12 @@ const SCREENS: { [M in KeymapName]: { setup(): Promise<Harness>; checks: Record<
     },
     checks: {
       yes: { after: (h) => called(h, 'stopAll') },
-      no: { after: async (h) => {
-        await h.hides('and quit?');
-        return expect(h.run.calls).not.toContain('stopAll');
-      } },
+      no: {
+        after: async (h) => {
+          await h.hides('and quit?');
+          return expect(h.run.calls).not.toContain('stopAll');
+        },
+      },
       interrupt: { after: (h) => called(h, 'stopAll') },
     },
   },
@@ -341,10 +365,12 @@ const SCREENS: { [M in KeymapName]: { setup(): Promise<Harness>; checks: Record<
     },
     checks: {
       submit: { before: (h) => type(h, 'shorter', 'shorter'), after: (h) => called(h, 'generatePrd shorter') },
-      cancel: { after: async (h) => {
-        await h.hides('What should change in the PRD?');
-        return expect(h.run.calls).not.toContain('generatePrd shorter');
-      } },
+      cancel: {
+        after: async (h) => {
+          await h.hides('What should change in the PRD?');
+          return expect(h.run.calls).not.toContain('generatePrd shorter');
+        },
+      },
       interrupt: { after: (h) => called(h, 'cancel') },
     },
   },

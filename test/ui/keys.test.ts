@@ -15,7 +15,14 @@ describe('keys', () => {
   });
 
   it('knows the bytes a terminal sends for them', () => {
-    expect([key('end'), key('tab', { shift: true }), ctrl('c'), ctrl('o'), ctrl(']'), char('R')].map(keyBytes)).toEqual(['\x1b[F', '\x1b[Z', '\x03', '\x0f', '\x1d', 'R']);
+    expect([key('end'), key('tab', { shift: true }), ctrl('c'), ctrl('o'), ctrl(']'), char('R')].map(keyBytes)).toEqual([
+      '\x1b[F',
+      '\x1b[Z',
+      '\x03',
+      '\x0f',
+      '\x1d',
+      'R',
+    ]);
   });
 
   it('reads SGR mouse reports: the wheel, a press, modifiers ignored', () => {

@@ -29,7 +29,19 @@ See [the docs](https://example.com/docs) &amp; more.
 `;
 
 /** Every word of the source's prose (what a reader must find whole on some line). */
-const proseWords = ['Password', 'one-time', 'contacting', 'support.', 'Internationalization-friendly', 'expires', 'minutes', 'account,', 'address', 'Quoted', 'columns'];
+const proseWords = [
+  'Password',
+  'one-time',
+  'contacting',
+  'support.',
+  'Internationalization-friendly',
+  'expires',
+  'minutes',
+  'account,',
+  'address',
+  'Quoted',
+  'columns',
+];
 
 const text = (width: number) => renderMarkdown(PRD, width).map(rowText);
 
@@ -38,7 +50,11 @@ describe('markdown for a terminal', () => {
     const rows = renderMarkdown(PRD, width);
     for (const row of rows) expect(rowWidth(row), rowText(row)).toBeLessThanOrEqual(width);
     const lines = rows.map(rowText);
-    for (const word of proseWords) expect(lines.some((line) => line.includes(word)), `${word} whole at ${width}`).toBe(true);
+    for (const word of proseWords)
+      expect(
+        lines.some((line) => line.includes(word)),
+        `${word} whole at ${width}`,
+      ).toBe(true);
     // The words of a paragraph come back in order, nothing lost.
     const goal = lines.join(' ').replace(/\s+/g, ' ');
     expect(goal).toContain('Let users reset their password with a one-time code sent by email, without contacting support.');

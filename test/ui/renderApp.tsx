@@ -28,7 +28,11 @@ export const plain = (text: string): string => text.replace(/\x1b\[[0-9;]*m/g, '
 export const withFrame = <T extends { lastFrame(): string | undefined }>(app: T) => {
   const frame = () => plain(app.lastFrame() ?? '');
   const shows = async (text: string | RegExp, timeoutMs?: number) => {
-    await waitFor(() => (typeof text === 'string' ? frame().includes(text) : text.test(frame())), `screen to show ${text}\n${frame()}`, timeoutMs);
+    await waitFor(
+      () => (typeof text === 'string' ? frame().includes(text) : text.test(frame())),
+      `screen to show ${text}\n${frame()}`,
+      timeoutMs,
+    );
     await settled();
   };
   const hides = async (text: string | RegExp) => {
@@ -51,7 +55,11 @@ export const renderApp = (run: TestRun, options: { yes?: boolean; edit?: (text: 
       />
     </RunStoreContext.Provider>,
   );
-  cleanups.push(() => app.unmount(), () => store.dispose(), config.cleanup);
+  cleanups.push(
+    () => app.unmount(),
+    () => store.dispose(),
+    config.cleanup,
+  );
   return withFrame(app);
 };
 

@@ -162,7 +162,10 @@ describe('agents dashboard', () => {
     app.stdin.write('\x1d');
     await app.shows('Tab 1-9 select');
     app.stdin.write('s');
-    await waitFor(() => run.calls.includes('stopAgent 1'), `keys handled by the app again\n${JSON.stringify(run.agents[0]!.written)}\n${app.frame()}`);
+    await waitFor(
+      () => run.calls.includes('stopAgent 1'),
+      `keys handled by the app again\n${JSON.stringify(run.agents[0]!.written)}\n${app.frame()}`,
+    );
     expect(run.agents[0]!.written).toEqual(['y']);
   });
 
@@ -259,7 +262,10 @@ describe('settings form', () => {
     await waitFor(() => frame().includes('editing Check command timeout'), 'the field editor');
     app.stdin.write('soon');
     app.stdin.write(KEYS.enter);
-    await waitFor(() => frame().includes('Check command timeout must be a duration such as 90s, 10m or 1h30m'), `the inline error\n${frame()}`);
+    await waitFor(
+      () => frame().includes('Check command timeout must be a duration such as 90s, 10m or 1h30m'),
+      `the inline error\n${frame()}`,
+    );
     app.stdin.write(KEYS.enter);
     await waitFor(() => frame().includes('editing Check command timeout'), 'the field editor again');
     for (let i = 0; i < 'soon'.length; i += 1) app.stdin.write(KEYS.backspace);
@@ -320,6 +326,8 @@ describe('$EDITOR', () => {
   });
 
   it('reports an editor that fails', async () => {
-    await expect(editInEditor('x', 'prd.md', { ...process.env, EDITOR: 'false' })).rejects.toThrow(/exited with code 1: the PRD was not changed/);
+    await expect(editInEditor('x', 'prd.md', { ...process.env, EDITOR: 'false' })).rejects.toThrow(
+      /exited with code 1: the PRD was not changed/,
+    );
   });
 });

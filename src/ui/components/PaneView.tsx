@@ -82,17 +82,22 @@ export const PaneView = ({ agent, width, height, selected, focused, scrollback, 
     >
       <Box height={1} overflow="hidden">
         <Text wrap="truncate">
-          <Text bold>#{agent.id}</Text> <Text color={style.color}>{style.symbol} {agent.state}</Text>{' '}
+          <Text bold>#{agent.id}</Text>{' '}
+          <Text color={style.color}>
+            {style.symbol} {agent.state}
+          </Text>{' '}
           <Text>
             {agent.usage.iterations}/{agent.maxIterations}
           </Text>
           {scrollback > 0 ? <Text color="yellow"> ↑{scrollback}</Text> : null}
           {search ? (
             <Text color="yellow">
-              {' '}/{search.query} {search.total > 0 ? `${search.index}/${search.total}` : 'no match'}
+              {' '}
+              /{search.query} {search.total > 0 ? `${search.index}/${search.total}` : 'no match'}
             </Text>
           ) : null}{' '}
-          <Text dimColor>{formatCount(agent.usage.tokens.total)} tok</Text> <Text dimColor>{formatElapsed(elapsed)}</Text> <Text dimColor>{agent.branch}</Text>
+          <Text dimColor>{formatCount(agent.usage.tokens.total)} tok</Text> <Text dimColor>{formatElapsed(elapsed)}</Text>{' '}
+          <Text dimColor>{agent.branch}</Text>
         </Text>
       </Box>
       <PaneBody

@@ -17,8 +17,7 @@ export const StatusBar = ({ phase, agents, runId }: { phase: RunPhase; agents: r
         </Text>{' '}
         <Text dimColor>{runId}</Text> <Text>{phase}</Text> · <Text color="cyan">{count(['starting', 'working', 'waiting'])} working</Text> ·{' '}
         <Text color="gray">{count(['queued'])} queued</Text> · <Text color="green">{count(['succeeded'])} done</Text> ·{' '}
-        <Text color="red">{count(['failed'])} failed</Text> · {iterations} iterations · {formatCount(tokens)} tokens · $
-        {cost.toFixed(4)}
+        <Text color="red">{count(['failed'])} failed</Text> · {iterations} iterations · {formatCount(tokens)} tokens · ${cost.toFixed(4)}
       </Text>
     </Box>
   );

@@ -20,7 +20,8 @@ export const editLine = (state: LineState, { input, key }: KeyPress): LineState 
     return cursor === 0 ? state : { value: value.slice(0, cursor - 1) + value.slice(cursor), cursor: cursor - 1 };
   }
   if (key.ctrl && input === 'u') return { value: '', cursor: 0 };
-  if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow || key.pageUp || key.pageDown || key.return || key.escape || !input) return state;
+  if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow || key.pageUp || key.pageDown || key.return || key.escape || !input)
+    return state;
   const text = input.replace(/[\r\n]+/g, ' ');
   return { value: value.slice(0, cursor) + text + value.slice(cursor), cursor: cursor + text.length };
 };

@@ -24,7 +24,14 @@ export interface ScreenLayer {
 export type Overlay =
   | { kind: 'help'; scroll: number }
   | { kind: 'confirm'; question: string; onYes(): void; onNo?: (() => void) | undefined }
-  | { kind: 'prompt'; label: string; placeholder: string; line: LineState; onSubmit(text: string): void; onCancel?: (() => void) | undefined };
+  | {
+      kind: 'prompt';
+      label: string;
+      placeholder: string;
+      line: LineState;
+      onSubmit(text: string): void;
+      onCancel?: (() => void) | undefined;
+    };
 
 export interface PromptOptions {
   label: string;
@@ -75,7 +82,21 @@ const NO_KEY: Key = {
 };
 
 const isSpecial = (key: Key) =>
-  key.ctrl || key.meta || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown || key.home || key.end || key.escape || key.return || key.tab || key.backspace || key.delete;
+  key.ctrl ||
+  key.meta ||
+  key.upArrow ||
+  key.downArrow ||
+  key.leftArrow ||
+  key.rightArrow ||
+  key.pageUp ||
+  key.pageDown ||
+  key.home ||
+  key.end ||
+  key.escape ||
+  key.return ||
+  key.tab ||
+  key.backspace ||
+  key.delete;
 
 const pressOf = (char: string): KeyPress => ({
   input: char,
@@ -286,7 +307,9 @@ export const KeyRouter = ({ onInterrupt, children }: { onInterrupt(): void; chil
     <RouterContext.Provider value={view}>
       <Box flexDirection="column" width={columns} height={rows} overflow="hidden">
         {children}
-        {router.overlay ? <OverlayView overlay={router.overlay} layer={router.top()} notice={router.notice} width={columns} height={rows} /> : null}
+        {router.overlay ? (
+          <OverlayView overlay={router.overlay} layer={router.top()} notice={router.notice} width={columns} height={rows} />
+        ) : null}
       </Box>
     </RouterContext.Provider>
   );

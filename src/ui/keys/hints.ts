@@ -17,7 +17,7 @@ const joinKeys = (parts: string[]): string =>
  * The footer's entries, from the keymap: neighbouring bindings with the same footer text share
  * one entry (`↑↓ PgUp PgDn scroll`), which is dimmed when none of them can act now.
  */
-export const footerItems = <C,>(keymap: Keymap<string, C>, context: C): FooterItem[] => {
+export const footerItems = <C>(keymap: Keymap<string, C>, context: C): FooterItem[] => {
   const items: (FooterItem & { parts: string[]; available: boolean })[] = [];
   for (const binding of keymap.bindings as readonly Binding<string, C>[]) {
     if (binding.footer === false) continue;
@@ -52,9 +52,11 @@ export const footerRow = (items: FooterItem[], width: number): StyledRow => {
     used += cost;
   }
   if (help) shown.push(help);
-  return shown.flatMap((item, i): StyledRow => [
-    ...(i > 0 ? [{ text: '  ' }] : []),
-    item.unavailable ? { text: item.keys, dim: true } : { text: item.keys, bold: true, fg: 'cyan' },
-    item.unavailable ? { text: ` ${item.text}`, dim: true } : { text: ` ${item.text}` },
-  ]);
+  return shown.flatMap(
+    (item, i): StyledRow => [
+      ...(i > 0 ? [{ text: '  ' }] : []),
+      item.unavailable ? { text: item.keys, dim: true } : { text: item.keys, bold: true, fg: 'cyan' },
+      item.unavailable ? { text: ` ${item.text}`, dim: true } : { text: ` ${item.text}` },
+    ],
+  );
 };

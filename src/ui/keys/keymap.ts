@@ -34,7 +34,8 @@ const keymap =
   <A extends string>(title: string, bindings: Binding<A, C>[]): Keymap<A, C> => ({ title, bindings });
 
 /** How a binding's keys are written: its `shown` text, else its keys' labels (`↑`, `PgUp`, `Ctrl-C`). */
-export const keysText = (binding: Pick<Binding<string, never>, 'keys' | 'shown'>): string => binding.shown ?? binding.keys.map(keyLabel).join(' ');
+export const keysText = (binding: Pick<Binding<string, never>, 'keys' | 'shown'>): string =>
+  binding.shown ?? binding.keys.map(keyLabel).join(' ');
 
 const HELP: Binding<'help', unknown> = { action: 'help', keys: [char('?')], label: 'show every key of this screen', footer: 'help' };
 const interrupt = (label: string): Binding<'interrupt', unknown> => ({ action: 'interrupt', keys: [ctrl('c')], label, footer: false });
@@ -86,8 +87,20 @@ const whilePrdIsWritten = ({ phase, failed }: PrdContext, then: string): string 
 };
 export const PRD_KEYS = keymap<PrdContext>()('PRD review', [
   ...scrolling<PrdContext>('PRD'),
-  { action: 'approve', keys: [char('a')], label: 'approve the PRD: save it and plan the agents', footer: 'approve', unavailable: (c) => whilePrdIsWritten(c, '`a` approves it') },
-  { action: 'edit', keys: [char('e')], label: 'edit the PRD in $VISUAL / $EDITOR', footer: 'edit', unavailable: (c) => whilePrdIsWritten(c, '`e` opens it in your editor') },
+  {
+    action: 'approve',
+    keys: [char('a')],
+    label: 'approve the PRD: save it and plan the agents',
+    footer: 'approve',
+    unavailable: (c) => whilePrdIsWritten(c, '`a` approves it'),
+  },
+  {
+    action: 'edit',
+    keys: [char('e')],
+    label: 'edit the PRD in $VISUAL / $EDITOR',
+    footer: 'edit',
+    unavailable: (c) => whilePrdIsWritten(c, '`e` opens it in your editor'),
+  },
   {
     action: 'regenerate',
     keys: [char('r')],
@@ -127,9 +140,16 @@ export const ASSIGNMENT_KEYS = keymap<AssignmentContext>()('File assignment', [
     label: 'send the file under the cursor to that agent',
     footer: 'send to',
     unavailable: (c, press) =>
-      needsFile(c) ?? (press && Number(press.input) > c.agents ? `there is no agent ${press.input} (${c.agents} agents; + adds one)` : undefined),
+      needsFile(c) ??
+      (press && Number(press.input) > c.agents ? `there is no agent ${press.input} (${c.agents} agents; + adds one)` : undefined),
   },
-  { action: 'unassign', keys: [char('u')], label: 'unassign the file (no agent edits it)', footer: 'unassign', unavailable: (c) => needsFile(c) ?? (c.assigned ? undefined : `${c.file} is not assigned`) },
+  {
+    action: 'unassign',
+    keys: [char('u')],
+    label: 'unassign the file (no agent edits it)',
+    footer: 'unassign',
+    unavailable: (c) => needsFile(c) ?? (c.assigned ? undefined : `${c.file} is not assigned`),
+  },
   {
     action: 'addAgent',
     keys: [char('+')],
@@ -137,8 +157,20 @@ export const ASSIGNMENT_KEYS = keymap<AssignmentContext>()('File assignment', [
     footer: 'agents',
     unavailable: (c) => (c.agents < c.maxAgents ? undefined : `${c.maxAgents} agents is the most (--max-agents × --agents-per-task)`),
   },
-  { action: 'removeAgent', keys: [char('-')], label: 'remove the agent under the cursor (its files become unassigned)', footer: 'agents', unavailable: (c) => (c.agents > 1 ? undefined : 'one agent is the least') },
-  { action: 'putBack', keys: [key('escape')], label: 'put the picked-up file back', footer: false, unavailable: (c) => (c.picked ? undefined : 'no file is picked up') },
+  {
+    action: 'removeAgent',
+    keys: [char('-')],
+    label: 'remove the agent under the cursor (its files become unassigned)',
+    footer: 'agents',
+    unavailable: (c) => (c.agents > 1 ? undefined : 'one agent is the least'),
+  },
+  {
+    action: 'putBack',
+    keys: [key('escape')],
+    label: 'put the picked-up file back',
+    footer: false,
+    unavailable: (c) => (c.picked ? undefined : 'no file is picked up'),
+  },
   { action: 'cancel', keys: [char('q')], label: 'cancel (nothing started, exit 130)', footer: 'cancel' },
   HELP,
   CANCEL_RUN,
@@ -159,17 +191,36 @@ const isRunning = (state: AgentState) => state === 'starting' || state === 'work
 const isFinished = (state: AgentState) => state === 'succeeded' || state === 'failed' || state === 'stopped';
 const needsAgent = ({ agent }: DashboardContext) => (agent ? undefined : 'no agent has started yet');
 export const DASHBOARD_KEYS = keymap<DashboardContext>()('Agents dashboard', [
-  { action: 'nextPane', keys: [key('tab')], label: 'select the next pane', footer: 'select', unavailable: (c) => needsAgent(c) ?? (c.agents > 1 ? undefined : 'there is only one agent') },
-  { action: 'previousPane', keys: [key('tab', { shift: true })], label: 'select the previous pane', footer: false, unavailable: (c) => needsAgent(c) ?? (c.agents > 1 ? undefined : 'there is only one agent') },
+  {
+    action: 'nextPane',
+    keys: [key('tab')],
+    label: 'select the next pane',
+    footer: 'select',
+    unavailable: (c) => needsAgent(c) ?? (c.agents > 1 ? undefined : 'there is only one agent'),
+  },
+  {
+    action: 'previousPane',
+    keys: [key('tab', { shift: true })],
+    label: 'select the previous pane',
+    footer: false,
+    unavailable: (c) => needsAgent(c) ?? (c.agents > 1 ? undefined : 'there is only one agent'),
+  },
   {
     action: 'selectPane',
     keys: digits,
     shown: '1-9',
     label: 'select that agent’s pane',
     footer: 'select',
-    unavailable: (c, press) => (press && Number(press.input) > c.agents ? `there is no agent ${press.input} (${c.agents} agents)` : undefined),
+    unavailable: (c, press) =>
+      press && Number(press.input) > c.agents ? `there is no agent ${press.input} (${c.agents} agents)` : undefined,
   },
-  { action: 'zoom', keys: [char('z')], label: 'zoom the selected pane to the whole window (again to unzoom)', footer: 'zoom', unavailable: needsAgent },
+  {
+    action: 'zoom',
+    keys: [char('z')],
+    label: 'zoom the selected pane to the whole window (again to unzoom)',
+    footer: 'zoom',
+    unavailable: needsAgent,
+  },
   {
     action: 'focus',
     keys: [key('return')],
@@ -183,13 +234,48 @@ export const DASHBOARD_KEYS = keymap<DashboardContext>()('Agents dashboard', [
           ? `agent ${c.agent!.id} is queued: it starts when another finishes`
           : `agent ${c.agent!.id} has finished (${c.agent!.state}): R restarts it`),
   },
-  { action: 'scrollUp', keys: [key('pageUp')], label: 'scroll the pane back a page (the mouse wheel scrolls the pane under the pointer)', footer: 'scroll', unavailable: (c) => needsAgent(c) ?? (c.scrollback < c.history ? undefined : 'at the top of the scrollback') },
-  { action: 'scrollDown', keys: [key('pageDown')], label: 'scroll the pane forward a page', footer: 'scroll', unavailable: (c) => needsAgent(c) ?? (c.scrollback > 0 ? undefined : 'the pane is live already') },
-  { action: 'live', keys: [key('end')], label: 'back to the live screen', footer: 'scroll', unavailable: (c) => needsAgent(c) ?? (c.scrollback > 0 ? undefined : 'the pane is live already') },
+  {
+    action: 'scrollUp',
+    keys: [key('pageUp')],
+    label: 'scroll the pane back a page (the mouse wheel scrolls the pane under the pointer)',
+    footer: 'scroll',
+    unavailable: (c) => needsAgent(c) ?? (c.scrollback < c.history ? undefined : 'at the top of the scrollback'),
+  },
+  {
+    action: 'scrollDown',
+    keys: [key('pageDown')],
+    label: 'scroll the pane forward a page',
+    footer: 'scroll',
+    unavailable: (c) => needsAgent(c) ?? (c.scrollback > 0 ? undefined : 'the pane is live already'),
+  },
+  {
+    action: 'live',
+    keys: [key('end')],
+    label: 'back to the live screen',
+    footer: 'scroll',
+    unavailable: (c) => needsAgent(c) ?? (c.scrollback > 0 ? undefined : 'the pane is live already'),
+  },
   { action: 'search', keys: [char('/')], label: 'search the selected pane’s scrollback', footer: 'search', unavailable: needsAgent },
-  { action: 'nextMatch', keys: [char('n')], label: 'next (older) match of the search', footer: 'search', unavailable: (c) => needsAgent(c) ?? (c.searching ? undefined : 'no search in this pane yet: / searches it') },
-  { action: 'previousMatch', keys: [char('N')], label: 'previous (newer) match of the search', footer: 'search', unavailable: (c) => needsAgent(c) ?? (c.searching ? undefined : 'no search in this pane yet: / searches it') },
-  { action: 'quit', keys: [char('q')], label: 'quit: asks while agents run; they are stopped cleanly and the summary is written', footer: 'quit' },
+  {
+    action: 'nextMatch',
+    keys: [char('n')],
+    label: 'next (older) match of the search',
+    footer: 'search',
+    unavailable: (c) => needsAgent(c) ?? (c.searching ? undefined : 'no search in this pane yet: / searches it'),
+  },
+  {
+    action: 'previousMatch',
+    keys: [char('N')],
+    label: 'previous (newer) match of the search',
+    footer: 'search',
+    unavailable: (c) => needsAgent(c) ?? (c.searching ? undefined : 'no search in this pane yet: / searches it'),
+  },
+  {
+    action: 'quit',
+    keys: [char('q')],
+    label: 'quit: asks while agents run; they are stopped cleanly and the summary is written',
+    footer: 'quit',
+  },
   {
     action: 'stop',
     keys: [char('s')],
@@ -202,7 +288,9 @@ export const DASHBOARD_KEYS = keymap<DashboardContext>()('Agents dashboard', [
     keys: [char('R')],
     label: 'restart the selected agent (a finished one)',
     footer: 'restart',
-    unavailable: (c) => needsAgent(c) ?? (isFinished(c.agent!.state) ? undefined : `agent ${c.agent!.id} is ${c.agent!.state}: s stops it, then R restarts it`),
+    unavailable: (c) =>
+      needsAgent(c) ??
+      (isFinished(c.agent!.state) ? undefined : `agent ${c.agent!.id} is ${c.agent!.state}: s stops it, then R restarts it`),
   },
   { action: 'settings', keys: [char('c')], label: 'open the settings (they apply to the next run)', footer: 'settings' },
   HELP,
@@ -210,7 +298,12 @@ export const DASHBOARD_KEYS = keymap<DashboardContext>()('Agents dashboard', [
 ]);
 
 export const FOCUS_KEYS = keymap()('Typing into an agent', [
-  { action: 'leave', keys: [ctrl(']')], label: 'leave the agent (every other key, Esc and Ctrl-C included, goes to aider)', footer: 'leave the agent' },
+  {
+    action: 'leave',
+    keys: [ctrl(']')],
+    label: 'leave the agent (every other key, Esc and Ctrl-C included, goes to aider)',
+    footer: 'leave the agent',
+  },
 ]);
 
 export interface SummaryContext {
@@ -221,13 +314,20 @@ export interface SummaryContext {
 export const SUMMARY_KEYS = keymap<SummaryContext>()('Summary', [
   { action: 'up', keys: [key('up')], label: 'select the agent above', footer: 'select' },
   { action: 'down', keys: [key('down')], label: 'select the agent below', footer: 'select' },
-  { action: 'diff', keys: [char('d')], label: 'view the selected agent’s diff', footer: 'diff', unavailable: (c) => (c.agents > 0 ? undefined : 'no agent ran') },
+  {
+    action: 'diff',
+    keys: [char('d')],
+    label: 'view the selected agent’s diff',
+    footer: 'diff',
+    unavailable: (c) => (c.agents > 0 ? undefined : 'no agent ran'),
+  },
   {
     action: 'merge',
     keys: [char('m')],
     label: 'merge the succeeded branches into a new branch (as the merge command)',
     footer: 'merge',
-    unavailable: (c) => (c.merging ? 'the merge is running' : c.succeeded > 0 ? undefined : 'no agent succeeded: there is nothing to merge'),
+    unavailable: (c) =>
+      c.merging ? 'the merge is running' : c.succeeded > 0 ? undefined : 'no agent succeeded: there is nothing to merge',
   },
   { action: 'back', keys: [char('b')], label: 'back to the agents’ panes', footer: 'back to the panes' },
   { action: 'quit', keys: [char('q')], label: 'quit (exit 0 when every agent succeeded, else 1)', footer: 'quit' },

@@ -31,7 +31,8 @@ const KEY_FLAG: Record<Exclude<NamedKey, 'space'>, keyof Key> = {
 /** Whether `press` is the key `combo` names. */
 export const matchesKey = (combo: KeyCombo, { input, key }: KeyPress): boolean => {
   if (combo.name === 'space') return input === ' ' && !key.ctrl && !key.meta;
-  if (combo.name) return Boolean(key[KEY_FLAG[combo.name]]) && Boolean(combo.shift) === Boolean(key.shift) && Boolean(combo.ctrl) === Boolean(key.ctrl);
+  if (combo.name)
+    return Boolean(key[KEY_FLAG[combo.name]]) && Boolean(combo.shift) === Boolean(key.shift) && Boolean(combo.ctrl) === Boolean(key.ctrl);
   if (combo.ctrl) return Boolean(key.ctrl) && input.toLowerCase() === combo.char;
   return input === combo.char && !key.ctrl && !key.meta;
 };

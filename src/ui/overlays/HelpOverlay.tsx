@@ -30,14 +30,39 @@ const helpRows = (layer: ScreenLayer | undefined, inner: number): StyledRow[] =>
 };
 
 /** `?`: every key of the screen under it, scrollable when the window is short. */
-export const HelpOverlay = ({ layer, scroll, notice, width, height }: { layer: ScreenLayer | undefined; scroll: number; notice: string | undefined; width: number; height: number }) => {
+export const HelpOverlay = ({
+  layer,
+  scroll,
+  notice,
+  width,
+  height,
+}: {
+  layer: ScreenLayer | undefined;
+  scroll: number;
+  notice: string | undefined;
+  width: number;
+  height: number;
+}) => {
   const frameWidth = Math.min(width, 88);
   const inner = frameInner(frameWidth);
   const body = helpRows(layer, inner);
-  const foot: StyledRow[] = [[], footerRow(footerItems(HELP_KEYS, undefined), inner), ...(notice ? wrapWords([{ text: notice, fg: 'yellow' }], inner) : [])];
+  const foot: StyledRow[] = [
+    [],
+    footerRow(footerItems(HELP_KEYS, undefined), inner),
+    ...(notice ? wrapWords([{ text: notice, fg: 'yellow' }], inner) : []),
+  ];
   const room = Math.max(1, height - 3 - foot.length);
   const top = Math.min(scroll, Math.max(0, body.length - room));
   const shown = body.slice(top, top + room);
-  const position: StyledRow[] = body.length > room ? [[{ text: `${top + 1}-${top + shown.length} of ${body.length} · ↑↓ scroll`, dim: true }]] : [];
-  return <OverlayFrame title={`Keys · ${layer?.keymap.title ?? ''}`} rows={[...shown, ...position, ...foot]} screenWidth={width} screenHeight={height} width={frameWidth} />;
+  const position: StyledRow[] =
+    body.length > room ? [[{ text: `${top + 1}-${top + shown.length} of ${body.length} · ↑↓ scroll`, dim: true }]] : [];
+  return (
+    <OverlayFrame
+      title={`Keys · ${layer?.keymap.title ?? ''}`}
+      rows={[...shown, ...position, ...foot]}
+      screenWidth={width}
+      screenHeight={height}
+      width={frameWidth}
+    />
+  );
 };

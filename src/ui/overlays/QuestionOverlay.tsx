@@ -4,7 +4,17 @@ import { textWidth, wrapWords } from '../text/styledText.js';
 import { frameInner, OverlayFrame } from './OverlayFrame.js';
 
 /** A yes / no question over the screen ("Stop 2 running agents and quit?"). */
-export const QuestionOverlay = ({ question, notice, width, height }: { question: string; notice: string | undefined; width: number; height: number }) => {
+export const QuestionOverlay = ({
+  question,
+  notice,
+  width,
+  height,
+}: {
+  question: string;
+  notice: string | undefined;
+  width: number;
+  height: number;
+}) => {
   const frameWidth = Math.min(width, Math.max(44, textWidth(question) + 4));
   const inner = frameInner(frameWidth);
   const rows = [

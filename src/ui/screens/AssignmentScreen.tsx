@@ -20,8 +20,13 @@ export interface AssignmentScreenProps {
 type Entry = { kind: 'agent'; agent: number } | { kind: 'file'; agent: number | undefined; file: string } | { kind: 'unassigned' };
 
 const entriesOf = (plan: Plan): Entry[] => [
-  ...plan.tasks.flatMap((task): Entry[] => [{ kind: 'agent', agent: task.agent }, ...task.files.map((file): Entry => ({ kind: 'file', agent: task.agent, file }))]),
-  ...(plan.unassigned.length > 0 ? [{ kind: 'unassigned' } as Entry, ...plan.unassigned.map((file): Entry => ({ kind: 'file', agent: undefined, file }))] : []),
+  ...plan.tasks.flatMap((task): Entry[] => [
+    { kind: 'agent', agent: task.agent },
+    ...task.files.map((file): Entry => ({ kind: 'file', agent: task.agent, file })),
+  ]),
+  ...(plan.unassigned.length > 0
+    ? [{ kind: 'unassigned' } as Entry, ...plan.unassigned.map((file): Entry => ({ kind: 'file', agent: undefined, file }))]
+    : []),
 ];
 
 const agentOf = (entry: Entry | undefined): number | undefined => (entry && entry.kind !== 'unassigned' ? entry.agent : undefined);
@@ -68,12 +73,15 @@ export const AssignmentScreen = ({ initialPlan, maxAgents, height, error, onStar
     down: () => change((current) => ({ ...current, cursor: Math.min(entriesOf(current.plan).length - 1, current.cursor + 1) })),
     pick: () =>
       change((current, file, entry) =>
-        current.picked ? { ...withPlan(current, moveFile(current.plan, current.picked, agentOf(entry)), current.picked), picked: undefined } : { ...current, picked: file },
+        current.picked
+          ? { ...withPlan(current, moveFile(current.plan, current.picked, agentOf(entry)), current.picked), picked: undefined }
+          : { ...current, picked: file },
       ),
     send: ({ input }) => change((current, file) => withPlan(current, moveFile(current.plan, file!, Number(input)), file)),
     unassign: () => change((current, file) => withPlan(current, moveFile(current.plan, file!, undefined), file)),
     addAgent: () => change((current, file) => withPlan(current, addAgent(current.plan), file)),
-    removeAgent: () => change((current, file, entry) => withPlan(current, removeAgent(current.plan, agentOf(entry) ?? current.plan.tasks.length), file)),
+    removeAgent: () =>
+      change((current, file, entry) => withPlan(current, removeAgent(current.plan, agentOf(entry) ?? current.plan.tasks.length), file)),
     putBack: () => change((current) => ({ ...current, picked: undefined })),
     start: () => onStart(update((s) => s).plan),
     cancel: onCancel,
@@ -95,8 +103,15 @@ export const AssignmentScreen = ({ initialPlan, maxAgents, height, error, onStar
             const task = plan.tasks.find((t) => t.agent === entry.agent)!;
             return (
               <Text key={`a${entry.agent}`} wrap="truncate" inverse={selected}>
-                {mark} <Text bold color="cyan">Agent {entry.agent}</Text> {task.title}
-                <Text dimColor> ({task.files.length} file{task.files.length === 1 ? '' : 's'})</Text>
+                {mark}{' '}
+                <Text bold color="cyan">
+                  Agent {entry.agent}
+                </Text>{' '}
+                {task.title}
+                <Text dimColor>
+                  {' '}
+                  ({task.files.length} file{task.files.length === 1 ? '' : 's'})
+                </Text>
               </Text>
             );
           }
@@ -109,7 +124,7 @@ export const AssignmentScreen = ({ initialPlan, maxAgents, height, error, onStar
           }
           return (
             <Text key={`f${entry.file}`} wrap="truncate" inverse={selected}>
-              {mark}    {entry.file === picked ? <Text color="yellow">⇅ {entry.file}</Text> : entry.file}
+              {mark} {entry.file === picked ? <Text color="yellow">⇅ {entry.file}</Text> : entry.file}
             </Text>
           );
         })}

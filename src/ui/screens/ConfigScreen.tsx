@@ -84,7 +84,10 @@ export const ConfigScreen = ({ store, height, onBack }: ConfigScreenProps) => {
   };
 
   const keys = useScreenKeys(
-    (editing ? CONFIG_EDIT_KEYS : CONFIG_KEYS) as Keymap<'up' | 'down' | 'edit' | 'save' | 'back' | 'help' | 'interrupt' | 'keep' | 'cancel', undefined>,
+    (editing ? CONFIG_EDIT_KEYS : CONFIG_KEYS) as Keymap<
+      'up' | 'down' | 'edit' | 'save' | 'back' | 'help' | 'interrupt' | 'keep' | 'cancel',
+      undefined
+    >,
     undefined,
     {
       up: () => select((i) => Math.max(0, i - 1)),
@@ -114,13 +117,21 @@ export const ConfigScreen = ({ store, height, onBack }: ConfigScreenProps) => {
   return (
     <Box flexDirection="column" height={height}>
       <Text bold>Settings</Text>
-      <Text dimColor>Stored in {store.path}. Environment variables and flags override these. API keys live in the environment or .env.</Text>
+      <Text dimColor>
+        Stored in {store.path}. Environment variables and flags override these. API keys live in the environment or .env.
+      </Text>
       <Box flexDirection="column" marginTop={1} flexGrow={1} overflow="hidden">
         {FIELDS.map((f, i) => (
           <Box key={f.key} flexDirection="column">
             <Text wrap="truncate" inverse={i === selected && !editing}>
               {i === selected ? '›' : ' '} {f.label.padEnd(30)}{' '}
-              {i === selected && editing ? null : <Text color={errors[f.key] ? 'red' : 'cyan'}>{show(values[f.key], f.kind) || <Text dimColor>default: {f.shownDefault ?? (show(defaults[f.key], f.kind) || 'none')}</Text>}</Text>}
+              {i === selected && editing ? null : (
+                <Text color={errors[f.key] ? 'red' : 'cyan'}>
+                  {show(values[f.key], f.kind) || (
+                    <Text dimColor>default: {f.shownDefault ?? (show(defaults[f.key], f.kind) || 'none')}</Text>
+                  )}
+                </Text>
+              )}
             </Text>
             {i === selected && editing ? (
               <Box marginLeft={33}>

@@ -43,7 +43,11 @@ interface DashboardState {
 const isRunning = (state: string) => state === 'starting' || state === 'working' || state === 'waiting';
 
 /** The match after (older) or before (newer) `current`, wrapping around; matches are oldest first. */
-const step = (matches: SearchMatch[], current: SearchMatch | undefined, direction: 'older' | 'newer'): { match: SearchMatch; wrapped: boolean } => {
+const step = (
+  matches: SearchMatch[],
+  current: SearchMatch | undefined,
+  direction: 'older' | 'newer',
+): { match: SearchMatch; wrapped: boolean } => {
   const before = (a: SearchMatch, b: SearchMatch) => a.line < b.line || (a.line === b.line && a.column < b.column);
   if (direction === 'older') {
     const older = current ? matches.filter((m) => before(m, current)) : matches;
@@ -136,7 +140,8 @@ export const DashboardScreen = ({ width, height, onQuit, onConfig }: DashboardSc
 
   const scrollTo = (target: AgentView, lines: number) =>
     update((state) => ({ ...state, scroll: { ...state.scroll, [target.id]: Math.max(0, Math.min(target.viewport.history, lines)) } }));
-  const scrollBy = (target: AgentView, lines: number) => scrollTo(target, Math.min(update((s) => s).scroll[target.id] ?? 0, target.viewport.history) + lines);
+  const scrollBy = (target: AgentView, lines: number) =>
+    scrollTo(target, Math.min(update((s) => s).scroll[target.id] ?? 0, target.viewport.history) + lines);
   const pageOf = (target: AgentView) => Math.max(1, (layout.panes.find((pane) => agents[pane.agent] === target)?.height ?? 10) - 4);
 
   /** Shows `match` of `query` in the pane and remembers where it is among the matches. */

@@ -7,18 +7,40 @@ import { DIFF_KEYS } from '../keys/keymap.js';
 import { rowToAnsi, wrapCode, type StyledRow } from '../text/styledText.js';
 
 const lineColor = (line: string): string | undefined =>
-  line.startsWith('+++') || line.startsWith('---') ? 'white' : line.startsWith('+') ? 'green' : line.startsWith('-') ? 'red' : line.startsWith('@@') ? 'cyan' : undefined;
+  line.startsWith('+++') || line.startsWith('---')
+    ? 'white'
+    : line.startsWith('+')
+      ? 'green'
+      : line.startsWith('-')
+        ? 'red'
+        : line.startsWith('@@')
+          ? 'cyan'
+          : undefined;
 
 /** The patch as rows of at most `width` cells: long lines wrap (at spaces where they can), each in its line's colour. */
 export const diffRows = (diff: string, width: number): StyledRow[] =>
   diff.split('\n').flatMap((line) => {
     const color = lineColor(line);
     const bold = line.startsWith('+++') || line.startsWith('---');
-    return wrapCode(line, width).map((piece): StyledRow => [{ text: piece || ' ', ...(color ? { fg: color } : {}), ...(bold ? { bold } : {}) }]);
+    return wrapCode(line, width).map(
+      (piece): StyledRow => [{ text: piece || ' ', ...(color ? { fg: color } : {}), ...(bold ? { bold } : {}) }],
+    );
   });
 
 /** One agent's patch, scrollable. */
-export const DiffScreen = ({ title, diff, width, height, onBack }: { title: string; diff: string | undefined; width: number; height: number; onBack(): void }) => {
+export const DiffScreen = ({
+  title,
+  diff,
+  width,
+  height,
+  onBack,
+}: {
+  title: string;
+  diff: string | undefined;
+  width: number;
+  height: number;
+  onBack(): void;
+}) => {
   const [at, setTop] = useKeyState(0);
   const lines = useMemo(() => diffRows(diff ?? 'loading…', Math.max(10, width)), [diff, width]);
   const bodyHeight = Math.max(3, height - 2);

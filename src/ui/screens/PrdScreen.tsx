@@ -34,7 +34,8 @@ export const PrdScreen = ({ height, width, onApprove, onEdit, onRegenerate, onCa
   // While streaming, follow the end; after, keep the reader's position.
   const top = streaming ? maxScroll : Math.min(scroll, maxScroll);
   /** Moves from where the last key left the view (keys can come faster than renders). */
-  const scrollBy = (lines: number) => setScroll((at) => Math.max(0, Math.min(maxScroll, (streaming ? maxScroll : Math.min(at, maxScroll)) + lines)));
+  const scrollBy = (lines: number) =>
+    setScroll((at) => Math.max(0, Math.min(maxScroll, (streaming ? maxScroll : Math.min(at, maxScroll)) + lines)));
 
   const keys = useScreenKeys(
     PRD_KEYS,
@@ -52,7 +53,8 @@ export const PrdScreen = ({ height, width, onApprove, onEdit, onRegenerate, onCa
         overlays.prompt({
           label: 'What should change in the PRD?',
           placeholder: 'feedback for the next version',
-          onSubmit: (feedback) => (feedback.trim() ? onRegenerate(feedback.trim()) : overlays.notify('no feedback typed: the PRD stays as it is')),
+          onSubmit: (feedback) =>
+            feedback.trim() ? onRegenerate(feedback.trim()) : overlays.notify('no feedback typed: the PRD stays as it is'),
         }),
       cancel: onCancel,
     },
@@ -73,7 +75,15 @@ export const PrdScreen = ({ height, width, onApprove, onEdit, onRegenerate, onCa
       <Text color={streaming || working ? 'yellow' : run.phase === 'prd' ? 'red' : 'green'} wrap="truncate">
         {status}
       </Text>
-      <Box flexDirection="column" height={bodyHeight} borderStyle="single" borderColor="gray" borderLeft={false} borderRight={false} overflow="hidden">
+      <Box
+        flexDirection="column"
+        height={bodyHeight}
+        borderStyle="single"
+        borderColor="gray"
+        borderLeft={false}
+        borderRight={false}
+        overflow="hidden"
+      >
         {lines.slice(top, top + visible).map((line, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: the line number in the PRD is the identity
           <Box key={top + i} height={1} overflow="hidden">

@@ -22,7 +22,17 @@ export class RunStore {
       this.dirty.add(agent);
       this.frame ??= setTimeout(() => this.flushOutput(), 1000 / PANE_FPS);
     };
-    const events = ['run:phase', 'prd:chunk', 'prd:retry', 'prd:edited', 'plan:ready', 'agent:state', 'agent:iteration', 'run:summary', 'run:warning'] as const;
+    const events = [
+      'run:phase',
+      'prd:chunk',
+      'prd:retry',
+      'prd:edited',
+      'plan:ready',
+      'agent:state',
+      'agent:iteration',
+      'run:summary',
+      'run:warning',
+    ] as const;
     for (const event of events) run.on(event, bump);
     run.on('agent:output', onOutput);
     this.detach = () => {

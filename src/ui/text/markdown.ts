@@ -146,7 +146,9 @@ const blocks = (tokens: readonly Token[], width: number, depth = 0, loose = true
       }
       case 'code': {
         const code = token as Tokens.Code;
-        const lines = code.text.split('\n').flatMap((line) => wrapCode(line, width - 2).map((piece): StyledRow => [{ text: piece || ' ', ...CODE_STYLE }]));
+        const lines = code.text
+          .split('\n')
+          .flatMap((line) => wrapCode(line, width - 2).map((piece): StyledRow => [{ text: piece || ' ', ...CODE_STYLE }]));
         push(withPrefix(lines, [{ text: '  ' }], [{ text: '  ' }]));
         break;
       }

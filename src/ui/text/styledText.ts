@@ -2,7 +2,18 @@ import type { Segment, StyledRow } from '../../agents/viewport.js';
 
 export type { Segment, StyledRow };
 
-const NAMED_COLORS: Record<string, number> = { black: 30, red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36, white: 37, gray: 90, grey: 90 };
+const NAMED_COLORS: Record<string, number> = {
+  black: 30,
+  red: 31,
+  green: 32,
+  yellow: 33,
+  blue: 34,
+  magenta: 35,
+  cyan: 36,
+  white: 37,
+  gray: 90,
+  grey: 90,
+};
 
 const sgrColor = (color: string, layer: 'fg' | 'bg'): string => {
   const palette = /^ansi256\((\d+)\)$/.exec(color);

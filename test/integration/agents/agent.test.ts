@@ -21,7 +21,8 @@ const waitFor = async (condition: () => boolean, what: string, timeoutMs = 60_00
   }
 };
 
-const makeAgent = (script: ChatScript, overrides: Partial<AgentOptions> = {}) => makeTestAgent('bin' in aider ? aider.bin : '', cleanups, script, overrides);
+const makeAgent = (script: ChatScript, overrides: Partial<AgentOptions> = {}) =>
+  makeTestAgent('bin' in aider ? aider.bin : '', cleanups, script, overrides);
 
 describe.skipIf('skip' in aider)(`one agent: real aider in a pty${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`, () => {
   it('goes starting → working → succeeded, with aider’s screen in the headless terminal', async () => {

@@ -12,7 +12,15 @@ const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
 
 // Each name costs one start of aider's Python (about half a second): a few of each kind.
-const NAMES = ['sonnet', 'anthropic/claude-sonnet-4-5', 'vertex_ai/gemini-2.5-pro', 'gpt-4oo', 'anthropic/claude-sonet-4', 'foo/bar', 'openai/my-model'];
+const NAMES = [
+  'sonnet',
+  'anthropic/claude-sonnet-4-5',
+  'vertex_ai/gemini-2.5-pro',
+  'gpt-4oo',
+  'anthropic/claude-sonet-4',
+  'foo/bar',
+  'openai/my-model',
+];
 
 /**
  * What aider itself concludes at run time, with litellm imported (seconds of CPU): its alias,
@@ -47,7 +55,12 @@ describe.skipIf('skip' in aider)(`aider's model list, read offline${'skip' in ai
   it('agrees with what aider and litellm conclude with litellm loaded', async () => {
     const python = aiderPython(bin);
     expect(python).toBeDefined();
-    const oracle = JSON.parse(String((await execa(python!, ['-c', ORACLE, ...NAMES], { env, extendEnv: false, cwd: os.tmpdir() })).stdout).trim().split('\n').pop()!) as Record<string, { known: boolean; routable: boolean }>;
+    const oracle = JSON.parse(
+      String((await execa(python!, ['-c', ORACLE, ...NAMES], { env, extendEnv: false, cwd: os.tmpdir() })).stdout)
+        .trim()
+        .split('\n')
+        .pop()!,
+    ) as Record<string, { known: boolean; routable: boolean }>;
     for (const name of NAMES) {
       const facts = await readModelFacts({ bin, model: name, env });
       expect(facts, name).toBeDefined();
@@ -85,8 +98,19 @@ describe.skipIf('skip' in aider)(`aider's model list, read offline${'skip' in ai
     const data = makeTempDir('ao-data-');
     cleanups.push(data.cleanup);
     const metadata = path.join(data.dir, 'models.json');
-    fs.writeFileSync(metadata, JSON.stringify({ 'anthropic/claude-next': { max_input_tokens: 200000, litellm_provider: 'anthropic', mode: 'chat' } }));
+    fs.writeFileSync(
+      metadata,
+      JSON.stringify({ 'anthropic/claude-next': { max_input_tokens: 200000, litellm_provider: 'anthropic', mode: 'chat' } }),
+    );
     expect(await checkAgentModel({ bin, model: 'anthropic/claude-next', env, dataDir: data.dir, aiderArgs: [] })).toBeDefined();
-    expect(await checkAgentModel({ bin, model: 'anthropic/claude-next', env, dataDir: data.dir, aiderArgs: ['--model-metadata-file', metadata] })).toBeUndefined();
+    expect(
+      await checkAgentModel({
+        bin,
+        model: 'anthropic/claude-next',
+        env,
+        dataDir: data.dir,
+        aiderArgs: ['--model-metadata-file', metadata],
+      }),
+    ).toBeUndefined();
   }, 120_000);
 });

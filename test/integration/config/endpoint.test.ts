@@ -28,7 +28,10 @@ const closedPort = async (): Promise<number> => {
 
 describe('which endpoint is probed', () => {
   it('OPENAI_API_BASE for an OpenAI model', () => {
-    expect(agentEndpoint('openai/local', { OPENAI_API_BASE: 'http://127.0.0.1:9/v1' })).toEqual({ url: 'http://127.0.0.1:9/v1', variable: 'OPENAI_API_BASE' });
+    expect(agentEndpoint('openai/local', { OPENAI_API_BASE: 'http://127.0.0.1:9/v1' })).toEqual({
+      url: 'http://127.0.0.1:9/v1',
+      variable: 'OPENAI_API_BASE',
+    });
   });
 
   it("nothing for OpenAI's own cloud (no base URL) or a provider we cannot tell", () => {
@@ -53,7 +56,9 @@ describe('probing the agents’ model server', () => {
     const port = await closedPort();
     const check = checkAgentEndpoint('openai/m', { OPENAI_API_BASE: `http://127.0.0.1:${port}/v1` });
     await expect(check).rejects.toBeInstanceOf(UserError);
-    await expect(check).rejects.toThrow(`cannot reach the agents' model server http://127.0.0.1:${port}/v1 (ECONNREFUSED): start it, or fix OPENAI_API_BASE`);
+    await expect(check).rejects.toThrow(
+      `cannot reach the agents' model server http://127.0.0.1:${port}/v1 (ECONNREFUSED): start it, or fix OPENAI_API_BASE`,
+    );
   });
 
   it('never shows credentials carried in the URL', async () => {
@@ -64,6 +69,8 @@ describe('probing the agents’ model server', () => {
   });
 
   it('a value that is not a URL is named with an example', async () => {
-    await expect(checkAgentEndpoint('openai/m', { OPENAI_API_BASE: 'localhost-8000' })).rejects.toThrow(/OPENAI_API_BASE=localhost-8000 is not a URL/);
+    await expect(checkAgentEndpoint('openai/m', { OPENAI_API_BASE: 'localhost-8000' })).rejects.toThrow(
+      /OPENAI_API_BASE=localhost-8000 is not a URL/,
+    );
   });
 });

@@ -55,7 +55,9 @@ describe('merging agent branches', () => {
     cleanups.push(repo.cleanup);
     await repo.git('branch', 'run/merged');
     const base = (await repo.git('rev-parse', 'HEAD')).trim();
-    await expect(mergeBranches({ root: repo.dir, base, target: 'run/merged', branches: [] })).rejects.toThrow(/the branch run\/merged exists already/);
+    await expect(mergeBranches({ root: repo.dir, base, target: 'run/merged', branches: [] })).rejects.toThrow(
+      /the branch run\/merged exists already/,
+    );
   });
 
   it('refuses a base commit the repository does not have in one line, and leaves no integration branch', async () => {
@@ -78,7 +80,9 @@ describe('merging agent branches', () => {
     process.env.TMPDIR = notAFolder;
     try {
       await expect(mergeBranches({ root: repo.dir, base: 'HEAD', target: 'run/merged', branches: [] })).rejects.toThrow(
-        new RegExp(`^cannot make the merge worktree for run/merged \\(ENOTDIR: not a directory.*\\): free space in ${notAFolder} \\(or set TMPDIR\\)`),
+        new RegExp(
+          `^cannot make the merge worktree for run/merged \\(ENOTDIR: not a directory.*\\): free space in ${notAFolder} \\(or set TMPDIR\\)`,
+        ),
       );
     } finally {
       if (before === undefined) delete process.env.TMPDIR;

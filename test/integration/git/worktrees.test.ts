@@ -3,8 +3,26 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commitsSince, filesChanged } from '../../../src/git/commits.js';
-import { cloneFolderName, cloneRepo, committedFiles, dirtyFiles, findRepoRoot, headCommit, isTrackedByGit, maskUrl, trackedFiles } from '../../../src/git/repo.js';
-import { agentBranchName, createWorktree, findRunWorktrees, newRunId, removeAbandonedWorktrees, removeWorktrees, WorkspacePool } from '../../../src/git/worktrees.js';
+import {
+  cloneFolderName,
+  cloneRepo,
+  committedFiles,
+  dirtyFiles,
+  findRepoRoot,
+  headCommit,
+  isTrackedByGit,
+  maskUrl,
+  trackedFiles,
+} from '../../../src/git/repo.js';
+import {
+  agentBranchName,
+  createWorktree,
+  findRunWorktrees,
+  newRunId,
+  removeAbandonedWorktrees,
+  removeWorktrees,
+  WorkspacePool,
+} from '../../../src/git/worktrees.js';
 import { validatePaths } from '../../../src/plan/validate.js';
 import { makeTempDir, makeTempRepo, type TempRepo } from '../../support/gitRepo.js';
 
@@ -71,7 +89,8 @@ describe('worktrees', () => {
 });
 
 describe('workspaces prepared ahead of time', () => {
-  const worktreeList = async (r: TempRepo) => (await r.git('worktree', 'list', '--porcelain')).split('\n').filter((line) => line.startsWith('worktree ')).length;
+  const worktreeList = async (r: TempRepo) =>
+    (await r.git('worktree', 'list', '--porcelain')).split('\n').filter((line) => line.startsWith('worktree ')).length;
 
   it('gives agents prepared worktrees on their branches, makes new ones past them, removes the unused, and never touches the checkout', async () => {
     const r = await repo({ 'a.txt': 'one\n', 'lib/b.txt': 'b\n' });
@@ -91,7 +110,10 @@ describe('workspaces prepared ahead of time', () => {
     const first = await pool.acquire(1, agentBranchName('run', 1));
     // Agent 4 was not prepared: a new worktree.
     const fourth = await pool.acquire(4, agentBranchName('run', 4));
-    for (const [worktree, agent] of [[first, 1], [fourth, 4]] as const) {
+    for (const [worktree, agent] of [
+      [first, 1],
+      [fourth, 4],
+    ] as const) {
       expect(worktree).toBe(pool.pathOf(agent));
       expect(await r.git('-C', worktree, 'branch', '--show-current')).toBe(agentBranchName('run', agent));
       expect(await r.git('-C', worktree, 'rev-parse', 'HEAD')).toBe(base);
@@ -159,8 +181,10 @@ describe('workspaces prepared ahead of time', () => {
 });
 
 describe('a workspace that cannot be made', () => {
-  const branches = async (r: TempRepo) => (await r.git('branch', '--list', 'aider-orchestrator/*', '--format=%(refname:short)')).split('\n').filter(Boolean);
-  const worktreeCount = async (r: TempRepo) => (await r.git('worktree', 'list', '--porcelain')).split('\n').filter((line) => line.startsWith('worktree ')).length;
+  const branches = async (r: TempRepo) =>
+    (await r.git('branch', '--list', 'aider-orchestrator/*', '--format=%(refname:short)')).split('\n').filter(Boolean);
+  const worktreeCount = async (r: TempRepo) =>
+    (await r.git('worktree', 'list', '--porcelain')).split('\n').filter((line) => line.startsWith('worktree ')).length;
 
   // git makes the new branch first, then refuses the path: simulated with the path already taken
   // (a symbolic link to /dev/full), which git refuses after the branch exists (checked by hand, git 2.39).
@@ -171,7 +195,11 @@ describe('a workspace that cannot be made', () => {
     const worktree = path.join(temp.dir, 'agent-1');
     fs.symlinkSync('/dev/full', worktree);
     const made = createWorktree({ root: r.dir, path: worktree, branch: agentBranchName('run', 1), base: await headCommit(r.dir) });
-    await expect(made).rejects.toThrow(new RegExp(`^cannot make the worktree ${worktree} \\('${worktree}' already exists\\): free space in the data folder, or set AIDER_ORCHESTRATOR_DATA_DIR`));
+    await expect(made).rejects.toThrow(
+      new RegExp(
+        `^cannot make the worktree ${worktree} \\('${worktree}' already exists\\): free space in the data folder, or set AIDER_ORCHESTRATOR_DATA_DIR`,
+      ),
+    );
     await expect(made).rejects.toMatchObject({ name: 'UserError', exitCode: 2 });
     expect(await branches(r)).toEqual([]);
     expect(await worktreeCount(r)).toBe(1);
@@ -184,7 +212,14 @@ describe('a workspace that cannot be made', () => {
     const temp = makeTempDir();
     cleanups.push(temp.cleanup);
     await r.git('branch', agentBranchName('run', 1));
-    await expect(createWorktree({ root: r.dir, path: path.join(temp.dir, 'agent-1'), branch: agentBranchName('run', 1), base: await headCommit(r.dir) })).rejects.toThrow(/already exists/);
+    await expect(
+      createWorktree({
+        root: r.dir,
+        path: path.join(temp.dir, 'agent-1'),
+        branch: agentBranchName('run', 1),
+        base: await headCommit(r.dir),
+      }),
+    ).rejects.toThrow(/already exists/);
     expect(await branches(r)).toEqual([agentBranchName('run', 1)]);
   });
 
@@ -220,16 +255,37 @@ describe("a run's worktrees, for clean", () => {
     await createWorktree({ root: r.dir, path: path.join(runFolder, 'agent-1'), branch: agentBranchName('run', 1), base });
     await createWorktree({ root: r.dir, path: path.join(runFolder, 'agent-2'), branch: agentBranchName('run', 2), base });
     fs.rmSync(path.join(runFolder, 'agent-2'), { recursive: true }); // deleted by hand: git still lists it
-    await r.git('worktree', 'add', '-q', '--detach', '--lock', '--reason', 'aider-orchestrator: prepared by pid 999999999', path.join(runFolder, 'agent-3'), base);
-    await createWorktree({ root: r.dir, path: path.join(temp.dir, 'worktrees', 'other-run', 'agent-1'), branch: agentBranchName('other-run', 1), base });
+    await r.git(
+      'worktree',
+      'add',
+      '-q',
+      '--detach',
+      '--lock',
+      '--reason',
+      'aider-orchestrator: prepared by pid 999999999',
+      path.join(runFolder, 'agent-3'),
+      base,
+    );
+    await createWorktree({
+      root: r.dir,
+      path: path.join(temp.dir, 'worktrees', 'other-run', 'agent-1'),
+      branch: agentBranchName('other-run', 1),
+      base,
+    });
     // A folder in the run's folder that is not a worktree of this repository is not touched.
     fs.mkdirSync(path.join(runFolder, 'not-a-worktree'));
 
-    const found = await findRunWorktrees(r.dir, { named: [path.join(runFolder, 'agent-1'), path.join(runFolder, 'agent-2'), r.dir], folder: runFolder });
+    const found = await findRunWorktrees(r.dir, {
+      named: [path.join(runFolder, 'agent-1'), path.join(runFolder, 'agent-2'), r.dir],
+      folder: runFolder,
+    });
     expect(found.sort()).toEqual(['agent-1', 'agent-2', 'agent-3'].map((name) => path.join(runFolder, name)));
     expect(await removeWorktrees(r.dir, found, runFolder)).toEqual([]);
 
-    const left = (await r.git('worktree', 'list', '--porcelain')).split('\n').filter((line) => line.startsWith('worktree ')).map((line) => line.slice(9));
+    const left = (await r.git('worktree', 'list', '--porcelain'))
+      .split('\n')
+      .filter((line) => line.startsWith('worktree '))
+      .map((line) => line.slice(9));
     expect(left).toEqual([r.dir, path.join(temp.dir, 'worktrees', 'other-run', 'agent-1')]);
     expect(fs.readdirSync(runFolder)).toEqual(['not-a-worktree']);
   });
@@ -271,7 +327,9 @@ describe('--repo with a URL', () => {
   it('says so when the URL cannot be cloned', async () => {
     const data = makeTempDir();
     cleanups.push(data.cleanup);
-    await expect(cloneRepo('file:///nonexistent/repo.git', data.dir)).rejects.toThrow(/cannot clone file:\/\/\/nonexistent\/repo.git: .*check the URL and your access/);
+    await expect(cloneRepo('file:///nonexistent/repo.git', data.dir)).rejects.toThrow(
+      /cannot clone file:\/\/\/nonexistent\/repo.git: .*check the URL and your access/,
+    );
   });
 
   it('names the folder after the repository and a hash of its whole URL, credentials aside', () => {
@@ -310,7 +368,9 @@ describe('--repo with a URL', () => {
     const progress: string[] = [];
     const error = await cloneRepo(url, data.dir, (line) => progress.push(line)).catch((caught: Error) => caught);
     expect(error).toBeInstanceOf(Error);
-    expect((error as Error).message).toMatch(/^cannot clone http:\/\/\*\*\*@127\.0\.0\.1:9\/owner\/app\.git: .*check the URL and your access$/);
+    expect((error as Error).message).toMatch(
+      /^cannot clone http:\/\/\*\*\*@127\.0\.0\.1:9\/owner\/app\.git: .*check the URL and your access$/,
+    );
     expect([(error as Error).message, ...progress].join('\n')).not.toContain('s3cret');
     expect(progress).toEqual([expect.stringMatching(/^cloning http:\/\/\*\*\*@127\.0\.0\.1:9\/owner\/app\.git into /)]);
     expect(maskUrl('git@github.com:owner/app.git')).toBe('git@github.com:owner/app.git');

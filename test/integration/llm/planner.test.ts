@@ -75,9 +75,7 @@ describe('plan proposal', () => {
   });
 
   it('trims strings and drops duplicate and empty paths', async () => {
-    const gemini = await start([
-      { json: [{ title: '  Logger ', description: ' Do it. ', files: ['src/log.ts', ' src/log.ts', ''] }] },
-    ]);
+    const gemini = await start([{ json: [{ title: '  Logger ', description: ' Do it. ', files: ['src/log.ts', ' src/log.ts', ''] }] }]);
     expect(await propose(gemini)).toEqual([{ title: 'Logger', description: 'Do it.', files: ['src/log.ts'] }]);
   });
 

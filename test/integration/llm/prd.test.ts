@@ -120,9 +120,7 @@ describe('PRD errors', () => {
   it('404: names the model and the flag, no retry', async () => {
     const gemini = await start([{ error: 404, message: 'models/nope is not found' }]);
     const { result } = run(gemini, { model: 'nope' });
-    await expect(result).rejects.toThrow(
-      "PRD model 'nope' not found (404): pass --prd-model with a model your key can use",
-    );
+    await expect(result).rejects.toThrow("PRD model 'nope' not found (404): pass --prd-model with a model your key can use");
     expect(gemini.requests).toHaveLength(1);
     expect(gemini.requests[0]!.model).toBe('nope');
   });
@@ -171,12 +169,7 @@ describe('PRD errors', () => {
     });
 
     expect(await result).toBe('the full PRD');
-    expect(events).toEqual([
-      'chunk aaaa-',
-      'retry 2 network error (UND_ERR_SOCKET)',
-      'chunk the fu',
-      'chunk ll PRD',
-    ]);
+    expect(events).toEqual(['chunk aaaa-', 'retry 2 network error (UND_ERR_SOCKET)', 'chunk the fu', 'chunk ll PRD']);
     expect(gemini.requests).toHaveLength(2);
   });
 

@@ -189,12 +189,17 @@ describe.each(PROVIDERS)('$name: PRD and plan', (provider) => {
   it('500 forever: one line after the last attempt, one request per attempt (the SDK does not retry on its own)', async () => {
     const served = await start([{ error: 500 }]);
     const { result } = prd(provider, served);
-    await expect(result).rejects.toThrow(new RegExp(`^${provider.name} still failing after 3 attempts \\(500 (server|api) error\\): try again later$`));
+    await expect(result).rejects.toThrow(
+      new RegExp(`^${provider.name} still failing after 3 attempts \\(500 (server|api) error\\): try again later$`),
+    );
     expect(served.requests).toHaveLength(3);
   });
 
   it('a stream cut off midway is restarted from scratch', async () => {
-    const served = await start([{ text: 'aaaa-bbbb-cccc', chunks: 3, dropAfterChunks: 1 }, { text: 'the full PRD', chunks: 2 }]);
+    const served = await start([
+      { text: 'aaaa-bbbb-cccc', chunks: 3, dropAfterChunks: 1 },
+      { text: 'the full PRD', chunks: 2 },
+    ]);
     const { result, retries, chunks } = prd(provider, served);
     expect(await result).toBe('the full PRD');
     expect(retries.map(([attempt, , reason]) => [attempt, reason])).toEqual([[2, 'network error (UND_ERR_SOCKET)']]);
@@ -229,7 +234,9 @@ describe.each(PROVIDERS)('$name: PRD and plan', (provider) => {
     server = undefined;
     const { result, retries } = prd(provider, { ...served, url });
     await expect(result).rejects.toThrow(
-      new RegExp(`^cannot reach the PRD model's server http://127\\.0\\.0\\.1:\\d+(/v1)? \\(ECONNREFUSED\\): start it, or fix ${provider.baseVar} in the environment or \\.env$`),
+      new RegExp(
+        `^cannot reach the PRD model's server http://127\\.0\\.0\\.1:\\d+(/v1)? \\(ECONNREFUSED\\): start it, or fix ${provider.baseVar} in the environment or \\.env$`,
+      ),
     );
     expect(retries).toEqual([]);
   });
@@ -251,7 +258,10 @@ describe('the requests each SDK provider sends', () => {
     server = anthropic;
     await plan(PROVIDERS[1]!, anthropic);
     await plan({ ...PROVIDERS[1]!, model: 'anthropic/claude-sonnet-4-5' }, anthropic);
-    expect(anthropic.requests.map((request) => request.structured)).toEqual([{ tool: 'json' }, { format: expect.objectContaining({ type: 'json_schema' }) }]);
+    expect(anthropic.requests.map((request) => request.structured)).toEqual([
+      { tool: 'json' },
+      { format: expect.objectContaining({ type: 'json_schema' }) },
+    ]);
     expect(anthropic.requests.every((request) => request.version === '2023-06-01')).toBe(true);
   });
 
@@ -260,13 +270,19 @@ describe('the requests each SDK provider sends', () => {
     server = anthropic;
     for (const url of [anthropic.url, `${anthropic.url}/v1`]) {
       const client = createLlmClient({ env: { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: url }, geminiApiKey: undefined });
-      const text = await generatePrd(client, { model: 'claude-sonnet-4-5', change: 'x', repoContext: '', onChunk: () => {}, retry: FAST_RETRY });
+      const text = await generatePrd(client, {
+        model: 'claude-sonnet-4-5',
+        change: 'x',
+        repoContext: '',
+        onChunk: () => {},
+        retry: FAST_RETRY,
+      });
       expect(text).toBe('PRD');
     }
     expect(anthropic.requests.map((request) => request.model)).toEqual(['claude-sonnet-4-5', 'claude-sonnet-4-5']);
   });
 
-  it('Gemini stays on Google\'s SDK: gemini/<name>, a bare gemini-* name and aider\'s alias reach it by their bare ids', async () => {
+  it("Gemini stays on Google's SDK: gemini/<name>, a bare gemini-* name and aider's alias reach it by their bare ids", async () => {
     const gemini = await startGeminiServer([{ text: 'PRD' }]);
     cleanups.push(() => gemini.close());
     const client = createLlmClient({ env: {}, geminiApiKey: 'AIzaSy-test', geminiBaseUrl: gemini.url });
@@ -281,9 +297,9 @@ describe('the requests each SDK provider sends', () => {
     const openai = await startOpenAiServer([{ text: 'unused' }]);
     server = openai;
     const client = createLlmClient({ env: { OPENAI_API_BASE: openai.url }, geminiApiKey: undefined });
-    await expect(generatePrd(client, { model: 'openai/x', change: 'x', repoContext: '', onChunk: () => {}, retry: FAST_RETRY })).rejects.toThrow(
-      /^the PRD model openai\/x needs OpenAI's key: set OPENAI_API_KEY/,
-    );
+    await expect(
+      generatePrd(client, { model: 'openai/x', change: 'x', repoContext: '', onChunk: () => {}, retry: FAST_RETRY }),
+    ).rejects.toThrow(/^the PRD model openai\/x needs OpenAI's key: set OPENAI_API_KEY/);
     expect(openai.requests).toHaveLength(0);
   });
 });

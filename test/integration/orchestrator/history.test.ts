@@ -25,8 +25,27 @@ const open = () => {
 };
 
 const task = (agent: number) => ({ agent, title: `Task ${agent}`, description: 'd', files: [`f${agent}.ts`], attempt: 1 });
-const run = (id: string, repo = '/repo') => ({ id, repo, baseCommit: 'abc', change: `change ${id}`, prd: '# PRD', prdPath: undefined, startedAt: `2026-01-0${id.slice(-1)}T00:00:00Z`, settingsJson: '{}' });
-const agent = (n: number) => ({ task: task(n), branch: `b${n}`, worktree: `/wt/${n}`, runDir: `/runs/${n}`, state: 'queued' as const, reason: undefined, usage: emptyUsage(), startedAt: undefined, finishedAt: undefined });
+const run = (id: string, repo = '/repo') => ({
+  id,
+  repo,
+  baseCommit: 'abc',
+  change: `change ${id}`,
+  prd: '# PRD',
+  prdPath: undefined,
+  startedAt: `2026-01-0${id.slice(-1)}T00:00:00Z`,
+  settingsJson: '{}',
+});
+const agent = (n: number) => ({
+  task: task(n),
+  branch: `b${n}`,
+  worktree: `/wt/${n}`,
+  runDir: `/runs/${n}`,
+  state: 'queued' as const,
+  reason: undefined,
+  usage: emptyUsage(),
+  startedAt: undefined,
+  finishedAt: undefined,
+});
 
 /** A real process that runs until the test ends it (or teardown does). */
 const startProcess = async () => {
@@ -38,7 +57,9 @@ const startProcess = async () => {
   });
   const identity = { pid, startTime: processStartTime(pid) };
   expect(identity.startTime).toBeDefined();
-  return { identity, end: async () => {
+  return {
+    identity,
+    end: async () => {
       child.kill('SIGKILL');
       await child;
     },
@@ -61,7 +82,13 @@ describe('run history (SQLite)', () => {
   it('records runs and agents as they change, and survives reopening', () => {
     const { dir, history } = open();
     history.startRun(run('r1'), [agent(1), agent(2)]);
-    history.updateAgent('r1', 1, { state: 'succeeded', reason: undefined, usage: { iterations: 2, tokens: { prompt: 10, completion: 5, total: 15 }, cost: 0.5 }, startedAt: 1, finishedAt: 2 });
+    history.updateAgent('r1', 1, {
+      state: 'succeeded',
+      reason: undefined,
+      usage: { iterations: 2, tokens: { prompt: 10, completion: 5, total: 15 }, cost: 0.5 },
+      startedAt: 1,
+      finishedAt: 2,
+    });
     history.close();
 
     const again = new RunHistory(path.join(dir, 'runs.db'));
@@ -104,7 +131,7 @@ describe('run history (SQLite)', () => {
     expect(fs.statSync(dataDir).mode & 0o777).toBe(0o700);
   });
 
-  it("takes group and other access from an existing data folder, but leaves a shared sticky one (like /tmp) alone", () => {
+  it('takes group and other access from an existing data folder, but leaves a shared sticky one (like /tmp) alone', () => {
     const open = temp();
     fs.chmodSync(open, 0o755);
     RunHistory.inDataDir(open).close();
@@ -122,8 +149,16 @@ describe('schema versions', () => {
     const file = path.join(dir, 'runs.db');
     const old = new DatabaseSync(file);
     old.exec(SCHEMA_BEFORE_VERSIONS);
-    old.prepare("INSERT INTO runs (id, repo, base_commit, change, prd, status, started_at, settings_json) VALUES ('r1', '/repo', 'abc', 'c', 'p', 'running', '2026-01-01', '{}')").run();
-    old.prepare(`INSERT INTO agents (run_id, id, task_json, branch, worktree, run_dir, state, usage_json) VALUES ('r1', 1, ?, 'b1', '/wt/1', '/runs/1', 'working', ?)`).run(JSON.stringify(task(1)), JSON.stringify(emptyUsage()));
+    old
+      .prepare(
+        "INSERT INTO runs (id, repo, base_commit, change, prd, status, started_at, settings_json) VALUES ('r1', '/repo', 'abc', 'c', 'p', 'running', '2026-01-01', '{}')",
+      )
+      .run();
+    old
+      .prepare(
+        `INSERT INTO agents (run_id, id, task_json, branch, worktree, run_dir, state, usage_json) VALUES ('r1', 1, ?, 'b1', '/wt/1', '/runs/1', 'working', ?)`,
+      )
+      .run(JSON.stringify(task(1)), JSON.stringify(emptyUsage()));
     old.close();
 
     const history = new RunHistory(file);
@@ -148,7 +183,9 @@ describe('schema versions', () => {
     newer.exec(`PRAGMA user_version = ${SCHEMA_VERSION + 1}`);
     newer.close();
     expect(() => new RunHistory(file)).toThrow(
-      new RegExp(`^the run history ${file} was written by a newer aider-orchestrator \\(schema ${SCHEMA_VERSION + 1}, this one knows ${SCHEMA_VERSION}\\): upgrade`),
+      new RegExp(
+        `^the run history ${file} was written by a newer aider-orchestrator \\(schema ${SCHEMA_VERSION + 1}, this one knows ${SCHEMA_VERSION}\\): upgrade`,
+      ),
     );
   });
 });
@@ -201,7 +238,9 @@ describe('a damaged database', () => {
   it('says in one line when the data folder cannot hold it (a path component that is a file: ENOTDIR)', () => {
     const dir = temp();
     fs.writeFileSync(path.join(dir, 'file'), 'not a folder');
-    expect(() => RunHistory.inDataDir(path.join(dir, 'file', 'data'))).toThrow(/^cannot make the data folder .*file\/data \(ENOTDIR: not a directory.*\): fix the path, or set AIDER_ORCHESTRATOR_DATA_DIR/);
+    expect(() => RunHistory.inDataDir(path.join(dir, 'file', 'data'))).toThrow(
+      /^cannot make the data folder .*file\/data \(ENOTDIR: not a directory.*\): fix the path, or set AIDER_ORCHESTRATOR_DATA_DIR/,
+    );
   });
 });
 

@@ -40,7 +40,9 @@ describe('which process drives a run', () => {
   it('takes a zombie (ended, not yet reaped by its parent) for ended', async () => {
     // `sleep 0` ends at once; its parent, exec'd into `sleep 600`, never reaps it.
     const parent = start('sh', ['-c', 'sleep 0 & echo $!; exec sleep 600']);
-    const pid = await new Promise<number>((resolve) => parent.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))));
+    const pid = await new Promise<number>((resolve) =>
+      parent.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))),
+    );
     const deadline = Date.now() + 10_000;
     while (!/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'))) {
       if (Date.now() > deadline) throw new Error(`process ${pid} never became a zombie`);

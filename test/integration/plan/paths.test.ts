@@ -38,7 +38,9 @@ describe('--files through the real filesystem', () => {
   });
 
   it('refuses a file reached through a symlinked folder, and the folder itself', async () => {
-    expect(await refusal('lib/secret.py')).toMatch(/^lib\/secret\.py leads outside the repository through a symlink \(to .*\/dir\/secret\.py\)/);
+    expect(await refusal('lib/secret.py')).toMatch(
+      /^lib\/secret\.py leads outside the repository through a symlink \(to .*\/dir\/secret\.py\)/,
+    );
     expect(await refusal('lib')).toMatch(/^lib leads outside the repository through a symlink/);
   });
 
@@ -48,8 +50,12 @@ describe('--files through the real filesystem', () => {
   });
 
   it('refuses a broken symlink and a tracked file missing from the checkout, each in one line', async () => {
-    expect(await refusal('broken.py')).toBe('broken.py is a broken symlink (to nowhere.py, which does not exist): fix or remove the link, or leave it out of --files');
-    expect(await refusal('gone.py')).toBe('gone.py is tracked but missing from the checkout (deleted and not committed): restore it with `git checkout -- gone.py`, or leave it out of --files');
+    expect(await refusal('broken.py')).toBe(
+      'broken.py is a broken symlink (to nowhere.py, which does not exist): fix or remove the link, or leave it out of --files',
+    );
+    expect(await refusal('gone.py')).toBe(
+      'gone.py is tracked but missing from the checkout (deleted and not committed): restore it with `git checkout -- gone.py`, or leave it out of --files',
+    );
   });
 
   it('refuses a fifo in place of a file', async () => {
@@ -59,7 +65,10 @@ describe('--files through the real filesystem', () => {
   });
 
   it('takes a link that stays inside as the file it leads to, and plain files as they are', async () => {
-    expect(await validatePaths(repo.dir, ['docs/alias.py', 'a.py', path.join(repo.dir, 'src/ok.py')], tracked)).toEqual(['a.py', 'src/ok.py']);
+    expect(await validatePaths(repo.dir, ['docs/alias.py', 'a.py', path.join(repo.dir, 'src/ok.py')], tracked)).toEqual([
+      'a.py',
+      'src/ok.py',
+    ]);
     expect(await validatePaths(repo.dir, ['docs'], tracked)).toEqual(['a.py', 'docs/guide.md']);
   });
 });
@@ -68,7 +77,19 @@ describe('paths in a plan the model proposed', () => {
   it('drops what leaves the repository or is broken, keeps the rest and new files', () => {
     const { files, refused } = plannedPaths(
       repo.dir,
-      ['a.py', 'README.md', 'env.txt', 'lib/secret.py', 'lib/new.py', 'broken.py', 'src', 'src/new.py', 'docs/alias.py', '../x.py', '/etc/passwd'],
+      [
+        'a.py',
+        'README.md',
+        'env.txt',
+        'lib/secret.py',
+        'lib/new.py',
+        'broken.py',
+        'src',
+        'src/new.py',
+        'docs/alias.py',
+        '../x.py',
+        '/etc/passwd',
+      ],
       tracked,
     );
     expect(files).toEqual(['a.py', 'src/new.py', 'src/ok.py']);

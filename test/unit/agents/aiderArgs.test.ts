@@ -33,7 +33,13 @@ describe("aider's files on the command line", () => {
 });
 
 describe("the agents' environment", () => {
-  const user = { PATH: '/usr/bin', OPENAI_API_KEY: 'sk-user-0123456789', OPENAI_API_BASE: 'http://user.example/v1', AIDER_MODEL: 'x', OPENAI_BASE_URL: 'http://stray' };
+  const user = {
+    PATH: '/usr/bin',
+    OPENAI_API_KEY: 'sk-user-0123456789',
+    OPENAI_API_BASE: 'http://user.example/v1',
+    AIDER_MODEL: 'x',
+    OPENAI_BASE_URL: 'http://stray',
+  };
 
   it("drops the user's AIDER_* variables and OPENAI_BASE_URL, and pins nothing unless asked", () => {
     const env = buildAiderEnv(user);
@@ -59,13 +65,16 @@ describe("the agents' environment", () => {
     expect(pins).not.toMatch(/^PATH=/m);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     // A new run, a new name: no file can know it in advance.
-    const again = fs.readFileSync((buildAiderEnv(user, { file: pinFile() }).AIDER_ENV_FILE)!, 'utf8');
+    const again = fs.readFileSync(buildAiderEnv(user, { file: pinFile() }).AIDER_ENV_FILE!, 'utf8');
     expect(again).not.toBe(pins);
   });
 
   it("empties what a trusted repo's .env sets and the user does not, and makes its endpoint options inert", () => {
     const file = pinFile();
-    buildAiderEnv(user, { file, repo: { envNames: ['ANTHROPIC_API_KEY', 'PORT', 'AIDER_LINT_CMD'], aiderOptions: ['openai-api-base', 'set-env', 'lint-cmd'] } });
+    buildAiderEnv(user, {
+      file,
+      repo: { envNames: ['ANTHROPIC_API_KEY', 'PORT', 'AIDER_LINT_CMD'], aiderOptions: ['openai-api-base', 'set-env', 'lint-cmd'] },
+    });
     const pins = fs.readFileSync(file, 'utf8');
     expect(pins).toMatch(/^ANTHROPIC_API_KEY=$/m);
     expect(pins).not.toMatch(/^PORT=/m);

@@ -94,7 +94,10 @@ describe('pane viewport: scrollback and search without the terminal', () => {
     const rows = viewport.rows({ scrollback: viewport.scrollbackFor(second!), highlight: 'error', current: second });
     const marked = rows.flat().filter((segment) => segment.bg);
     expect(marked.map((segment) => [segment.text, segment.bg])).toEqual([['Error', 'ansi256(208)']]);
-    const others = viewport.rows({ scrollback: 16, highlight: 'error', current: second }).flat().filter((segment) => segment.bg);
+    const others = viewport
+      .rows({ scrollback: 16, highlight: 'error', current: second })
+      .flat()
+      .filter((segment) => segment.bg);
     expect(others.map((segment) => [segment.text, segment.bg])).toEqual([['Error', 'ansi256(220)']]);
   });
 

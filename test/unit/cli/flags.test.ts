@@ -18,7 +18,7 @@ describe('flags become the highest settings layer', () => {
     expect(settingsFromFlags({ geminiModel: 'gemini-2.5-pro', aiderArgs: [] }).prdModel).toBe('gemini-2.5-pro');
   });
 
-  it('--claude selects aider\'s sonnet alias', () => {
+  it("--claude selects aider's sonnet alias", () => {
     expect(settingsFromFlags({ claude: true, aiderArgs: [] }).agentModel).toBe('sonnet');
   });
 

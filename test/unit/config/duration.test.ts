@@ -64,12 +64,16 @@ describe('--idle-timeout and --check-timeout, their variables and settings', () 
       checkTimeout: 30_000,
     });
     expect(() => settingsFromEnv({ AIDER_ORCHESTRATOR_CHECK_TIMEOUT: 'forever' })).toThrow(UserError);
-    expect(() => settingsFromEnv({ AIDER_ORCHESTRATOR_CHECK_TIMEOUT: 'forever' })).toThrow(/AIDER_ORCHESTRATOR_CHECK_TIMEOUT=forever is not a duration/);
+    expect(() => settingsFromEnv({ AIDER_ORCHESTRATOR_CHECK_TIMEOUT: 'forever' })).toThrow(
+      /AIDER_ORCHESTRATOR_CHECK_TIMEOUT=forever is not a duration/,
+    );
   });
 
   it('defaults both to 10 minutes and rejects a stored value that is no duration', () => {
     const settings = resolveSettings({});
     expect([settings.idleTimeout, settings.checkTimeout]).toEqual([600_000, 600_000]);
-    expect(() => resolveSettings({ stored: { idleTimeout: 500 } })).toThrow(/idleTimeout must be a duration .* \(from the stored configuration\)/);
+    expect(() => resolveSettings({ stored: { idleTimeout: 500 } })).toThrow(
+      /idleTimeout must be a duration .* \(from the stored configuration\)/,
+    );
   });
 });

@@ -10,7 +10,9 @@ describe('the mouse setting', () => {
     expect(settingsFromEnv({ AIDER_ORCHESTRATOR_MOUSE: 'off' }).mouse).toBe(false);
     expect(settingsFromEnv({ AIDER_ORCHESTRATOR_MOUSE: 'ON' }).mouse).toBe(true);
     expect(settingsFromEnv({}).mouse).toBeUndefined();
-    expect(() => settingsFromEnv({ AIDER_ORCHESTRATOR_MOUSE: 'maybe' })).toThrow('AIDER_ORCHESTRATOR_MOUSE=maybe is neither on nor off; fix it in the environment or .env');
+    expect(() => settingsFromEnv({ AIDER_ORCHESTRATOR_MOUSE: 'maybe' })).toThrow(
+      'AIDER_ORCHESTRATOR_MOUSE=maybe is neither on nor off; fix it in the environment or .env',
+    );
   });
 
   it('is stored by the settings form as true or false, anything else refused', () => {

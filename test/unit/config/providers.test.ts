@@ -66,7 +66,9 @@ describe('model names in aider notation → provider and model id', () => {
 describe('the PRD model key check, per provider', () => {
   it('needs no Google key when the PRD model is another provider’s: OPENAI_API_KEY alone is enough', () => {
     expect(() => checkPrdModel({ prdModel: 'openai/gpt-4.1', geminiApiKey: undefined }, { OPENAI_API_KEY: 'sk-x' })).not.toThrow();
-    expect(() => checkPrdModel({ prdModel: 'anthropic/claude-sonnet-4-5', geminiApiKey: undefined }, { ANTHROPIC_API_KEY: 'a' })).not.toThrow();
+    expect(() =>
+      checkPrdModel({ prdModel: 'anthropic/claude-sonnet-4-5', geminiApiKey: undefined }, { ANTHROPIC_API_KEY: 'a' }),
+    ).not.toThrow();
     expect(() => checkPrdModel({ prdModel: 'ollama_chat/llama3', geminiApiKey: undefined }, {})).not.toThrow();
   });
 

@@ -13,11 +13,21 @@ describe("reading a .env's variable names as python-dotenv does", () => {
 
 describe('a tracked .env', () => {
   it("is not refused for the repo's own development settings", () => {
-    expect(findingsOf(file('.env', 'DATABASE_URL=postgres://localhost/dev\nNODE_ENV=development\nVITE_TITLE=Shop\nAIDER_DARK_MODE=true\n'))).toEqual([]);
+    expect(
+      findingsOf(file('.env', 'DATABASE_URL=postgres://localhost/dev\nNODE_ENV=development\nVITE_TITLE=Shop\nAIDER_DARK_MODE=true\n')),
+    ).toEqual([]);
   });
 
   it('is refused for commands, endpoints and keys, in file order', () => {
-    const text = ['PATH=./bin:/usr/bin', 'OPENAI_API_BASE=http://evil', 'AIDER_LINT_CMD=x', 'https_proxy=http://evil', 'GIT_SSH_COMMAND=x', 'AWS_SECRET_ACCESS_KEY=k', 'PORT=3000'].join('\n');
+    const text = [
+      'PATH=./bin:/usr/bin',
+      'OPENAI_API_BASE=http://evil',
+      'AIDER_LINT_CMD=x',
+      'https_proxy=http://evil',
+      'GIT_SSH_COMMAND=x',
+      'AWS_SECRET_ACCESS_KEY=k',
+      'PORT=3000',
+    ].join('\n');
     expect(findingsOf(file('.env', text))).toEqual([
       { file: '.env', keys: ['PATH', 'OPENAI_API_BASE', 'AIDER_LINT_CMD', 'https_proxy', 'GIT_SSH_COMMAND', 'AWS_SECRET_ACCESS_KEY'] },
     ]);
@@ -38,7 +48,14 @@ describe('a tracked .env', () => {
 
 describe('a tracked .aider.conf.yml', () => {
   it('is not refused for options that only change looks, edits and commits, or that the app always gives aider itself', () => {
-    expect(findingsOf(file('.aider.conf.yml', 'model: sonnet\ndark-mode: true\nauto-commits: false\nno-pretty: true\nedit-format: diff\nmap-tokens: 1024\n'))).toEqual([]);
+    expect(
+      findingsOf(
+        file(
+          '.aider.conf.yml',
+          'model: sonnet\ndark-mode: true\nauto-commits: false\nno-pretty: true\nedit-format: diff\nmap-tokens: 1024\n',
+        ),
+      ),
+    ).toEqual([]);
   });
 
   it('is refused for commands, endpoints, keys, files and models, however the YAML spells them', () => {
@@ -54,7 +71,9 @@ describe('a tracked .aider.conf.yml', () => {
     expect(findingsOf(file('.aider.conf.yml', text))).toEqual([
       { file: '.aider.conf.yml', keys: ['lint-cmd', 'no-verify-ssl', 'base', 'test-cmd', 'read', 'weak-model'] },
     ]);
-    expect(findingsOf(file('.aider.conf.yml', '{"openai-api-key": "sk-x"}'))).toEqual([{ file: '.aider.conf.yml', keys: ['openai-api-key'] }]);
+    expect(findingsOf(file('.aider.conf.yml', '{"openai-api-key": "sk-x"}'))).toEqual([
+      { file: '.aider.conf.yml', keys: ['openai-api-key'] },
+    ]);
   });
 
   it('is refused when it cannot be read as YAML', () => {
@@ -79,7 +98,9 @@ describe('a tracked .aider.model.settings.yml', () => {
   });
 
   it('is not refused for request tuning', () => {
-    expect(findingsOf(file('.aider.model.settings.yml', '- name: gpt-4o\n  edit_format: diff\n  extra_params:\n    max_tokens: 8192\n'))).toEqual([]);
+    expect(
+      findingsOf(file('.aider.model.settings.yml', '- name: gpt-4o\n  edit_format: diff\n  extra_params:\n    max_tokens: 8192\n')),
+    ).toEqual([]);
   });
 });
 
@@ -92,7 +113,10 @@ describe('a symbolic link in place of a config file', () => {
 describe('the trust check', () => {
   const scan = scanRepoFiles([
     file('.aider.conf.yml', 'lint-cmd: make lint\n'),
-    file('.env', 'A_API_KEY=1\nB_API_KEY=1\nC_API_KEY=1\nD_API_KEY=1\nE_API_KEY=1\nF_API_KEY=1\nG_API_KEY=1\nH_API_KEY=1\nAIDER_ORCHESTRATOR_MODEL=x\n'),
+    file(
+      '.env',
+      'A_API_KEY=1\nB_API_KEY=1\nC_API_KEY=1\nD_API_KEY=1\nE_API_KEY=1\nF_API_KEY=1\nG_API_KEY=1\nH_API_KEY=1\nAIDER_ORCHESTRATOR_MODEL=x\n',
+    ),
   ]);
 
   it('refuses with one line naming each file and its keys, .env first', () => {
@@ -111,9 +135,20 @@ describe('the trust check', () => {
 
 describe('endpoint and key variables', () => {
   it('are told from ordinary ones', () => {
-    for (const name of ['OPENAI_API_KEY', 'OPENAI_API_BASE', 'ANTHROPIC_BASE_URL', 'HTTPS_PROXY', 'no_proxy', 'SSL_CERT_FILE', 'LITELLM_PROXY_API_BASE', 'GITHUB_TOKEN', 'AZURE_OPENAI_ENDPOINT']) {
+    for (const name of [
+      'OPENAI_API_KEY',
+      'OPENAI_API_BASE',
+      'ANTHROPIC_BASE_URL',
+      'HTTPS_PROXY',
+      'no_proxy',
+      'SSL_CERT_FILE',
+      'LITELLM_PROXY_API_BASE',
+      'GITHUB_TOKEN',
+      'AZURE_OPENAI_ENDPOINT',
+    ]) {
       expect(isEndpointOrKeyVar(name), name).toBe(true);
     }
-    for (const name of ['PATH', 'DATABASE_URL', 'NODE_ENV', 'PORT', 'KEYBOARD', 'MONKEY']) expect(isEndpointOrKeyVar(name), name).toBe(false);
+    for (const name of ['PATH', 'DATABASE_URL', 'NODE_ENV', 'PORT', 'KEYBOARD', 'MONKEY'])
+      expect(isEndpointOrKeyVar(name), name).toBe(false);
   });
 });

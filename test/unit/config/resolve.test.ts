@@ -32,7 +32,11 @@ describe('settings precedence: defaults < stored < environment < flags', () => {
   });
 
   it('never lets an unset value hide a lower layer', () => {
-    const settings = resolveSettings({ stored: { agentModel: 'stored' }, env: { agentModel: undefined }, flags: { agentModel: undefined } });
+    const settings = resolveSettings({
+      stored: { agentModel: 'stored' },
+      env: { agentModel: undefined },
+      flags: { agentModel: undefined },
+    });
     expect(settings.agentModel).toBe('stored');
   });
 
@@ -43,7 +47,9 @@ describe('settings precedence: defaults < stored < environment < flags', () => {
   });
 
   it('rejects an invalid stored value, naming where it came from', () => {
-    expect(() => resolveSettings({ stored: { maxAgents: 0 } })).toThrow(/maxAgents must be a whole number from 1 to 64 \(from the stored configuration\)/);
+    expect(() => resolveSettings({ stored: { maxAgents: 0 } })).toThrow(
+      /maxAgents must be a whole number from 1 to 64 \(from the stored configuration\)/,
+    );
   });
 
   it('refuses aider arguments that would end an interactive session, naming the argument', () => {

@@ -27,7 +27,12 @@ describe('AI SDK error classification', () => {
   });
 
   it('a 401 from a provider that takes no key names the endpoint variable', () => {
-    const result = classifyAiSdkError(httpError(401, {}), { model: 'ollama_chat/llama3', role, provider: ollama, baseUrlVariable: 'OLLAMA_API_BASE' });
+    const result = classifyAiSdkError(httpError(401, {}), {
+      model: 'ollama_chat/llama3',
+      role,
+      provider: ollama,
+      baseUrlVariable: 'OLLAMA_API_BASE',
+    });
     expect(result).toBeInstanceOf(UserError);
     expect(result.message).toBe('Ollama refused access (401): check the server in OLLAMA_API_BASE');
   });
@@ -36,7 +41,9 @@ describe('AI SDK error classification', () => {
     const error = Object.assign(new Error('Type validation failed: Value: {"hello":"world"}'), { name: 'AI_TypeValidationError' });
     const result = classifyAiSdkError(error, { model: 'openai/x', role, provider: openai, baseUrlVariable: 'OPENAI_API_BASE' });
     expect(result).toBeInstanceOf(UserError);
-    expect(result.message).toMatch(/^OpenAI sent a reply the app cannot read \(Type validation failed: .*\): check that OPENAI_API_BASE points at a server that speaks OpenAI's API$/);
+    expect(result.message).toMatch(
+      /^OpenAI sent a reply the app cannot read \(Type validation failed: .*\): check that OPENAI_API_BASE points at a server that speaks OpenAI's API$/,
+    );
   });
 
   it('anything else is passed through unchanged (a bug keeps its stack)', () => {

@@ -8,8 +8,7 @@ import { RetryableError } from '../../../src/llm/retry.js';
 const apiError = (status: number, error: Record<string, unknown>): ApiError =>
   new ApiError({ status, message: JSON.stringify({ error: { code: status, ...error } }) });
 
-const classify = (error: unknown, signal?: AbortSignal): Error =>
-  classifyGeminiError(error, { model: 'gemini-x', signal });
+const classify = (error: unknown, signal?: AbortSignal): Error => classifyGeminiError(error, { model: 'gemini-x', signal });
 
 describe('Gemini error classification', () => {
   it('429 is retryable and carries the RetryInfo delay', () => {
@@ -30,9 +29,7 @@ describe('Gemini error classification', () => {
   });
 
   it('other 400s are a one-line UserError with Google message', () => {
-    const result = classify(
-      apiError(400, { status: 'FAILED_PRECONDITION', message: 'User location is not supported\nfor the API use.' }),
-    );
+    const result = classify(apiError(400, { status: 'FAILED_PRECONDITION', message: 'User location is not supported\nfor the API use.' }));
     expect(result).toBeInstanceOf(UserError);
     expect(result.message).toBe(
       'Gemini rejected the request (400 FAILED_PRECONDITION User location is not supported for the API use.): check --prd-model and your Google account',

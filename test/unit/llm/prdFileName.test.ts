@@ -14,9 +14,7 @@ describe('PRD file names', () => {
   });
 
   it('turns punctuation, slashes and dots into single dashes', () => {
-    expect(prdFileName('Fix ../../etc/passwd & C:\\win  --now!!', date)).toBe(
-      '20250102-030405-fix-etc-passwd-c-win-now.md',
-    );
+    expect(prdFileName('Fix ../../etc/passwd & C:\\win  --now!!', date)).toBe('20250102-030405-fix-etc-passwd-c-win-now.md');
   });
 
   it('keeps accented letters as their ASCII base', () => {

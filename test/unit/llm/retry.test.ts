@@ -73,7 +73,14 @@ describe('withRetry', () => {
       async () => {
         throw new RetryableError('500 internal');
       },
-      { attempts: 5, baseDelayMs: 60_000, maxDelayMs: 60_000, label: 'Gemini', signal: controller.signal, onRetry: () => controller.abort() },
+      {
+        attempts: 5,
+        baseDelayMs: 60_000,
+        maxDelayMs: 60_000,
+        label: 'Gemini',
+        signal: controller.signal,
+        onRetry: () => controller.abort(),
+      },
     );
     await expect(result).rejects.toThrow(CancelledError);
   });

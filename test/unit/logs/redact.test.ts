@@ -38,22 +38,31 @@ describe('where secrets come from', () => {
 
   it('takes the keys among aider arguments, in each of their spellings', () => {
     const args = [
-      '--openai-api-key', 'openai-key-value',
+      '--openai-api-key',
+      'openai-key-value',
       '--anthropic-api-key=anthropic-key-value',
-      '--api-key', 'gemini=gemini-key-value',
-      '--set-env', 'MISTRAL_API_KEY=mistral-key-value',
-      '--set-env', 'SOME_SETTING=not-secret-value',
-      '--edit-format', 'diff',
+      '--api-key',
+      'gemini=gemini-key-value',
+      '--set-env',
+      'MISTRAL_API_KEY=mistral-key-value',
+      '--set-env',
+      'SOME_SETTING=not-secret-value',
+      '--edit-format',
+      'diff',
     ];
     expect(secretValuesFromArgs(args).sort()).toEqual(
       ['anthropic-key-value', 'gemini-key-value', 'gemini=gemini-key-value', 'mistral-key-value', 'openai-key-value'].sort(),
     );
     const redactor = new Redactor(secretValuesFromArgs(args));
-    expect(redactor.redact(JSON.stringify({ aiderArgs: args }))).not.toMatch(/openai-key-value|anthropic-key-value|gemini-key-value|mistral-key-value/);
+    expect(redactor.redact(JSON.stringify({ aiderArgs: args }))).not.toMatch(
+      /openai-key-value|anthropic-key-value|gemini-key-value|mistral-key-value/,
+    );
   });
 
   it('drops stored aider arguments whose secret was masked, and names them', () => {
-    expect(withoutMaskedArgs(['--openai-api-key', MASK, '--anthropic-api-key=***', '--api-key', 'openai=***', '--edit-format', 'diff'])).toEqual({
+    expect(
+      withoutMaskedArgs(['--openai-api-key', MASK, '--anthropic-api-key=***', '--api-key', 'openai=***', '--edit-format', 'diff']),
+    ).toEqual({
       args: ['--edit-format', 'diff'],
       dropped: ['--openai-api-key', '--anthropic-api-key', '--api-key'],
     });

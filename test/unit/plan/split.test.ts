@@ -31,7 +31,12 @@ describe('splitting files between agents', () => {
     const files = sized(Object.fromEntries(Array.from({ length: 23 }, (_, i) => [`d${i % 4}/f${i}.ts`, (i * 37) % 500])));
     const groups = splitFiles(files, 5);
     expect(groups).toHaveLength(5);
-    expect(groups.flat().map((file) => file.path).sort()).toEqual(files.map((file) => file.path).sort());
+    expect(
+      groups
+        .flat()
+        .map((file) => file.path)
+        .sort(),
+    ).toEqual(files.map((file) => file.path).sort());
   });
 });
 
