@@ -54,7 +54,9 @@ const PaneBody = memo(
     query: string | undefined;
     current: SearchMatch | undefined;
   }) => {
-    const styled = agent.viewport.rows({ scrollback, showCursor, highlight: query, current }).slice(0, rows);
+    const all = agent.viewport.rows({ scrollback, showCursor, highlight: query, current });
+    // Fewer rows than the screen (the supervisor's line above): its bottom, where aider's prompt is.
+    const styled = all.slice(Math.max(0, all.length - rows));
     return (
       <Box flexDirection="column" height={rows} overflow="hidden">
         {styled.map((row, y) => (
@@ -66,11 +68,15 @@ const PaneBody = memo(
   },
 );
 
-/** One agent: a title line (id, state, iterations, tokens, elapsed, branch) over its live screen. */
+/**
+ * One agent: a title line (id, state, iterations, tokens, elapsed, branch), the supervisor's
+ * latest progress and thought, over its live screen.
+ */
 export const PaneView = ({ agent, width, height, selected, focused, scrollback, search, version, now }: PaneViewProps) => {
   const style = STATE_STYLE[agent.state];
   const elapsed = agent.startedAt ? (agent.finishedAt ?? now) - agent.startedAt : 0;
-  const rows = Math.max(1, height - 3);
+  const supervision = agent.supervision;
+  const rows = Math.max(1, height - 3 - (supervision ? 1 : 0));
   return (
     <Box
       flexDirection="column"
@@ -100,6 +106,14 @@ export const PaneView = ({ agent, width, height, selected, focused, scrollback, 
           <Text dimColor>{agent.branch}</Text>
         </Text>
       </Box>
+      {supervision ? (
+        <Box height={1} overflow="hidden">
+          <Text wrap="truncate" color="magenta">
+            {supervision.progress}
+            <Text dimColor> — {supervision.thought}</Text>
+          </Text>
+        </Box>
+      ) : null}
       <PaneBody
         agent={agent}
         rows={rows}
