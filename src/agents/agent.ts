@@ -515,7 +515,7 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
       check,
       iterations: this.runUsage.iterations,
       maxIterations: this.maxIterations,
-      earlierDecisions: this.decisions,
+      earlierDecisions: [...this.decisions],
     });
     this.emit('decision', outcome, new Date());
     if (!outcome.ok) {
