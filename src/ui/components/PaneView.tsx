@@ -44,9 +44,11 @@ const PaneBody = memo(
     showCursor,
     query,
     current,
+    belowLine,
   }: {
     agent: AgentView;
     rows: number;
+    belowLine: boolean;
     scrollback: number;
     showCursor: boolean;
     version: number;
@@ -55,8 +57,8 @@ const PaneBody = memo(
     current: SearchMatch | undefined;
   }) => {
     const all = agent.viewport.rows({ scrollback, showCursor, highlight: query, current });
-    // Fewer rows than the screen (the supervisor's line above): its bottom, where aider's prompt is.
-    const styled = all.slice(Math.max(0, all.length - rows));
+    // One row less than the screen (the supervisor's line above it): its bottom, where aider's prompt is.
+    const styled = belowLine ? all.slice(Math.max(0, all.length - rows)) : all.slice(0, rows);
     return (
       <Box flexDirection="column" height={rows} overflow="hidden">
         {styled.map((row, y) => (
@@ -122,6 +124,7 @@ export const PaneView = ({ agent, width, height, selected, focused, scrollback, 
         showCursor={focused}
         version={version}
         query={search?.query}
+        belowLine={supervision !== undefined}
         current={search?.current}
       />
     </Box>
