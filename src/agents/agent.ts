@@ -3,17 +3,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import xterm from '@xterm/headless';
 import { formatDuration } from '../config/duration.js';
-import { commitsSince } from '../git/commits.js';
+import { commitsSince, diffSince } from '../git/commits.js';
 import { dirtyFiles } from '../git/repo.js';
 import { makePrivateDir, makeTreePrivate, writePrivateFile } from '../logs/privateFiles.js';
+import type { SupervisorDecision, SupervisorOutcome } from '../llm/supervisor.js';
+import type { SupervisorInput } from '../llm/supervisorContext.js';
 import type { Redactor } from '../logs/redact.js';
 import type { AgentTask } from '../plan/types.js';
+import { checkInstruction } from './aiderInput.js';
 import { AiderSession, SessionExitError, type SessionReady, type TurnInput, type TurnResult } from './aiderSession.js';
 import { addUsage, readAnalyticsReport } from './analyticsLog.js';
 import { CheckProcess, type CheckResult } from './checkCommand.js';
 import { OutputLines } from './outputLines.js';
 import { agentMessage } from './taskMessage.js';
-import { nextStep, type TurnEvent } from './turnPolicy.js';
+import { nextStep, type CheckOutcome, type TurnEvent } from './turnPolicy.js';
 import { emptyUsage, isFinalState, type AgentState, type AgentView, type Usage } from './types.js';
 import { TerminalViewport } from './viewport.js';
 
@@ -22,6 +25,12 @@ export interface WarmSession {
   session: AiderSession;
   ready: Promise<SessionReady>;
 }
+
+/**
+ * Asks the supervisor model what comes next after a turn (the run binds its client, model,
+ * redactor and abort signal): the agent stays free of model code. Never rejects.
+ */
+export type SupervisorCall = (input: SupervisorInput) => Promise<SupervisorOutcome>;
 
 export interface AgentOptions {
   task: AgentTask;
@@ -46,6 +55,8 @@ export interface AgentOptions {
   checkTimeout: number;
   /** Masks secrets in everything the agent writes or shows: message files, output lines, reasons. */
   redactor: Redactor;
+  /** Decides after each turn (instruct, check, finish); absent: --no-supervisor (done after one turn unless the check fails). */
+  supervisor?: SupervisorCall | undefined;
   cols: number;
   rows: number;
   /**
@@ -63,7 +74,7 @@ export interface AgentOptions {
 /** What one turn (one message typed into the session, and the LLM calls it caused) did. */
 export interface TurnRecord {
   turn: number;
-  kind: 'task' | 'check-fix' | 'resume' | 'person';
+  kind: 'task' | 'check-fix' | 'supervisor' | 'resume' | 'person';
   /** Completed LLM calls (`message_send`). */
   iterations: number;
   llmCalls: number;
@@ -91,11 +102,16 @@ export interface AgentEvents {
   /** New analytics: another LLM call completed. */
   usage: [usage: Usage];
   turn: [turn: TurnRecord];
+  /** The supervisor answered (or failed) after a turn. */
+  decision: [outcome: SupervisorOutcome, time: Date];
 }
 
 const OUTPUT_THROTTLE_MS = 50;
 
 export { NO_CHANGES } from './turnPolicy.js';
+
+/** The latest turn's output lines kept for the supervisor (it reads the end of them, bounded again there). */
+const TURN_LINES = 400;
 
 /** Finished output lines kept to explain a crash (aider prints the traceback just before its prompt). */
 const RECENT_LINES = 80;
@@ -116,6 +132,18 @@ const TASK_INSTRUCTION = `Do the task described in the read-only file ${TASK_FIL
 const RESUME_INSTRUCTION = `The session was interrupted. Continue your task (in the read-only file ${TASK_FILE}) from where you left off, and finish it.`;
 const checkFixInstruction = (file: string): string =>
   `The check failed: its output is in the read-only file ${file}. Fix the cause so that the check passes.`;
+const supervisorInstruction = (file: string): string =>
+  `Your next instruction is in the read-only file ${file}. Do what it says, then stop.`;
+
+/** Whether `text` can be typed at aider's prompt as it is (one line, short, not a command). */
+const typeable = (text: string): boolean => {
+  try {
+    checkInstruction(text);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 const FOCUS_REASON = 'a person is typing into aider (focus mode): the agent goes on when they leave';
 
@@ -182,6 +210,12 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
   /** When aider last printed a finished line or logged an analytics event. */
   private lastSignOfLife = 0;
   private recentLines: string[] = [];
+  /** The output lines of the turn in progress or just ended (the supervisor reads them). */
+  private turnLines: string[] = [];
+  /** The supervisor's decisions in this agent's life, oldest first (the next call sees the latest). */
+  private decisions: SupervisorDecision[] = [];
+  /** The supervisor's latest decision, shown under the pane title. */
+  supervision: { progress: string; thought: string; action: string } | undefined;
   private check: CheckProcess | undefined;
   private outputTimer: NodeJS.Timeout | undefined;
   private readonly lines = new OutputLines((line) => this.onAiderLine(line));
@@ -353,6 +387,7 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
       if (session.phase === 'exited') return ['failed', this.ending ?? 'aider ended before its next turn'];
       this.watching = true;
       this.turnAbort = new AbortController();
+      this.turnLines = [];
       let result: TurnResult;
       try {
         result = await session.sendTurn(input, { signal: this.turnAbort.signal });
@@ -376,21 +411,30 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
       }
 
       // What comes next is the turn policy's (turnPolicy.ts); this loop carries it out.
-      const next = await this.afterTurn();
+      const next = await this.afterTurn(input.message);
       if (next.kind === 'done') return next.outcome;
       // The next turn's text goes in a message file (masked); the previous one leaves the chat.
+      // A supervisor's short one-line instruction is typed as it is.
       turn += 1;
-      kind = 'check-fix';
+      kind = next.source === 'check' ? 'check-fix' : 'supervisor';
       const messageFile = path.join(dir, `message-${turn}.md`);
-      writePrivateFile(messageFile, this.redact(next.message));
+      const message = this.redact(next.message);
+      writePrivateFile(messageFile, message);
       const previous = input.readOnlyFiles?.filter((file) => file !== taskFile) ?? [];
-      input = { dropFiles: previous, readOnlyFiles: [messageFile], message: checkFixInstruction(path.basename(messageFile)) };
+      if (next.source === 'supervisor' && typeable(message)) {
+        input = { dropFiles: previous, message };
+      } else {
+        const instruction = next.source === 'check' ? checkFixInstruction : supervisorInstruction;
+        input = { dropFiles: previous, readOnlyFiles: [messageFile], message: instruction(path.basename(messageFile)) };
+      }
       this.lastSignOfLife = Date.now();
     }
   }
 
   /** Steps of the turn policy after a turn, until it asks for another turn or finishes the agent. */
-  private async afterTurn(): Promise<{ kind: 'done'; outcome: Outcome } | { kind: 'turn'; message: string }> {
+  private async afterTurn(
+    instruction: string,
+  ): Promise<{ kind: 'done'; outcome: Outcome } | { kind: 'turn'; message: string; source: 'supervisor' | 'check' }> {
     const command = this.options.checkCommand;
     const sinceTurn: TurnEvent[] = [];
     for (;;) {
@@ -412,7 +456,7 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
         commits,
         uncommittedFiles,
         check: command ? { command, timeoutMs: this.options.checkTimeout } : undefined,
-        supervisor: false,
+        supervisor: this.options.supervisor !== undefined,
         personInFocus: this.focused,
         sinceTurn,
       });
@@ -437,14 +481,54 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
           });
           break;
         }
-        case 'askSupervisor':
-          return { kind: 'done', outcome: ['failed', 'the turn policy asked for a supervisor, and this agent has none'] };
+        case 'askSupervisor': {
+          const lastCheck = sinceTurn.findLast((event) => event.kind === 'check');
+          sinceTurn.push(await this.askSupervisor(instruction, lastCheck?.kind === 'check' ? lastCheck.result : undefined));
+          break;
+        }
         case 'instruct':
-          return { kind: 'turn', message: step.message };
+          return { kind: 'turn', message: step.message, source: step.source };
         case 'finish':
           return { kind: 'done', outcome: [step.outcome, step.reason] };
       }
     }
+  }
+
+  /** Calls the supervisor with the turn's output, the commits and diff since the base, and the check's result. */
+  private async askSupervisor(instruction: string, check: CheckOutcome | undefined): Promise<TurnEvent> {
+    const supervisor = this.options.supervisor;
+    if (!supervisor) return { kind: 'supervisorFailed', reason: 'the turn policy asked for a supervisor, and this agent has none' };
+    this.setState('waiting', 'the supervisor reads the turn');
+    const base = this.options.baseCommit;
+    const [commits, diff] = await Promise.all([
+      commitsSince(this.worktree, base).catch(() => []),
+      diffSince(this.worktree, base).catch((error: Error) => `(the diff could not be read: ${error.message.split('\n')[0]})`),
+    ]);
+    const outcome = await supervisor({
+      task: { title: this.title, description: this.description, files: this.files },
+      prd: this.options.prd,
+      instruction,
+      turnOutput: this.turnLines.join('\n'),
+      commits,
+      diff,
+      checkCommand: this.options.checkCommand,
+      check,
+      iterations: this.runUsage.iterations,
+      maxIterations: this.maxIterations,
+      earlierDecisions: [...this.decisions],
+    });
+    this.emit('decision', outcome, new Date());
+    if (!outcome.ok) {
+      if (outcome.cancelled) return { kind: 'supervisorFailed', reason: 'stopped: the run was cancelled' };
+      this.writeNotice(`supervisor failed: ${outcome.reason}`, false);
+      return { kind: 'supervisorFailed', reason: outcome.reason };
+    }
+    const { decision } = outcome;
+    this.decisions.push(decision);
+    this.supervision = { progress: this.redact(decision.progress), thought: this.redact(decision.thought), action: decision.action };
+    // The run prints the decision (headless, log): the pane shows it here.
+    this.writeNotice(`supervisor: ${decision.action} — ${decision.progress}`, false);
+    return { kind: 'decision', decision };
   }
 
   /** Focus mode on this agent begins or ends (the dashboard's Enter, Ctrl-]). */
@@ -549,6 +633,8 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     this.lastSignOfLife = Date.now();
     this.recentLines.push(line);
     if (this.recentLines.length > RECENT_LINES) this.recentLines.shift();
+    this.turnLines.push(line);
+    if (this.turnLines.length > TURN_LINES) this.turnLines.shift();
     if (NO_GIT_REPO_LINE.test(line)) this.endSession(this.noGitReason());
     else if (CRASH_REPORT_LINE.test(line)) this.endSession(`aider crashed: ${this.crashError()}`);
     this.emit('line', line);
@@ -573,10 +659,10 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
   }
 
   /** A line from the orchestrator itself, shown in the pane and the headless output. */
-  private writeNotice(raw: string): void {
+  private writeNotice(raw: string, asLine = true): void {
     const text = this.redact(raw);
     this.terminal.write(`\r\n\x1b[36m[orchestrator]\x1b[0m ${text.replace(/\n/g, '\r\n')}\r\n`, () => this.scheduleOutput());
-    this.emit('line', `[orchestrator] ${text}`);
+    if (asLine) this.emit('line', `[orchestrator] ${text}`);
   }
 
   private scheduleOutput(): void {

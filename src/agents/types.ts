@@ -52,6 +52,8 @@ export interface AgentView {
   readonly reason: string | undefined;
   readonly usage: Usage;
   readonly maxIterations: number;
+  /** The supervisor's latest decision (progress, thought), shown under the pane title; undefined before one. */
+  readonly supervision?: { progress: string; thought: string; action: string } | undefined;
   /** ms since epoch; undefined until the agent starts / finishes. */
   readonly startedAt: number | undefined;
   readonly finishedAt: number | undefined;

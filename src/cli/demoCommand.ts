@@ -58,7 +58,15 @@ export const demoCommand = async (options: { headless?: boolean; agents?: number
     const warnings: string[] = [];
     const run = await createRun({
       change: DEMO_CHANGE,
-      flags: { agentModel: DEMO_AGENT_MODEL, prdModel: DEMO_PRD_MODEL, maxAgents: options.agents ?? 3, geminiBaseUrl: gemini.url },
+      // The supervisor on, answered by the Gemini stand-in: the demo shows its decisions.
+      flags: {
+        agentModel: DEMO_AGENT_MODEL,
+        prdModel: DEMO_PRD_MODEL,
+        supervisor: true,
+        supervisorModel: DEMO_PRD_MODEL,
+        maxAgents: options.agents ?? 3,
+        geminiBaseUrl: gemini.url,
+      },
       files: undefined,
       repo: undefined,
       cwd: dir,

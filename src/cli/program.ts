@@ -100,13 +100,13 @@ export const buildProgram = (handlers: CommandHandlers, version: string): Comman
       "model that writes the PRD and the plan, in aider's notation: gemini/…, openai/…, anthropic/…, openrouter/…, deepseek/…, ollama_chat/… (default: gemini-2.5-flash)",
     )
     .addOption(new Option('--gemini-model <model>', 'same as --prd-model').conflicts('prdModel'))
-    // Hidden until the agents' turn loop drives turns with them (then: shown, and in README).
     .addOption(
-      new Option('--supervisor-model <model>', "model that reads each agent's turn and decides the next step (default: the PRD model)")
-        .conflicts('supervisor')
-        .hideHelp(),
+      new Option(
+        '--supervisor-model <model>',
+        "model that reads each agent's turn and decides the next step (default: the PRD model)",
+      ).conflicts('supervisor'),
     )
-    .addOption(new Option('--no-supervisor', 'no supervisor: an agent is done after its first turn unless the check fails').hideHelp())
+    .addOption(new Option('--no-supervisor', 'no supervisor: an agent is done after its first turn unless the check fails'))
     .option('--api-key <key>', 'Google API key, for a Gemini PRD model (default: GEMINI_API_KEY or GOOGLE_API_KEY)')
     .option('-i, --max-iterations <n>', 'LLM turns allowed per agent (default: 10)', positiveInt('--max-iterations', 1000))
     .option('--agents-per-task <n>', 'independent attempts at each task, for best-of-n (default: 1)', positiveInt('--agents-per-task', 16))

@@ -44,6 +44,8 @@ export const ENV_VARS = {
   AIDER_ORCHESTRATOR_PRD_MODEL: "model for the PRD and plan, in aider's notation (like --prd-model)",
   AIDER_ORCHESTRATOR_SUPERVISOR_MODEL:
     "model that reads each turn and decides the next step, in aider's notation (like --supervisor-model; default: the PRD model)",
+  AIDER_ORCHESTRATOR_SUPERVISOR:
+    'off: no supervisor, an agent is done after its first turn unless the check fails (like --no-supervisor; default on)',
   AIDER_ORCHESTRATOR_MAX_AGENTS: 'agents running at once (like --max-agents)',
   AIDER_ORCHESTRATOR_MAX_ITERATIONS: 'LLM turns per agent (like --max-iterations)',
   AIDER_ORCHESTRATOR_AGENTS_PER_TASK: 'attempts per task (like --agents-per-task)',
@@ -108,6 +110,7 @@ export const settingsFromEnv = (env: NodeJS.ProcessEnv): Partial<Settings> => {
   return {
     agentModel: text(env, 'AIDER_ORCHESTRATOR_MODEL'),
     prdModel: text(env, 'AIDER_ORCHESTRATOR_PRD_MODEL'),
+    supervisor: onOff(env, 'AIDER_ORCHESTRATOR_SUPERVISOR'),
     supervisorModel: text(env, 'AIDER_ORCHESTRATOR_SUPERVISOR_MODEL'),
     maxAgents: count(env, 'AIDER_ORCHESTRATOR_MAX_AGENTS', LIMITS.maxAgents),
     maxIterations: count(env, 'AIDER_ORCHESTRATOR_MAX_ITERATIONS', LIMITS.maxIterations),

@@ -1,3 +1,4 @@
+import { SUPERVISOR_SYSTEM_INSTRUCTION } from '../llm/prompts.js';
 import { wholeFileEdit, type ChatReply, type RecordedChatRequest } from '../standins/openaiStandIn.js';
 import type { GeminiReply, RecordedRequest } from '../standins/geminiStandIn.js';
 import { DEMO_CHANGE, SAMPLE_EDITS } from './sampleProject.js';
@@ -46,9 +47,22 @@ export const DEMO_PLAN = [
   },
 ];
 
-/** Gemini stand-in: the PRD streamed at a readable pace; the plan as structured JSON. */
-export const demoGeminiReply = (request: RecordedRequest): GeminiReply =>
-  request.stream ? { text: DEMO_PRD, chunks: 40, chunkDelayMs: 40 } : { json: { tasks: DEMO_PLAN } };
+/** The demo supervisor's answer after an agent's turn: each task is done in one turn. */
+export const DEMO_DECISION = {
+  progress: 'the task is done and committed',
+  thought: 'the diff makes the change the task asks for',
+  action: 'finish',
+  message: '',
+  future: 'the branch is ready to merge',
+};
+
+/** Gemini stand-in: the PRD streamed at a readable pace; the plan and the supervisor's decisions as structured JSON. */
+export const demoGeminiReply = (request: RecordedRequest): GeminiReply => {
+  if (request.stream) return { text: DEMO_PRD, chunks: 40, chunkDelayMs: 40 };
+  // The supervisor's request carries its system instruction; the plan's does not.
+  if (request.prompt.includes(SUPERVISOR_SYSTEM_INSTRUCTION.slice(0, 80))) return { json: DEMO_DECISION };
+  return { json: { tasks: DEMO_PLAN } };
+};
 
 /** OpenAI stand-in: the new content of the files in the agent's chat, streamed like a model types. */
 export const demoAgentReply = (request: RecordedChatRequest): ChatReply => {

@@ -1,5 +1,5 @@
 import type { AgentState, Usage } from '../agents/types.js';
-import type { RunSummary } from '../logs/types.js';
+import type { DecisionRecord, RunSummary } from '../logs/types.js';
 import type { Plan } from '../plan/types.js';
 
 /** Where a run is. The UI picks its screen from this. */
@@ -28,6 +28,8 @@ export interface RunEvents {
   /** A finished line of the agent's output, ANSI stripped (headless mode prints these). */
   'agent:line': [agent: number, line: string];
   'agent:iteration': [agent: number, usage: Usage];
+  /** The supervisor decided after a turn (or failed): as the summary keeps it. */
+  'agent:decision': [agent: number, decision: DecisionRecord];
   'run:summary': [summary: RunSummary];
   /** One-line warning for the user (e.g. uncommitted changes are not seen by agents). */
   'run:warning': [message: string];

@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Agent, AgentResult, WarmSession } from '../agents/agent.js';
+import type { Agent, AgentResult, SupervisorCall, WarmSession } from '../agents/agent.js';
 import { isFinalState, type AgentView } from '../agents/types.js';
-import type { Settings } from '../config/settings.js';
+import { supervisorModelOf, type Settings } from '../config/settings.js';
 import { UserError } from '../errors.js';
 import { commitsSince, diffSince, filesChanged } from '../git/commits.js';
 import { agentBranchName, WorkspacePool } from '../git/worktrees.js';
@@ -12,10 +12,11 @@ import { makePrivateDir } from '../logs/privateFiles.js';
 import { generatePrd } from '../llm/prd.js';
 import { savePrd } from '../llm/prd.js';
 import { proposePlan } from '../llm/planner.js';
+import { decideNextStep, decisionRecord } from '../llm/supervisor.js';
 import { AgentLog, agentLogPath } from '../logs/agentLog.js';
 import type { Redactor } from '../logs/redact.js';
-import { buildSummary, summaryPath, writeSummary } from '../logs/summary.js';
-import type { AgentSummary, RunSummary } from '../logs/types.js';
+import { buildSummary, summaryPath, withSupervisorDecisions, writeSummary } from '../logs/summary.js';
+import type { AgentSummary, DecisionRecord, RunSummary } from '../logs/types.js';
 import { planFromFiles, planFromProposal } from '../plan/build.js';
 import type { AgentTask, Plan } from '../plan/types.js';
 import { plannedPaths, validatePlan } from '../plan/validate.js';
@@ -74,6 +75,8 @@ interface AgentSlot {
   log: AgentLog;
   done: Promise<void> | undefined;
   result: AgentResult | undefined;
+  /** The supervisor's answers for this agent, oldest first (the summary's `decisions`). */
+  decisions: DecisionRecord[];
 }
 
 /**
@@ -416,14 +419,16 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
       idleTimeout: settings.idleTimeout,
       checkTimeout: settings.checkTimeout,
       redactor: this.options.redactor,
+      supervisor: settings.supervisor ? this.supervisorCall() : undefined,
       cols: this.options.terminalSize.cols,
       rows: this.options.terminalSize.rows,
     });
     const log = new AgentLog(agentLogPath(this.logDir, task.agent, runId), this.options.redactor, (error) =>
       this.emit('run:warning', `cannot write the log of agent ${task.agent} (${error.message}); the run goes on`),
     );
-    this.slots.set(task.agent, { agent, log, done: undefined, result: undefined });
-    this.wireAgent(agent, log);
+    const slot: AgentSlot = { agent, log, done: undefined, result: undefined, decisions: [] };
+    this.slots.set(task.agent, slot);
+    this.wireAgent(agent, log, slot.decisions);
     log.append(place.resume ? 'resume' : 'start', {
       runId,
       branch: place.branch,
@@ -432,6 +437,13 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
       files: task.files,
       model: settings.agentModel,
     });
+  }
+
+  /** The supervisor as an agent calls it: the run's client, the supervisor model, the redactor, the run's abort signal. */
+  private supervisorCall(): SupervisorCall {
+    const { llm, redactor, settings } = this.options;
+    const model = supervisorModelOf(settings);
+    return (input) => decideNextStep(llm, input, { model, redactor, signal: this.abort.signal });
   }
 
   /** History writes must never stop a run: a failure is reported once. */
@@ -445,7 +457,7 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
     }
   }
 
-  private wireAgent(agent: Agent, log: AgentLog): void {
+  private wireAgent(agent: Agent, log: AgentLog, decisions: DecisionRecord[]): void {
     const id = agent.id;
     const save = () =>
       this.record(() =>
@@ -473,6 +485,13 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
       this.emit('agent:iteration', id, usage);
     });
     agent.on('turn', (turn) => log.append('turn', turn));
+    agent.on('decision', (outcome, time) => {
+      if (!outcome.ok && outcome.cancelled) return;
+      const record = decisionRecord(outcome, time);
+      decisions.push(record);
+      log.append('supervisor', record);
+      this.emit('agent:decision', id, record);
+    });
   }
 
   /** Queue the agent's run behind the concurrency cap. */
@@ -510,7 +529,7 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
       const commits = present ? await commitsSince(agent.worktree, baseCommit) : [];
       const changes = present ? await filesChanged(agent.worktree, baseCommit) : [];
       for (const commit of commits) slot.log.append('commit', commit);
-      agents.push({
+      const summary: Omit<AgentSummary, 'decisions' | 'supervisor'> = {
         id,
         branch: agent.branch,
         worktree: agent.worktree,
@@ -526,7 +545,8 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
         commits,
         filesChanged: changes,
         log: slot.log.file,
-      });
+      };
+      agents.push(withSupervisorDecisions(summary, slot.decisions));
     }
     const summary = buildSummary({
       runId,

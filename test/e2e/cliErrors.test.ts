@@ -131,7 +131,7 @@ describe('usage and configuration errors exit 2 with one clear line', () => {
     cleanups.push(() => gemini.close());
     const result = await runCli(['--headless', '--yes', '--change', 'x', '--supervisor-model', 'anthropic/claude-haiku-4-5'], {
       cwd: await repo(),
-      env: isolatedEnv({ home: temp() }, { ...keys, GOOGLE_GEMINI_BASE_URL: gemini.url }),
+      env: isolatedEnv({ home: temp() }, { ...keys, GOOGLE_GEMINI_BASE_URL: gemini.url, AIDER_ORCHESTRATOR_SUPERVISOR: 'on' }),
     });
     expect(result.exitCode).toBe(2);
     expectUserError(

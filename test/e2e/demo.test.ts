@@ -22,6 +22,8 @@ describe.skipIf('skip' in aider)(`the offline demo${'skip' in aider ? ` (skipped
     const result = await runCli(['demo', '--headless'], { cwd: home.dir, env });
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/total\s+3\/3 ok/);
+    // The demo's supervisor (its Gemini stand-in) finished each agent after its turn.
+    expect(result.stdout.match(/^\[agent-\d\] supervisor: finish — the task is done and committed$/gm)).toHaveLength(3);
 
     const project = fs.readdirSync(tmp.dir).find((name) => name.startsWith('aider-orchestrator-demo-'));
     expect(project).toBeDefined();

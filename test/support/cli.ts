@@ -49,5 +49,7 @@ export const isolatedEnv = (dirs: { home: string }, extra: NodeJS.ProcessEnv = {
   LANG: 'C.UTF-8',
   AIDER_ORCHESTRATOR_DATA_DIR: path.join(dirs.home, 'data'),
   AIDER_ORCHESTRATOR_CONFIG_DIR: path.join(dirs.home, 'config'),
+  // Most stand-ins answer the PRD and the plan only: a test of the supervisor turns it on.
+  AIDER_ORCHESTRATOR_SUPERVISOR: 'off',
   ...extra,
 });

@@ -14,6 +14,7 @@ export class TestAgent implements AgentView {
   reason: string | undefined;
   usage: Usage = emptyUsage();
   maxIterations = 10;
+  supervision: AgentView['supervision'];
   startedAt: number | undefined = Date.now();
   finishedAt: number | undefined;
   readonly terminal: xterm.Terminal;

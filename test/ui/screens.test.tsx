@@ -153,6 +153,28 @@ describe('agents dashboard', () => {
     await waitFor(() => run.calls.includes('restartAgent 3'), 'restartAgent 3');
   });
 
+  it('shows the supervisor’s latest progress and thought under the pane title', async () => {
+    const { run, app } = await dashboard(1);
+    expect(app.frame()).not.toContain('tests pass');
+    run.agents[0]!.supervision = { progress: 'parser done, tests pass', thought: 'the diff covers the task', action: 'finish' };
+    run.emit('agent:decision', 1, {
+      time: new Date().toISOString(),
+      action: 'finish',
+      progress: 'parser done, tests pass',
+      thought: 'the diff covers the task',
+      message: '',
+      future: '',
+      tokens: { prompt: 1, completion: 1, total: 2 },
+      cost: 0,
+    });
+    await app.shows('parser done, tests pass — the diff covers the task');
+    const lines = app.frame().split('\n');
+    const title = lines.findIndex((line) => /#1 ● working/.test(line));
+    expect(lines[title + 1]).toContain('parser done, tests pass');
+    // The screen below it is one row shorter: its top row gives way, aider's prompt at the bottom stays.
+    expect(lines[title + 2]).toContain('green line');
+  });
+
   it('sends keystrokes to the agent in focus mode until Ctrl-]', async () => {
     const { run, app } = await dashboard(1);
     app.stdin.write(KEYS.enter);

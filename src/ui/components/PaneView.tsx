@@ -44,9 +44,11 @@ const PaneBody = memo(
     showCursor,
     query,
     current,
+    belowLine,
   }: {
     agent: AgentView;
     rows: number;
+    belowLine: boolean;
     scrollback: number;
     showCursor: boolean;
     version: number;
@@ -54,7 +56,9 @@ const PaneBody = memo(
     query: string | undefined;
     current: SearchMatch | undefined;
   }) => {
-    const styled = agent.viewport.rows({ scrollback, showCursor, highlight: query, current }).slice(0, rows);
+    const all = agent.viewport.rows({ scrollback, showCursor, highlight: query, current });
+    // One row less than the screen (the supervisor's line above it): its bottom, where aider's prompt is.
+    const styled = belowLine ? all.slice(Math.max(0, all.length - rows)) : all.slice(0, rows);
     return (
       <Box flexDirection="column" height={rows} overflow="hidden">
         {styled.map((row, y) => (
@@ -66,11 +70,15 @@ const PaneBody = memo(
   },
 );
 
-/** One agent: a title line (id, state, iterations, tokens, elapsed, branch) over its live screen. */
+/**
+ * One agent: a title line (id, state, iterations, tokens, elapsed, branch), the supervisor's
+ * latest progress and thought, over its live screen.
+ */
 export const PaneView = ({ agent, width, height, selected, focused, scrollback, search, version, now }: PaneViewProps) => {
   const style = STATE_STYLE[agent.state];
   const elapsed = agent.startedAt ? (agent.finishedAt ?? now) - agent.startedAt : 0;
-  const rows = Math.max(1, height - 3);
+  const supervision = agent.supervision;
+  const rows = Math.max(1, height - 3 - (supervision ? 1 : 0));
   return (
     <Box
       flexDirection="column"
@@ -100,6 +108,14 @@ export const PaneView = ({ agent, width, height, selected, focused, scrollback, 
           <Text dimColor>{agent.branch}</Text>
         </Text>
       </Box>
+      {supervision ? (
+        <Box height={1} overflow="hidden">
+          <Text wrap="truncate" color="magenta">
+            {supervision.progress}
+            <Text dimColor> — {supervision.thought}</Text>
+          </Text>
+        </Box>
+      ) : null}
       <PaneBody
         agent={agent}
         rows={rows}
@@ -108,6 +124,7 @@ export const PaneView = ({ agent, width, height, selected, focused, scrollback, 
         showCursor={focused}
         version={version}
         query={search?.query}
+        belowLine={supervision !== undefined}
         current={search?.current}
       />
     </Box>

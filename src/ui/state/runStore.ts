@@ -30,6 +30,7 @@ export class RunStore {
       'plan:ready',
       'agent:state',
       'agent:iteration',
+      'agent:decision',
       'run:summary',
       'run:warning',
     ] as const;

@@ -66,10 +66,21 @@ describe('the supervisor setting: on by default, with the PRD model', () => {
     expect(error).toMatch(/--supervisor-model <model>' cannot be used with option '--no-supervisor'/);
   });
 
-  it('keeps the flags out of --help until the turn loop uses them', async () => {
+  it('shows both flags in --help', async () => {
     const { help } = await parseRun(['--help']);
-    expect(help).toContain('--prd-model');
-    expect(help).not.toContain('supervisor');
+    expect(help).toMatch(/--supervisor-model <model> +model that reads each/);
+    expect(help).toMatch(/--no-supervisor +no supervisor: an agent is done/);
+  });
+
+  it('AIDER_ORCHESTRATOR_SUPERVISOR=off turns it off, on keeps it on; junk is refused with the variable named', () => {
+    expect(settingsFromEnv({ AIDER_ORCHESTRATOR_SUPERVISOR: 'off' }).supervisor).toBe(false);
+    expect(
+      resolveSettings({ stored: { supervisor: false }, env: settingsFromEnv({ AIDER_ORCHESTRATOR_SUPERVISOR: 'on' }) }).supervisor,
+    ).toBe(true);
+    expect(settingsFromEnv({}).supervisor).toBeUndefined();
+    expect(() => settingsFromEnv({ AIDER_ORCHESTRATOR_SUPERVISOR: 'maybe' })).toThrow(
+      /AIDER_ORCHESTRATOR_SUPERVISOR=maybe is neither on nor off/,
+    );
   });
 
   it('is stored as on/off and a model; anything else is refused with the field named', () => {
