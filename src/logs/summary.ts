@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AgentSummary, DecisionRecord, RunSummary, RunTotals, SupervisorTotals } from './types.js';
-import { UserError } from '../errors.js';
 import { makePrivateDir, writePrivateFile } from './privateFiles.js';
 import type { Redactor } from './redact.js';
 
@@ -129,26 +128,4 @@ export const writeSummary = (summary: RunSummary, redactor: Redactor): void => {
     }
     throw error;
   }
-};
-
-/**
- * The summary of run `runId` in `logDir`, or of the latest run when no id is given.
- * A clear error when there is none.
- */
-export const readSummary = (logDir: string, runId?: string): RunSummary => {
-  let names: string[] = [];
-  try {
-    names = fs.readdirSync(logDir).filter((name) => /^summary_.+\.json$/.test(name));
-  } catch {
-    // no log folder: no runs
-  }
-  const name = runId ? `summary_${runId}.json` : names.sort().at(-1);
-  if (!name || !names.includes(name)) {
-    throw new UserError(
-      runId
-        ? `no run ${runId} in ${logDir}: the runs there are ${names.map((n) => n.slice(8, -5)).join(', ') || 'none'}`
-        : `no finished run in ${logDir}: run aider-orchestrator first (or cd into the repository it ran on)`,
-    );
-  }
-  return JSON.parse(fs.readFileSync(path.join(logDir, name), 'utf8')) as RunSummary;
 };
