@@ -198,6 +198,10 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
   private runBase: Usage = emptyUsage();
   private attempt = 0;
   private stopRequested = false;
+  /** Why a stopped agent stopped (stop()'s reason). */
+  private stopReason = 'stopped by the user';
+  /** The check command's latest result in this run (best-of-n ranks attempts by it); undefined before it ran. */
+  checkResult: 'passed' | 'failed' | undefined;
   /** The next run continues the conversation of the last one (resume after a crash). */
   private continuing = false;
   private capReached = false;
@@ -357,7 +361,7 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
 
   /** Starts the session and types turns until the policy says the agent is done. */
   private async drive(session: AiderSession, dir: string, continuing: boolean): Promise<Outcome> {
-    const stopped: Outcome = ['stopped', 'stopped by the user'];
+    const stopped: Outcome = ['stopped', this.stopReason];
     // The task file is written first: it is the agent's record of its task even if aider never starts.
     const taskFile = path.join(dir, TASK_FILE);
     // What aider reads reaches its chat history and the model: no secret may be in it.
@@ -438,7 +442,7 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     const command = this.options.checkCommand;
     const sinceTurn: TurnEvent[] = [];
     for (;;) {
-      if (this.stopRequested) return { kind: 'done', outcome: ['stopped', 'stopped by the user'] };
+      if (this.stopRequested) return { kind: 'done', outcome: ['stopped', this.stopReason] };
       let commits: number;
       try {
         commits = (await commitsSince(this.worktree, this.options.baseCommit)).length;
@@ -617,6 +621,7 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     const result = await check.done;
     this.check = undefined;
     const passed = result.exitCode === 0 && !result.timedOut && !result.stopped && !result.error;
+    this.checkResult = passed ? 'passed' : 'failed';
     this.writeNotice(
       result.timedOut
         ? `check timed out after ${formatDuration(this.options.checkTimeout)}: ended`
@@ -686,14 +691,18 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     return this.result();
   }
 
-  /** Stops the agent: a queued one never starts, a running one's session is ended (its work so far stays committed). */
-  async stop(): Promise<void> {
+  /**
+   * Stops the agent: a queued one never starts, a running one's session is ended (its work so far
+   * stays committed). `reason` says who stopped it (default: the user).
+   */
+  async stop(reason?: string): Promise<void> {
     if (isFinalState(this.state)) return;
     this.stopRequested = true;
+    if (reason) this.stopReason = reason;
     if (!this.running) {
       this.warm?.session.dispose();
       this.warm = undefined;
-      this.finish('stopped', 'stopped before it started');
+      this.finish('stopped', reason ?? 'stopped before it started');
       return;
     }
     void this.session?.close();
@@ -709,6 +718,8 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     this.runBase = emptyUsage();
     this.session = undefined;
     this.stopRequested = false;
+    this.stopReason = 'stopped by the user';
+    this.checkResult = undefined;
     this.capReached = false;
     this.ending = undefined;
     this.exitCode = undefined;
