@@ -78,7 +78,8 @@ export const parseJudgement = (value: unknown, labels: readonly string[]): { lab
   const label = typeof attempt === 'number' ? String(attempt) : attempt;
   if (typeof label !== 'string') throw new BadJudgementError(`attempt is ${attempt === undefined ? 'missing' : 'not a string'}`);
   const picked = label.trim().replace(/^(attempt|agent)\s+/i, '');
-  if (!labels.includes(picked)) throw new BadJudgementError(`attempt ${JSON.stringify(oneLine(label, 40))} is none of ${labels.join(', ')}`);
+  if (!labels.includes(picked))
+    throw new BadJudgementError(`attempt ${JSON.stringify(oneLine(label, 40))} is none of ${labels.join(', ')}`);
   if (typeof reason !== 'string') throw new BadJudgementError(`reason is ${reason === undefined ? 'missing' : 'not a string'}`);
   const line = reason.replace(/\s+/g, ' ').trim();
   if (!line) throw new BadJudgementError('reason is empty');
@@ -92,9 +93,13 @@ export const parseJudgement = (value: unknown, labels: readonly string[]): { lab
 export const buildJudgePrompt = (input: JudgeInput, redactor: Redactor): string => {
   const redact = (text: string) => redactor.redact(text);
   const { task } = input;
-  const taskText = [`Title: ${task.title.trim()}`, '', task.description.trim(), '', `Files assigned: ${task.files.join(', ') || 'none'}`].join(
-    '\n',
-  );
+  const taskText = [
+    `Title: ${task.title.trim()}`,
+    '',
+    task.description.trim(),
+    '',
+    `Files assigned: ${task.files.join(', ') || 'none'}`,
+  ].join('\n');
   const perDiff = Math.max(JUDGE_BOUNDS.minDiffChars, Math.floor(JUDGE_BOUNDS.diffCharsTotal / Math.max(1, input.attempts.length)));
   return redact(
     judgePrompt({

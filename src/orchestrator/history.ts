@@ -129,7 +129,8 @@ const toAgent = (row: Row): AgentRecord => ({
   startedAt: int(row.started_at),
   finishedAt: int(row.finished_at),
   winner: row.winner === null || row.winner === undefined ? undefined : Number(row.winner) === 1,
-  judgement: row.judgement_json === null || row.judgement_json === undefined ? undefined : (JSON.parse(String(row.judgement_json)) as Judgement),
+  judgement:
+    row.judgement_json === null || row.judgement_json === undefined ? undefined : (JSON.parse(String(row.judgement_json)) as Judgement),
 });
 
 /** The one line for a run that another process still drives (resume, merge and clean refuse it). */

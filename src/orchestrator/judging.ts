@@ -143,7 +143,12 @@ export class AttemptJudging {
         winner: won,
         ...(won && verdict?.by
           ? {
-              judgement: { by: verdict.by, reason: verdict.reason, time: verdict.time, ...(verdict.tokens ? { tokens: verdict.tokens } : {}) },
+              judgement: {
+                by: verdict.by,
+                reason: verdict.reason,
+                time: verdict.time,
+                ...(verdict.tokens ? { tokens: verdict.tokens } : {}),
+              },
               ...(verdict.firstWins ? { firstWins: verdict.firstWins } : {}),
             }
           : {}),
@@ -237,8 +242,7 @@ export class AttemptJudging {
     const present = fs.existsSync(attempt.worktree);
     const changes = present ? await filesChanged(attempt.worktree, this.options.baseCommit).catch(() => []) : [];
     // A resumed attempt that had finished has no check result in memory: it succeeded, so it passed.
-    const check: CheckResult =
-      attempt.checkResult ?? (this.options.checkCommand && attempt.state === 'succeeded' ? 'passed' : 'not-run');
+    const check: CheckResult = attempt.checkResult ?? (this.options.checkCommand && attempt.state === 'succeeded' ? 'passed' : 'not-run');
     return {
       agent: attempt.id,
       status: attempt.state,
@@ -266,6 +270,8 @@ export class AttemptJudging {
       attempts,
     });
     const tokens = { ...outcome.usage };
-    return outcome.ok ? { ok: true, agent: Number(outcome.label), reason: outcome.reason, tokens } : { ok: false, reason: outcome.reason, tokens };
+    return outcome.ok
+      ? { ok: true, agent: Number(outcome.label), reason: outcome.reason, tokens }
+      : { ok: false, reason: outcome.reason, tokens };
   }
 }

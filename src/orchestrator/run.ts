@@ -650,7 +650,10 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
       try {
         writeSummary(picked, this.options.redactor);
       } catch (error) {
-        this.emit('run:warning', `cannot rewrite the summary ${picked.summaryPath} (${(error as Error).message}); the run history has the pick`);
+        this.emit(
+          'run:warning',
+          `cannot rewrite the summary ${picked.summaryPath} (${(error as Error).message}); the run history has the pick`,
+        );
       }
     }
     this.summary = picked;
