@@ -359,9 +359,13 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     });
   }
 
+  /** The outcome of a stopped agent, with who stopped it. */
+  private stopped(): Outcome {
+    return ['stopped', this.stopReason];
+  }
+
   /** Starts the session and types turns until the policy says the agent is done. */
   private async drive(session: AiderSession, dir: string, continuing: boolean): Promise<Outcome> {
-    const stopped: Outcome = ['stopped', this.stopReason];
     // The task file is written first: it is the agent's record of its task even if aider never starts.
     const taskFile = path.join(dir, TASK_FILE);
     // What aider reads reaches its chat history and the model: no secret may be in it.
@@ -371,9 +375,9 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     try {
       ready = session.phase === 'new' ? await session.start() : await (this.ready(session) ?? session.start());
     } catch (error) {
-      return this.stopRequested ? stopped : ['failed', this.ending ?? this.sessionError(error)];
+      return this.stopRequested ? this.stopped() : ['failed', this.ending ?? this.sessionError(error)];
     }
-    if (this.stopRequested) return stopped;
+    if (this.stopRequested) return this.stopped();
     if (!ready.gitRepo) return ['failed', this.noGitReason()];
 
     let input: TurnInput = {
@@ -385,9 +389,9 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     let turn = fs.readdirSync(dir).filter((name) => /^message-\d+\.md$/.test(name)).length + 1;
     let kind: TurnRecord['kind'] = continuing ? 'resume' : 'task';
     for (;;) {
-      if (this.stopRequested) return stopped;
+      if (this.stopRequested) return this.stopped();
       await this.untilUnfocused();
-      if (this.stopRequested) return stopped;
+      if (this.stopRequested) return this.stopped();
       if (session.phase === 'exited') return ['failed', this.ending ?? 'aider ended before its next turn'];
       this.watching = true;
       this.turnAbort = new AbortController();
@@ -396,7 +400,7 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
       try {
         result = await session.sendTurn(input, { signal: this.turnAbort.signal });
       } catch (error) {
-        if (this.stopRequested) return stopped;
+        if (this.stopRequested) return this.stopped();
         return ['failed', this.capReached ? this.capReason() : (this.ending ?? this.sessionError(error))];
       } finally {
         this.watching = false;
@@ -405,7 +409,7 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
       this.emit('turn', this.turnRecord(turn, kind, result));
       makeTreePrivate(dir);
 
-      if (this.stopRequested) return stopped;
+      if (this.stopRequested) return this.stopped();
       if (this.capReached) return ['failed', this.capReason()];
       if (this.ending) return ['failed', this.ending];
       if (result.question) return ['failed', `aider stopped at a question no one answers: ${result.question}`];
@@ -442,7 +446,7 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     const command = this.options.checkCommand;
     const sinceTurn: TurnEvent[] = [];
     for (;;) {
-      if (this.stopRequested) return { kind: 'done', outcome: ['stopped', this.stopReason] };
+      if (this.stopRequested) return { kind: 'done', outcome: this.stopped() };
       let commits: number;
       try {
         commits = (await commitsSince(this.worktree, this.options.baseCommit)).length;
