@@ -99,6 +99,19 @@ describe('the judge model picks among attempts that all passed the check', () =>
     expect(summaries[0]).toMatchObject({ attempt: { task: 1, attempt: 1, of: 2 }, winner: false });
     expect(summaries[0]!.judgement).toBeUndefined();
     expect(summaries[1]).toMatchObject({ attempt: { task: 1, attempt: 2, of: 2 }, winner: true, judgement: { by: 'model' } });
+
+    // The user picks the other attempt on the summary: the verdict names the one it replaces.
+    const picked = judging.pick(1);
+    expect(picked).toMatchObject({ winner: 1, by: 'user' });
+    expect(picked.reason).toBe(
+      'picked on the summary screen instead of agent 2 (model: Both work; agent 2 names the intermediate result.)',
+    );
+    expect(verdicts.at(-1)).toBe(picked);
+    const after = judging.annotate(summaries);
+    expect(after.map((agent) => [agent.id, agent.winner, agent.judgement?.by])).toEqual([
+      [1, true, 'user'],
+      [2, false, undefined],
+    ]);
   });
 
   it('falls back to the smaller diff after junk twice, and says the model failed', async () => {
