@@ -336,7 +336,7 @@ describe('settings form', () => {
     onCleanup(() => app.unmount());
     const frame = app.frame;
     expect(frame()).toMatch(/Check command timeout\s+default: 10m/);
-    for (let i = 0; i < 9; i += 1) app.stdin.write(KEYS.down);
+    for (let i = 0; i < 10; i += 1) app.stdin.write(KEYS.down); // Check command timeout
     app.stdin.write(KEYS.enter);
     await waitFor(() => frame().includes('editing Check command timeout'), 'the field editor');
     app.stdin.write('soon');
