@@ -198,6 +198,10 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
   private runBase: Usage = emptyUsage();
   private attempt = 0;
   private stopRequested = false;
+  /** Why a stopped agent stopped (stop()'s reason). */
+  private stopReason = 'stopped by the user';
+  /** The check command's latest result in this run (best-of-n ranks attempts by it); undefined before it ran. */
+  checkResult: 'passed' | 'failed' | undefined;
   /** The next run continues the conversation of the last one (resume after a crash). */
   private continuing = false;
   private capReached = false;
@@ -355,9 +359,13 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     });
   }
 
+  /** The outcome of a stopped agent, with who stopped it. */
+  private stopped(): Outcome {
+    return ['stopped', this.stopReason];
+  }
+
   /** Starts the session and types turns until the policy says the agent is done. */
   private async drive(session: AiderSession, dir: string, continuing: boolean): Promise<Outcome> {
-    const stopped: Outcome = ['stopped', 'stopped by the user'];
     // The task file is written first: it is the agent's record of its task even if aider never starts.
     const taskFile = path.join(dir, TASK_FILE);
     // What aider reads reaches its chat history and the model: no secret may be in it.
@@ -367,9 +375,9 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     try {
       ready = session.phase === 'new' ? await session.start() : await (this.ready(session) ?? session.start());
     } catch (error) {
-      return this.stopRequested ? stopped : ['failed', this.ending ?? this.sessionError(error)];
+      return this.stopRequested ? this.stopped() : ['failed', this.ending ?? this.sessionError(error)];
     }
-    if (this.stopRequested) return stopped;
+    if (this.stopRequested) return this.stopped();
     if (!ready.gitRepo) return ['failed', this.noGitReason()];
 
     let input: TurnInput = {
@@ -381,9 +389,9 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     let turn = fs.readdirSync(dir).filter((name) => /^message-\d+\.md$/.test(name)).length + 1;
     let kind: TurnRecord['kind'] = continuing ? 'resume' : 'task';
     for (;;) {
-      if (this.stopRequested) return stopped;
+      if (this.stopRequested) return this.stopped();
       await this.untilUnfocused();
-      if (this.stopRequested) return stopped;
+      if (this.stopRequested) return this.stopped();
       if (session.phase === 'exited') return ['failed', this.ending ?? 'aider ended before its next turn'];
       this.watching = true;
       this.turnAbort = new AbortController();
@@ -392,7 +400,7 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
       try {
         result = await session.sendTurn(input, { signal: this.turnAbort.signal });
       } catch (error) {
-        if (this.stopRequested) return stopped;
+        if (this.stopRequested) return this.stopped();
         return ['failed', this.capReached ? this.capReason() : (this.ending ?? this.sessionError(error))];
       } finally {
         this.watching = false;
@@ -401,7 +409,7 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
       this.emit('turn', this.turnRecord(turn, kind, result));
       makeTreePrivate(dir);
 
-      if (this.stopRequested) return stopped;
+      if (this.stopRequested) return this.stopped();
       if (this.capReached) return ['failed', this.capReason()];
       if (this.ending) return ['failed', this.ending];
       if (result.question) return ['failed', `aider stopped at a question no one answers: ${result.question}`];
@@ -438,7 +446,7 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     const command = this.options.checkCommand;
     const sinceTurn: TurnEvent[] = [];
     for (;;) {
-      if (this.stopRequested) return { kind: 'done', outcome: ['stopped', 'stopped by the user'] };
+      if (this.stopRequested) return { kind: 'done', outcome: this.stopped() };
       let commits: number;
       try {
         commits = (await commitsSince(this.worktree, this.options.baseCommit)).length;
@@ -617,6 +625,7 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     const result = await check.done;
     this.check = undefined;
     const passed = result.exitCode === 0 && !result.timedOut && !result.stopped && !result.error;
+    this.checkResult = passed ? 'passed' : 'failed';
     this.writeNotice(
       result.timedOut
         ? `check timed out after ${formatDuration(this.options.checkTimeout)}: ended`
@@ -686,14 +695,18 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     return this.result();
   }
 
-  /** Stops the agent: a queued one never starts, a running one's session is ended (its work so far stays committed). */
-  async stop(): Promise<void> {
+  /**
+   * Stops the agent: a queued one never starts, a running one's session is ended (its work so far
+   * stays committed). `reason` says who stopped it (default: the user).
+   */
+  async stop(reason?: string): Promise<void> {
     if (isFinalState(this.state)) return;
     this.stopRequested = true;
+    if (reason) this.stopReason = reason;
     if (!this.running) {
       this.warm?.session.dispose();
       this.warm = undefined;
-      this.finish('stopped', 'stopped before it started');
+      this.finish('stopped', reason ?? 'stopped before it started');
       return;
     }
     void this.session?.close();
@@ -709,6 +722,8 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     this.runBase = emptyUsage();
     this.session = undefined;
     this.stopRequested = false;
+    this.stopReason = 'stopped by the user';
+    this.checkResult = undefined;
     this.capReached = false;
     this.ending = undefined;
     this.exitCode = undefined;

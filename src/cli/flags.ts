@@ -14,6 +14,7 @@ export const settingsFromFlags = (flags: RunFlags): Partial<Settings> => ({
   maxAgents: flags.maxAgents,
   maxIterations: flags.maxIterations,
   agentsPerTask: flags.agentsPerTask,
+  firstWins: flags.firstWins,
   aiderBin: flags.aiderBin,
   aiderArgs: flags.aiderArgs.length > 0 ? flags.aiderArgs : undefined,
   checkCommand: flags.checkCmd,

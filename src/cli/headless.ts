@@ -48,6 +48,9 @@ export const runHeadless = async (run: Run, plainIo: HeadlessIo = consoleIo): Pr
   );
   run.on('agent:state', (agent, state, reason) => io.err(`[agent-${agent}] state: ${state}${reason ? ` (${reason})` : ''}`));
   run.on('agent:line', (agent, line) => io.out(`[agent-${agent}] ${line}`));
+  run.on('task:judged', (task, winner, by, reason) =>
+    io.err(winner === undefined ? `task ${task}: no winner (${reason})` : `task ${task}: agent ${winner} wins (${by}): ${reason}`),
+  );
   run.on('agent:decision', (agent, decision) =>
     io.out(`[agent-${agent}] supervisor: ${decision.action} — ${decision.action === 'failed' ? decision.message : decision.progress}`),
   );

@@ -20,6 +20,7 @@ export interface RunFlags {
   apiKey?: string;
   maxIterations?: number;
   agentsPerTask?: number;
+  firstWins?: boolean;
   checkCmd?: string;
   /** ms (parsed from a duration such as 10m). */
   idleTimeout?: number;
@@ -70,6 +71,7 @@ Examples:
   $ aider-orchestrator --change-file docs/change.md --headless --yes
   $ aider-orchestrator --headless --yes --change "Fix lint errors" --files src -- --no-auto-lint
   $ aider-orchestrator --model gpt-4.1 --prd-model openai/gpt-4.1 --change "..."   OPENAI_API_KEY alone
+  $ aider-orchestrator --change "..." --agents-per-task 2 --check-cmd "npm test" --first-wins   best of 2
   $ aider-orchestrator setup            install aider into the app's own virtualenv
   $ aider-orchestrator demo             try it on a sample project, no API key needed
 
@@ -110,6 +112,10 @@ export const buildProgram = (handlers: CommandHandlers, version: string): Comman
     .option('--api-key <key>', 'Google API key, for a Gemini PRD model (default: GEMINI_API_KEY or GOOGLE_API_KEY)')
     .option('-i, --max-iterations <n>', 'LLM turns allowed per agent (default: 10)', positiveInt('--max-iterations', 1000))
     .option('--agents-per-task <n>', 'independent attempts at each task, for best-of-n (default: 1)', positiveInt('--agents-per-task', 16))
+    .option(
+      '--first-wins',
+      "with --agents-per-task 2 or more: a task's first attempt to pass the check (or to succeed, without --check-cmd) wins, the others are stopped",
+    )
     .option('--check-cmd <command>', 'command run in each worktree after a turn; failing output starts a follow-up turn')
     .option(
       '--idle-timeout <duration>',
@@ -170,7 +176,7 @@ export const buildProgram = (handlers: CommandHandlers, version: string): Comman
     .command('merge')
     .argument('[run]', 'run id (default: the latest run of this repository)')
     .description(
-      "merge the succeeded agents' branches into aider-orchestrator/<run>/merged, off the run's base (your branch is not touched)",
+      "merge the succeeded agents' branches (one per task: its winner) into aider-orchestrator/<run>/merged, off the run's base (your branch is not touched)",
     )
     .option('--repo <path>', 'the repository (default: the current one)')
     .action(async (runId: string | undefined, options: { repo?: string }) => handlers.merge(runId, options));

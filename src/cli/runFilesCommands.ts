@@ -8,6 +8,7 @@ import { findRepoRoot } from '../git/repo.js';
 import { failureReason, findRunWorktrees, removeWorktrees } from '../git/worktrees.js';
 import { liveRunError, type AgentRecord, type RunRecord } from '../orchestrator/history.js';
 import { describeMerge, mergeRun } from '../orchestrator/merge.js';
+import { attemptsByAgent } from '../plan/attempts.js';
 import { openHistory } from './historyCommands.js';
 
 export interface RunFilesOptions {
@@ -56,12 +57,22 @@ export const mergeCommand = async (runId: string | undefined, options: RunFilesO
   process.stderr.write(
     `Merging run ${run.id} (base ${run.baseCommit.slice(0, 7)})${run.status === 'running' ? ', which did not finish' : ''}...\n`,
   );
+  const attempts = attemptsByAgent(agents.map((agent) => agent.task));
   const result = await mergeRun(
     {
       runId: run.id,
       repo: run.repo,
       baseCommit: run.baseCommit,
-      agents: agents.map((agent) => ({ id: agent.task.agent, branch: agent.branch, status: agent.state })),
+      agents: agents.map((agent) => {
+        const attempt = attempts.get(agent.task.agent);
+        return {
+          id: agent.task.agent,
+          branch: agent.branch,
+          status: agent.state,
+          task: attempt && attempt.of > 1 ? attempt.task : undefined,
+          winner: agent.winner,
+        };
+      }),
     },
     (line) => process.stderr.write(`  ${line}\n`),
   );

@@ -18,12 +18,36 @@ const table = (rows: string[][]): string => {
     .join('\n');
 };
 
+/** Best of n: each task's verdict, one line each (none when every task had one attempt). */
+const verdictLines = (summary: RunSummary): string[] => {
+  const lines: string[] = [];
+  const tasks = [...new Set(summary.agents.flatMap((a) => (a.attempt ? [a.attempt.task] : [])))];
+  for (const task of tasks) {
+    const attempts = summary.agents.filter((a) => a.attempt?.task === task);
+    const winner = attempts.find((a) => a.winner);
+    if (!winner) {
+      lines.push(`task ${task}: no winner (no attempt of agents ${attempts.map((a) => a.id).join(', ')} succeeded)`);
+      continue;
+    }
+    lines.push(`task ${task}: agent ${winner.id} wins (${winner.judgement?.by ?? '?'}): ${winner.judgement?.reason ?? ''}`);
+    const saving = winner.firstWins;
+    if (saving && saving.stopped.length > 0) {
+      lines.push(
+        `  --first-wins stopped agent${saving.stopped.length === 1 ? '' : 's'} ${saving.stopped.join(', ')} after $${saving.stoppedCost.toFixed(4)}; estimated saving $${saving.estimatedCostAvoided.toFixed(4)} (if each had cost what the winner did)`,
+      );
+    }
+  }
+  return lines;
+};
+
 /** The table headless mode prints at the end: one row per agent, then totals and paths. */
 export const formatSummaryTable = (summary: RunSummary): string => {
-  const rows = [['agent', 'status', 'iter', 'tokens', 'cost', 'time', 'commits', 'files', 'branch']];
+  const bestOfN = summary.agents.some((a) => a.attempt);
+  const rows = [['agent', ...(bestOfN ? ['task'] : []), 'status', 'iter', 'tokens', 'cost', 'time', 'commits', 'files', 'branch']];
   for (const a of summary.agents) {
     rows.push([
       String(a.id),
+      ...(bestOfN ? [a.attempt ? `${a.attempt.task}/${a.attempt.attempt}${a.winner ? ' win' : ''}` : ''] : []),
       a.status,
       String(a.iterations),
       formatCount(a.tokens.total),
@@ -37,6 +61,7 @@ export const formatSummaryTable = (summary: RunSummary): string => {
   const t = summary.totals;
   rows.push([
     'total',
+    ...(bestOfN ? [''] : []),
     `${t.succeeded}/${t.agents} ok`,
     String(t.iterations),
     formatCount(t.tokens.total),
@@ -50,6 +75,7 @@ export const formatSummaryTable = (summary: RunSummary): string => {
   return [
     table(rows),
     ...reasons,
+    ...verdictLines(summary),
     '',
     `PRD:     ${summary.prdPath ?? '(none)'}`,
     `Logs:    ${summary.logDir}`,

@@ -49,6 +49,8 @@ export const ENV_VARS = {
   AIDER_ORCHESTRATOR_MAX_AGENTS: 'agents running at once (like --max-agents)',
   AIDER_ORCHESTRATOR_MAX_ITERATIONS: 'LLM turns per agent (like --max-iterations)',
   AIDER_ORCHESTRATOR_AGENTS_PER_TASK: 'attempts per task (like --agents-per-task)',
+  AIDER_ORCHESTRATOR_FIRST_WINS:
+    "on: a task's first attempt to pass the check wins, the others are stopped (like --first-wins; default off)",
   AIDER_ORCHESTRATOR_AIDER_BIN: 'aider executable (like --aider-bin)',
   AIDER_ORCHESTRATOR_AIDER_ARGS: 'extra aider arguments, space-separated (like -- <args>)',
   AIDER_ORCHESTRATOR_CHECK_CMD: 'check command run after each turn (like --check-cmd)',
@@ -115,6 +117,7 @@ export const settingsFromEnv = (env: NodeJS.ProcessEnv): Partial<Settings> => {
     maxAgents: count(env, 'AIDER_ORCHESTRATOR_MAX_AGENTS', LIMITS.maxAgents),
     maxIterations: count(env, 'AIDER_ORCHESTRATOR_MAX_ITERATIONS', LIMITS.maxIterations),
     agentsPerTask: count(env, 'AIDER_ORCHESTRATOR_AGENTS_PER_TASK', LIMITS.agentsPerTask),
+    firstWins: onOff(env, 'AIDER_ORCHESTRATOR_FIRST_WINS'),
     aiderBin: text(env, 'AIDER_ORCHESTRATOR_AIDER_BIN'),
     aiderArgs: aiderArgs ? aiderArgs.split(/\s+/) : undefined,
     checkCommand: text(env, 'AIDER_ORCHESTRATOR_CHECK_CMD'),

@@ -22,6 +22,11 @@ export interface Settings {
   maxIterations: number;
   /** Independent attempts at each task (best-of-n). */
   agentsPerTask: number;
+  /**
+   * Best of n: the first attempt of a task to succeed (pass the check command, when there is one)
+   * wins at once, and the task's other attempts are stopped. Off: they run to the end and are judged.
+   */
+  firstWins: boolean;
   /** Explicit aider executable; else PATH, then the managed venv. */
   aiderBin: string | undefined;
   /** Extra arguments given to every aider (after ours, so they win). */
@@ -57,6 +62,7 @@ export const defaultSettings = (): Settings => ({
   maxAgents: os.availableParallelism(),
   maxIterations: 10,
   agentsPerTask: 1,
+  firstWins: false,
   aiderBin: undefined,
   aiderArgs: [],
   checkCommand: undefined,

@@ -15,6 +15,7 @@ export type StoredSettings = Partial<
     | 'maxAgents'
     | 'maxIterations'
     | 'agentsPerTask'
+    | 'firstWins'
     | 'aiderBin'
     | 'aiderArgs'
     | 'checkCommand'
@@ -36,6 +37,7 @@ export const STORED_KEYS = [
   'maxAgents',
   'maxIterations',
   'agentsPerTask',
+  'firstWins',
   'aiderBin',
   'aiderArgs',
   'checkCommand',
@@ -72,6 +74,7 @@ const SCHEMA = {
   maxAgents: count(64),
   maxIterations: count(1000),
   agentsPerTask: count(16),
+  firstWins: { type: 'boolean' },
   aiderBin: text,
   aiderArgs: { type: 'array', items: { type: 'string' } },
   checkCommand: text,

@@ -33,6 +33,7 @@ const CHECKS: Partial<Record<Field, (value: unknown) => string | undefined>> = {
   maxAgents: (value) => checkCount(value, LIMITS.maxAgents),
   maxIterations: (value) => checkCount(value, LIMITS.maxIterations),
   agentsPerTask: (value) => checkCount(value, LIMITS.agentsPerTask),
+  firstWins: (value) => (typeof value === 'boolean' ? undefined : 'must be on or off'),
   aiderBin: checkText,
   aiderArgs: (value) => {
     if (!Array.isArray(value) || !value.every((arg) => typeof arg === 'string')) return 'must be a list of arguments';

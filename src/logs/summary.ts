@@ -72,9 +72,18 @@ export const computeTotals = (agents: readonly AgentSummary[]): RunTotals => {
   return totals;
 };
 
-/** The run's overall status: stopped wins over failed wins over succeeded. */
-export const runStatus = (totals: RunTotals): RunSummary['status'] =>
-  totals.stopped > 0 ? 'stopped' : totals.failed > 0 ? 'failed' : 'succeeded';
+/**
+ * The run's overall status: stopped wins over failed wins over succeeded (an agent that never
+ * reached a final state counts as failed). A task with several attempts
+ * (--agents-per-task) that has a winner counts as one success: its other attempts (failed, or
+ * stopped by --first-wins) do not fail the run. A task without a winner counts as its attempts ended.
+ */
+export const runStatusOf = (agents: readonly AgentSummary[]): RunSummary['status'] => {
+  const won = new Set(agents.filter((agent) => agent.winner && agent.attempt).map((agent) => agent.attempt!.task));
+  const outcomes = agents.filter((agent) => !(agent.attempt && won.has(agent.attempt.task))).map((agent) => agent.status);
+  if (outcomes.includes('stopped')) return 'stopped';
+  return outcomes.every((status) => status === 'succeeded') ? 'succeeded' : 'failed';
+};
 
 export interface SummaryInput {
   runId: string;
@@ -100,7 +109,7 @@ export const buildSummary = (input: SummaryInput): RunSummary => {
     prdPath: input.prdPath,
     startedAt: input.startedAt.toISOString(),
     finishedAt: input.finishedAt.toISOString(),
-    status: runStatus(totals),
+    status: runStatusOf(input.agents),
     agents: [...input.agents].sort((a, b) => a.id - b.id),
     totals,
     logDir: input.logDir,

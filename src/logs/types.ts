@@ -28,6 +28,38 @@ export interface SupervisorTotals {
   cost: number;
 }
 
+/**
+ * How the winner among a task's attempts (--agents-per-task) was chosen: `outcome` it was the only
+ * one that succeeded; `check` the check command ranked it first; `model` the judge model picked it;
+ * `tie-break` the smaller diff, then the lower cost (no judge model, or it failed); `first-wins` it
+ * was the first to pass the check and the others were stopped; `user` picked on the summary screen.
+ */
+export type JudgedBy = 'outcome' | 'check' | 'model' | 'tie-break' | 'first-wins' | 'user';
+
+/** Why an attempt won its task; on the winner only. */
+export interface Judgement {
+  by: JudgedBy;
+  /** One line. */
+  reason: string;
+  /** ISO time of the verdict. */
+  time: string;
+  /** The judge model's tokens, when it was asked (not counted in the agents' totals). */
+  tokens?: TokenCounts;
+}
+
+/** What --first-wins stopped for a task's winner, and what that may have saved. */
+export interface FirstWinsSaving {
+  /** The attempts it stopped. */
+  stopped: number[];
+  /** What they had cost when they were stopped (USD; counted in the totals). */
+  stoppedCost: number;
+  /**
+   * An estimate, not a measurement: each stopped attempt is assumed to have needed what the winner
+   * cost in all, less what it had spent when stopped (never below 0). USD.
+   */
+  estimatedCostAvoided: number;
+}
+
 /** One agent in `summary_<ts>.json`. */
 export interface AgentSummary {
   /** Agent number (1-based). */
@@ -57,6 +89,14 @@ export interface AgentSummary {
   decisions?: DecisionRecord[];
   /** The supervisor's part of `tokens` and `cost`; absent like `decisions`. */
   supervisor?: SupervisorTotals;
+  /** With several attempts at its task (--agents-per-task): which task (1-based) and attempt. Absent with one. */
+  attempt?: { task: number; attempt: number; of: number };
+  /** With several attempts at its task: whether this one won (what `merge` takes). Absent with one. */
+  winner?: boolean;
+  /** On the winner: how and why it was chosen. */
+  judgement?: Judgement;
+  /** On a winner under --first-wins that stopped other attempts. */
+  firstWins?: FirstWinsSaving;
 }
 
 export interface RunTotals {

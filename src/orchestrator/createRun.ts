@@ -78,6 +78,11 @@ export const createRun = async (request: RunRequest): Promise<Run> => {
   checkPrdModel(settings, env, flags.geminiApiKey);
   checkSupervisorModel(settings, env);
   checkAgentModelKey(settings.agentModel, env);
+  if (flags.firstWins && settings.agentsPerTask < 2) {
+    throw new UserError(
+      '--first-wins needs several attempts per task (--agents-per-task is 1): add --agents-per-task 2 or more, or leave --first-wins out',
+    );
+  }
 
   const tracked = await trackedFiles(repoRoot);
   const filesBase = request.repo ? repoRoot : cwd;

@@ -1,5 +1,5 @@
 import type { AgentState, Usage } from '../agents/types.js';
-import type { DecisionRecord, RunSummary } from '../logs/types.js';
+import type { DecisionRecord, JudgedBy, RunSummary } from '../logs/types.js';
 import type { Plan } from '../plan/types.js';
 
 /** Where a run is. The UI picks its screen from this. */
@@ -30,6 +30,8 @@ export interface RunEvents {
   'agent:iteration': [agent: number, usage: Usage];
   /** The supervisor decided after a turn (or failed): as the summary keeps it. */
   'agent:decision': [agent: number, decision: DecisionRecord];
+  /** Best of n: a task's attempts were judged (winner undefined: none succeeded; `by` then undefined too). */
+  'task:judged': [task: number, winner: number | undefined, by: JudgedBy | undefined, reason: string];
   'run:summary': [summary: RunSummary];
   /** One-line warning for the user (e.g. uncommitted changes are not seen by agents). */
   'run:warning': [message: string];

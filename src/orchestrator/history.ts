@@ -3,6 +3,7 @@ import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { AgentState, Usage } from '../agents/types.js';
 import { UserError } from '../errors.js';
+import type { Judgement } from '../logs/types.js';
 import type { AgentTask } from '../plan/types.js';
 import { isRunning, sameProcess, thisProcess, type ProcessIdentity } from './processIdentity.js';
 
@@ -36,6 +37,13 @@ export interface AgentRecord {
   usage: Usage;
   startedAt: number | undefined;
   finishedAt: number | undefined;
+  /**
+   * With several attempts at its task (--agents-per-task): whether this one won its task (what
+   * `merge` takes); undefined with one attempt, or before its task was judged.
+   */
+  winner?: boolean | undefined;
+  /** On the winner: how and why it was chosen. */
+  judgement?: Judgement | undefined;
 }
 
 /**
@@ -77,6 +85,10 @@ CREATE TABLE IF NOT EXISTS agents (
   `
 ALTER TABLE runs ADD COLUMN owner_pid INTEGER;
 ALTER TABLE runs ADD COLUMN owner_start TEXT;`,
+  // Best of n: the winner among a task's attempts (1, the others 0; NULL with one attempt) and why.
+  `
+ALTER TABLE agents ADD COLUMN winner INTEGER;
+ALTER TABLE agents ADD COLUMN judgement_json TEXT;`,
 ];
 
 /** The schema version this code writes. */
@@ -116,6 +128,9 @@ const toAgent = (row: Row): AgentRecord => ({
   usage: JSON.parse(String(row.usage_json)) as Usage,
   startedAt: int(row.started_at),
   finishedAt: int(row.finished_at),
+  winner: row.winner === null || row.winner === undefined ? undefined : Number(row.winner) === 1,
+  judgement:
+    row.judgement_json === null || row.judgement_json === undefined ? undefined : (JSON.parse(String(row.judgement_json)) as Judgement),
 });
 
 /** The one line for a run that another process still drives (resume, merge and clean refuse it). */
@@ -314,6 +329,20 @@ export class RunHistory {
         runId,
         agent,
       );
+  }
+
+  /**
+   * A task's verdict (best of n): `winner` among `attempts` (none: no attempt won), with its
+   * judgement on the winner's row. One transaction.
+   */
+  setWinner(runId: string, attempts: readonly number[], winner: number | undefined, judgement: Judgement | undefined): void {
+    const update = this.db.prepare('UPDATE agents SET winner = ?, judgement_json = ? WHERE run_id = ? AND id = ?');
+    this.transaction(() => {
+      for (const agent of attempts) {
+        const won = agent === winner;
+        update.run(won ? 1 : 0, won && judgement ? JSON.stringify(judgement) : null, runId, agent);
+      }
+    });
   }
 
   /** `summaryPath` undefined: the summary file could not be written (the history still has the run). */

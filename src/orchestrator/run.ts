@@ -12,10 +12,11 @@ import { makePrivateDir } from '../logs/privateFiles.js';
 import { generatePrd } from '../llm/prd.js';
 import { savePrd } from '../llm/prd.js';
 import { proposePlan } from '../llm/planner.js';
+import { pickAttempt } from '../llm/judge.js';
 import { decideNextStep, decisionRecord } from '../llm/supervisor.js';
 import { AgentLog, agentLogPath } from '../logs/agentLog.js';
 import type { Redactor } from '../logs/redact.js';
-import { buildSummary, summaryPath, withSupervisorDecisions, writeSummary } from '../logs/summary.js';
+import { buildSummary, runStatusOf, summaryPath, withSupervisorDecisions, writeSummary } from '../logs/summary.js';
 import type { AgentSummary, DecisionRecord, RunSummary } from '../logs/types.js';
 import { planFromFiles, planFromProposal } from '../plan/build.js';
 import type { AgentTask, Plan } from '../plan/types.js';
@@ -23,6 +24,7 @@ import { plannedPaths, validatePlan } from '../plan/validate.js';
 import type { RunEvents, RunPhase } from './events.js';
 import { describeMerge, mergeRun } from './merge.js';
 import type { AgentRecord, RunHistory } from './history.js';
+import { AttemptJudging, type TaskVerdict } from './judging.js';
 import { Scheduler } from './scheduler.js';
 import type { RunController } from './types.js';
 
@@ -105,6 +107,8 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
   private warming: Promise<void> = Promise.resolve();
   private warmStarted = false;
   private warmClosed = false;
+  /** Best of n: judges the attempts of each task (made when the agents are). */
+  private judging: AttemptJudging | undefined;
 
   constructor(private readonly options: RunOptions) {
     super();
@@ -253,7 +257,8 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
 
   async merge(): Promise<string[]> {
     if (!this.summary) throw new UserError('the run has not finished: merge once every agent is done');
-    return describeMerge(await mergeRun(this.summary));
+    const agents = this.summary.agents.map((agent) => ({ ...agent, task: agent.attempt?.task }));
+    return describeMerge(await mergeRun({ ...this.summary, agents }));
   }
 
   async diff(id: number): Promise<string> {
@@ -364,6 +369,7 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
         })),
       ),
     );
+    this.startJudging();
     this.setPhase('agents');
     for (const id of this.slots.keys()) this.schedule(id);
     // Warm sessions and prepared workspaces the plan did not use go while the agents work.
@@ -394,6 +400,7 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
         this.record(() => this.options.history?.updateAgent(this.runId, record.task.agent, state));
       }
     }
+    this.startJudging();
     this.setPhase('agents');
     for (const [id, slot] of this.slots) if (!isFinalState(slot.agent.state)) this.schedule(id);
     await this.settle();
@@ -446,6 +453,26 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
     return (input) => decideNextStep(llm, input, { model, redactor, signal: this.abort.signal });
   }
 
+  /** Best of n over the run's agents: verdicts as attempts end, the judge model the supervisor's. */
+  private startJudging(): void {
+    const { llm, redactor, settings } = this.options;
+    const model = supervisorModelOf(settings);
+    this.judging = new AttemptJudging({
+      attempts: [...this.slots.values()].map((slot) => slot.agent),
+      baseCommit: this.options.baseCommit,
+      checkCommand: settings.checkCommand,
+      firstWins: settings.firstWins,
+      judge: settings.supervisor ? (input) => pickAttempt(llm, input, { model, redactor, signal: this.abort.signal }) : undefined,
+      onVerdict: (verdict) => this.onVerdict(verdict),
+    });
+  }
+
+  private onVerdict(verdict: TaskVerdict): void {
+    const judgement = verdict.by ? { by: verdict.by, reason: verdict.reason, time: verdict.time } : undefined;
+    this.record(() => this.options.history?.setWinner(this.runId, verdict.attempts, verdict.winner, judgement));
+    this.emit('task:judged', verdict.task, verdict.winner, verdict.by, verdict.reason);
+  }
+
   /** History writes must never stop a run: a failure is reported once. */
   private record(write: () => void): void {
     if (this.historyFailed) return;
@@ -474,6 +501,7 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
     agent.on('state', (state, reason) => {
       log.append('state', { state, reason });
       this.emit('agent:state', id, state, reason);
+      if (isFinalState(state)) this.judging?.ended(id);
     });
     agent.on('output', () => this.emit('agent:output', id));
     agent.on('line', (line) => {
@@ -521,7 +549,8 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
 
   private async finish(): Promise<RunSummary> {
     const { repoRoot, baseCommit, runId } = this.options;
-    const agents: AgentSummary[] = [];
+    await this.judging?.settle();
+    let agents: AgentSummary[] = [];
     for (const [id, slot] of this.slots) {
       const { agent } = slot;
       const result = slot.result ?? agent.result();
@@ -548,6 +577,7 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
       };
       agents.push(withSupervisorDecisions(summary, slot.decisions));
     }
+    agents = this.judging?.annotate(agents) ?? agents;
     const summary = buildSummary({
       runId,
       change: this.change,
@@ -592,6 +622,7 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
     const slot = this.slots.get(id);
     if (!slot || !isFinalState(slot.agent.state) || this.stopping) return;
     slot.agent.prepareRestart();
+    this.judging?.restarted(id);
     const wasFinished = this.phase === 'summary';
     this.schedule(id);
     if (wasFinished) {
@@ -599,6 +630,34 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
       this.setPhase('agents');
       this.finishing = this.settle().then(() => this.finish());
     }
+  }
+
+  /**
+   * Makes a succeeded attempt its task's winner instead of the one judged (the summary's `w`):
+   * the summary JSON and the history are rewritten, so `merge` takes it.
+   */
+  async pickWinner(id: number): Promise<void> {
+    const summary = this.summary;
+    const agent = summary?.agents.find((a) => a.id === id);
+    if (!summary || !agent) throw new UserError('the run has not finished: pick a winner once every agent is done');
+    if (!agent.attempt || !this.judging) throw new UserError(`agent ${id} is the only attempt at its task: there is no other to pick from`);
+    if (agent.status !== 'succeeded') throw new UserError(`agent ${id} ${agent.status}: only a succeeded attempt can win its task`);
+    if (agent.winner) return;
+    this.judging.pick(id);
+    const agents = this.judging.annotate(summary.agents);
+    const picked: RunSummary = { ...summary, agents, status: runStatusOf(agents) };
+    if (picked.summaryPath) {
+      try {
+        writeSummary(picked, this.options.redactor);
+      } catch (error) {
+        this.emit(
+          'run:warning',
+          `cannot rewrite the summary ${picked.summaryPath} (${(error as Error).message}); the run history has the pick`,
+        );
+      }
+    }
+    this.summary = picked;
+    this.emit('run:summary', picked);
   }
 
   async stopAll(): Promise<void> {

@@ -40,11 +40,16 @@ export interface RunController extends EventEmitter<RunEvents> {
   /** Create workspaces, run every agent (≤ maxAgents at once), write logs and the summary. */
   startAgents(): Promise<RunSummary>;
   stopAgent(agent: number): Promise<void>;
-  /** Merge the succeeded agents' branches into `aider-orchestrator/<run>/merged`; returns what happened, in lines. */
+  /** Merge the succeeded agents' branches (of a task with several attempts, its winner's) into `aider-orchestrator/<run>/merged`; returns what happened, in lines. */
   merge(): Promise<string[]>;
   /** The agent's changes since the run's base commit, as a patch. */
   diff(agent: number): Promise<string>;
   restartAgent(agent: number): void;
+  /**
+   * Best of n, after the run: make a succeeded attempt its task's winner instead of the judged one
+   * (summary JSON and history rewritten; `merge` takes winners). Throws UserError otherwise.
+   */
+  pickWinner(agent: number): Promise<void>;
   /** Stop everything; a running startAgents() still resolves with the summary (status 'stopped'). */
   stopAll(): Promise<void>;
   /** Cancel before agents start (phase becomes 'cancelled'). */

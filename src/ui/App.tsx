@@ -172,6 +172,7 @@ export const App = ({ warnings, yes, editText, openConfigStore, interrupt }: App
               setMergeReport([MERGING]);
               run.merge().then(setMergeReport, (caught: unknown) => setMergeReport([messageOf(caught)]));
             }}
+            onPickWinner={(agent) => run.pickWinner(agent).catch((caught: unknown) => setMergeReport([messageOf(caught)]))}
             onBack={() => setView('run')}
             onQuit={() => quit(exitCodeFor(run.summary!.status))}
           />

@@ -123,6 +123,10 @@ export class TestRun extends EventEmitter<RunEvents> implements RunController {
     this.calls.push(`restartAgent ${agent}`);
   }
 
+  async pickWinner(agent: number): Promise<void> {
+    this.calls.push(`pickWinner ${agent}`);
+  }
+
   async stopAll(): Promise<void> {
     this.calls.push('stopAll');
   }

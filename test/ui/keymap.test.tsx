@@ -267,6 +267,24 @@ const SCREENS: {
       },
       diff: { after: (h) => called(h, 'diff 1') },
       merge: { after: (h) => h.shows('merged agent 1 into aider-orchestrator/test/merged') },
+      pickWinner: {
+        before: async (h) => {
+          const summary = h.run.summary!;
+          const judgement = { by: 'model' as const, reason: 'cleaner change', time: summary.finishedAt };
+          h.run.summary = {
+            ...summary,
+            agents: summary.agents.map((agent) => ({
+              ...agent,
+              attempt: { task: 1, attempt: agent.id, of: 2 },
+              winner: agent.id === 1,
+              ...(agent.id === 1 ? { judgement } : {}),
+            })),
+          };
+          h.run.emit('run:summary', h.run.summary);
+          await type(h, KEYS.down, 'not picked: agent 1 won (model)');
+        },
+        after: (h) => called(h, 'pickWinner 2'),
+      },
       back: { after: (h) => h.shows('aider-orchestrator 20260101-000000-test summary') },
       quit: { after: exits },
       help: { after: (h) => h.shows('Keys · Summary') },

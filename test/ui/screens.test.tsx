@@ -230,6 +230,63 @@ describe('summary', () => {
   });
 });
 
+describe('summary of a best-of-n run', () => {
+  it('marks each task’s winner and why, and w makes another succeeded attempt the winner', async () => {
+    const run = new TestRun();
+    run.phase = 'summary';
+    run.agents = [new TestAgent(1), new TestAgent(2), new TestAgent(3)];
+    const base = summaryOf(run, 3);
+    const judged = (winner: number, by: 'model' | 'user', reason: string) =>
+      base.agents.map((agent) => ({
+        ...agent,
+        ...(agent.id === 3 ? { status: 'failed' as const, reason: 'check failed' } : {}),
+        attempt: { task: 1, attempt: agent.id, of: 3 },
+        winner: agent.id === winner,
+        ...(agent.id === winner ? { judgement: { by, reason, time: base.finishedAt } } : {}),
+      }));
+    run.summary = { ...base, agents: judged(1, 'model', 'smaller and complete') };
+    run.pickWinner = async (agent: number) => {
+      run.calls.push(`pickWinner ${agent}`);
+      run.summary = { ...run.summary!, agents: judged(agent, 'user', 'picked on the summary screen') };
+      run.emit('run:summary', run.summary);
+    };
+    const app = renderApp(run);
+    await app.shows('Summary · run');
+    expect(app.frame()).toMatch(/#1\s+1\/1 win\s+✔ succeeded/);
+    expect(app.frame()).toMatch(/#2\s+1\/2\s+✔ succeeded/);
+    expect(app.frame()).toContain('task 1, attempt 1 of 3 · winner (model): smaller and complete');
+
+    // The winner cannot be picked again; a failed attempt cannot win.
+    app.stdin.write('w');
+    await app.shows('it is its task’s winner already');
+    app.stdin.write(KEYS.down + KEYS.down);
+    await app.shows('task 1, attempt 3 of 3 · not picked: agent 1 won (model)');
+    app.stdin.write('w');
+    await app.shows('only a succeeded attempt can win');
+    expect(run.calls.filter((call) => call.startsWith('pickWinner'))).toEqual([]);
+
+    app.stdin.write(KEYS.up);
+    await app.shows('task 1, attempt 2 of 3 · not picked');
+    app.stdin.write('w');
+    await waitFor(() => run.calls.includes('pickWinner 2'), `the pick\n${app.frame()}`);
+    await app.shows('task 1, attempt 2 of 3 · winner (user): picked on the summary screen');
+    expect(app.frame()).toMatch(/#2\s+1\/2 win\s+✔ succeeded/);
+  });
+
+  it('has no winner to pick when each task had one attempt', async () => {
+    const run = new TestRun();
+    run.phase = 'summary';
+    run.agents = [new TestAgent(1)];
+    run.summary = summaryOf(run, 1);
+    const app = renderApp(run);
+    await app.shows('Summary · run');
+    expect(app.frame()).not.toContain(' win ');
+    app.stdin.write('w');
+    await app.shows('its task has one attempt: nothing to pick from');
+    expect(run.calls).not.toContain('pickWinner 1');
+  });
+});
+
 describe('settings form', () => {
   it('shows an invalid value inline and does not save it; saves valid values', async () => {
     const dir = makeTempDir('ao-config-');
@@ -279,7 +336,7 @@ describe('settings form', () => {
     onCleanup(() => app.unmount());
     const frame = app.frame;
     expect(frame()).toMatch(/Check command timeout\s+default: 10m/);
-    for (let i = 0; i < 9; i += 1) app.stdin.write(KEYS.down);
+    for (let i = 0; i < 10; i += 1) app.stdin.write(KEYS.down); // Check command timeout
     app.stdin.write(KEYS.enter);
     await waitFor(() => frame().includes('editing Check command timeout'), 'the field editor');
     app.stdin.write('soon');

@@ -310,6 +310,8 @@ export interface SummaryContext {
   agents: number;
   succeeded: number;
   merging: boolean;
+  /** The selected agent, for picking a winner (best of n): its task's attempts (1 with one), whether it succeeded, whether it won. */
+  selected?: { attempts: number; succeeded: boolean; winner: boolean } | undefined;
 }
 export const SUMMARY_KEYS = keymap<SummaryContext>()('Summary', [
   { action: 'up', keys: [key('up')], label: 'select the agent above', footer: 'select' },
@@ -328,6 +330,22 @@ export const SUMMARY_KEYS = keymap<SummaryContext>()('Summary', [
     footer: 'merge',
     unavailable: (c) =>
       c.merging ? 'the merge is running' : c.succeeded > 0 ? undefined : 'no agent succeeded: there is nothing to merge',
+  },
+  {
+    action: 'pickWinner',
+    keys: [char('w')],
+    label: 'make the selected attempt its task’s winner (best of n: merge takes winners)',
+    footer: 'winner',
+    unavailable: (c) =>
+      !c.selected || c.selected.attempts < 2
+        ? 'its task has one attempt: nothing to pick from (--agents-per-task)'
+        : !c.selected.succeeded
+          ? 'only a succeeded attempt can win'
+          : c.selected.winner
+            ? 'it is its task’s winner already'
+            : c.merging
+              ? 'the merge is running'
+              : undefined,
   },
   { action: 'back', keys: [char('b')], label: 'back to the agents’ panes', footer: 'back to the panes' },
   { action: 'quit', keys: [char('q')], label: 'quit (exit 0 when every agent succeeded, else 1)', footer: 'quit' },

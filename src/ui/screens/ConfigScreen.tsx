@@ -23,6 +23,7 @@ const FIELDS: { key: Field; label: string; kind: Kind; shownDefault?: string }[]
   { key: 'maxAgents', label: 'Max agents at once', kind: 'number' },
   { key: 'maxIterations', label: 'Max iterations per agent', kind: 'number' },
   { key: 'agentsPerTask', label: 'Agents per task', kind: 'number' },
+  { key: 'firstWins', label: 'First attempt to pass wins (on/off)', kind: 'onoff' },
   { key: 'aiderArgs', label: 'Extra aider arguments', kind: 'args' },
   { key: 'checkCommand', label: 'Check command', kind: 'text' },
   { key: 'checkTimeout', label: 'Check command timeout', kind: 'duration' },

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import type { RunSummary } from '../../logs/types.js';
+import type { AgentSummary, RunSummary } from '../../logs/types.js';
 import { Footer } from '../components/Footer.js';
 import { useKeyState } from '../hooks/useKeyState.js';
 import { useScreenKeys } from '../keys/KeyRouter.js';
@@ -11,6 +11,8 @@ export interface SummaryScreenProps {
   height: number;
   onDiff(agent: number): void;
   onMerge(): void;
+  /** Best of n: make this attempt its task's winner. */
+  onPickWinner(agent: number): void;
   /** What the last merge did. */
   mergeReport: readonly string[] | undefined;
   onBack(): void;
@@ -22,19 +24,47 @@ export const MERGING = 'merging…';
 
 const cell = (text: string, width: number) => text.slice(0, width).padEnd(width);
 
+/** Best of n, for the selected agent: its task and attempt, and whether and why it won. */
+const attemptLine = (agent: AgentSummary, agents: readonly AgentSummary[]): string | undefined => {
+  const { attempt } = agent;
+  if (!attempt) return undefined;
+  const where = `task ${attempt.task}, attempt ${attempt.attempt} of ${attempt.of}`;
+  if (agent.winner && agent.judgement) return `${where} · winner (${agent.judgement.by}): ${agent.judgement.reason}`;
+  const winner = agents.find((other) => other.attempt?.task === attempt.task && other.winner);
+  return winner
+    ? `${where} · not picked: agent ${winner.id} won (${winner.judgement?.by ?? '?'})`
+    : `${where} · no winner: no attempt succeeded`;
+};
+
+/** What --first-wins stopped for the selected winner, and the estimate of what that saved. */
+const firstWinsLine = (agent: AgentSummary): string | undefined => {
+  const saving = agent.firstWins;
+  if (!saving || saving.stopped.length === 0) return undefined;
+  return `--first-wins stopped agent${saving.stopped.length === 1 ? '' : 's'} ${saving.stopped.join(', ')} after $${saving.stoppedCost.toFixed(4)}; estimated saving $${saving.estimatedCostAvoided.toFixed(4)} (if each had cost what this winner did)`;
+};
+
 /** The summary JSON, as a table: per agent status, iterations, tokens, cost, time, commits, files. */
-export const SummaryScreen = ({ summary, height, onDiff, onMerge, mergeReport, onBack, onQuit }: SummaryScreenProps) => {
+export const SummaryScreen = ({ summary, height, onDiff, onMerge, onPickWinner, mergeReport, onBack, onQuit }: SummaryScreenProps) => {
   const [selected, select] = useKeyState(0);
   const agents = summary.agents;
   const agent = agents[selected];
+  const bestOfN = agents.some((a) => a.attempt);
   const keys = useScreenKeys(
     SUMMARY_KEYS,
-    { agents: agents.length, succeeded: summary.totals.succeeded, merging: mergeReport?.[0] === MERGING },
+    {
+      agents: agents.length,
+      succeeded: summary.totals.succeeded,
+      merging: mergeReport?.[0] === MERGING,
+      selected: agent
+        ? { attempts: agent.attempt?.of ?? 1, succeeded: agent.status === 'succeeded', winner: agent.winner === true }
+        : undefined,
+    },
     {
       up: () => select((i) => Math.max(0, i - 1)),
       down: () => select((i) => Math.min(agents.length - 1, i + 1)),
       diff: () => onDiff(agents[select((i) => i)]!.id),
       merge: onMerge,
+      pickWinner: () => onPickWinner(agents[select((i) => i)]!.id),
       back: onBack,
       quit: onQuit,
     },
@@ -50,6 +80,7 @@ export const SummaryScreen = ({ summary, height, onDiff, onMerge, mergeReport, o
       </Text>
       <Text dimColor>
         {cell('agent', 6)}
+        {bestOfN ? cell('task', 9) : null}
         {cell('status', 13)}
         {cell('iter', 6)}
         {cell('tokens', 8)}
@@ -61,6 +92,11 @@ export const SummaryScreen = ({ summary, height, onDiff, onMerge, mergeReport, o
       {agents.map((row, i) => (
         <Text key={row.id} inverse={i === selected} wrap="truncate">
           {cell(`#${row.id}`, 6)}
+          {bestOfN ? (
+            <Text color={row.winner ? 'green' : undefined} bold={row.winner}>
+              {cell(row.attempt ? `${row.attempt.task}/${row.attempt.attempt}${row.winner ? ' win' : ''}` : '', 9)}
+            </Text>
+          ) : null}
           <Text color={STATE_STYLE[row.status].color}>{cell(`${STATE_STYLE[row.status].symbol} ${row.status}`, 13)}</Text>
           {cell(String(row.iterations), 6)}
           {cell(formatCount(row.tokens.total), 8)}
@@ -73,6 +109,7 @@ export const SummaryScreen = ({ summary, height, onDiff, onMerge, mergeReport, o
       ))}
       <Text bold wrap="truncate">
         {cell('total', 6)}
+        {bestOfN ? cell('', 9) : null}
         {cell(`${totals.succeeded}/${agents.length} ok`, 13)}
         {cell(String(totals.iterations), 6)}
         {cell(formatCount(totals.tokens.total), 8)}
@@ -84,6 +121,11 @@ export const SummaryScreen = ({ summary, height, onDiff, onMerge, mergeReport, o
             <Text wrap="truncate">
               <Text bold>#{agent.id}</Text> {agent.reason ? <Text color="red">{agent.reason}</Text> : null}
             </Text>
+            {[attemptLine(agent, agents), firstWinsLine(agent)].filter(Boolean).map((line) => (
+              <Text key={line} wrap="truncate" color={agent.winner ? 'green' : 'yellow'}>
+                {line}
+              </Text>
+            ))}
             {agent.commits.map((commit) => (
               <Text key={commit.hash} wrap="truncate">
                 <Text color="yellow">{commit.hash.slice(0, 7)}</Text> {commit.message}

@@ -113,7 +113,7 @@ describe('merging agent branches', () => {
       },
       (line) => progress.push(line),
     );
-    expect(result).toEqual({ target: 'aider-orchestrator/r/merged', merged: [1], conflicts: [] });
+    expect(result).toEqual({ target: 'aider-orchestrator/r/merged', merged: [1], conflicts: [], leftOut: [] });
     expect(progress).toContain('agent 4: its branch aider-orchestrator/r/agent-4 is gone; left out');
     expect(await repo.git('show', 'aider-orchestrator/r/merged:b.txt')).toBe('b');
   });

@@ -144,6 +144,24 @@ describe('run history (SQLite)', () => {
 });
 
 describe('schema versions', () => {
+  it('keeps each task’s winner (best of n) and its judgement, and a migrated database takes them too', () => {
+    const { dir, history } = open();
+    history.startRun(run('r1'), [agent(1), agent(2), agent(3)]);
+    expect(history.agentsOf('r1').map((a) => a.winner)).toEqual([undefined, undefined, undefined]);
+    const judgement = { by: 'model' as const, reason: 'cleaner', time: '2026-01-01T00:00:00Z' };
+    history.setWinner('r1', [1, 2], 1, judgement);
+    history.setWinner('r1', [1, 2], 2, { ...judgement, by: 'user', reason: 'picked on the summary screen' });
+    history.close();
+    const again = new RunHistory(path.join(dir, 'runs.db'));
+    const agents = again.agentsOf('r1');
+    expect(agents.map((a) => [a.task.agent, a.winner, a.judgement?.by])).toEqual([
+      [1, false, undefined],
+      [2, true, 'user'],
+      [3, undefined, undefined],
+    ]);
+    again.close();
+  });
+
   it('migrates a database written by the schema before versions were kept, keeping its runs', () => {
     const dir = temp();
     const file = path.join(dir, 'runs.db');
@@ -167,6 +185,9 @@ describe('schema versions', () => {
     // The migrated database takes the new columns: the run can be claimed (the live-run lock).
     expect(history.claimRun('r1')).toBeUndefined();
     expect(history.getRun('r1')?.owner).toEqual(thisProcess());
+    // ...and the best-of-n columns.
+    history.setWinner('r1', [1], 1, { by: 'outcome', reason: 'the only attempt that succeeded', time: 't' });
+    expect(history.agentsOf('r1')[0]).toMatchObject({ winner: true, judgement: { by: 'outcome' } });
     history.close();
 
     const check = new DatabaseSync(file);

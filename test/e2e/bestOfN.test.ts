@@ -1,0 +1,98 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AgentSummary, RunSummary } from '../../src/logs/types.js';
+import { findTestAider } from '../support/aider.js';
+import { isolatedEnv, runCli } from '../support/cli.js';
+import { startGeminiServer } from '../support/geminiServer.js';
+import { makeTempDir, makeTempRepo } from '../support/gitRepo.js';
+import { startOpenAiServer, wholeFileEdit } from '../support/openaiServer.js';
+
+// Best of 2 with --first-wins and the real aider: two attempts at one task start together; the
+// scripted model answers the first turn it is asked at once and never answers the other, so one
+// attempt passes the check while the other is still waiting, and is stopped.
+
+const aider = findTestAider();
+const PRD = '# PRD: greetings\n\n## Goal\nThe greeting says hello.\n';
+const FILES = { 'app/greet.py': 'def greet():\n    return "hi"\n' };
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const setup = async () => {
+  const repo = await makeTempRepo(FILES);
+  const home = makeTempDir('ao-home-');
+  const gemini = await startGeminiServer([{ text: PRD }]);
+  let turns = 0;
+  const openai = await startOpenAiServer(() =>
+    turns++ === 0 ? { text: wholeFileEdit('app/greet.py', 'def greet():\n    return "hello"\n', 'python') } : { hang: true },
+  );
+  cleanups.push(
+    repo.cleanup,
+    home.cleanup,
+    () => gemini.close(),
+    () => openai.close(),
+  );
+  const env = isolatedEnv(
+    { home: home.dir },
+    {
+      GEMINI_API_KEY: 'AIzaSy-test-gemini-key-0123456789',
+      GOOGLE_GEMINI_BASE_URL: gemini.url,
+      OPENAI_API_KEY: 'sk-test-openai-key-0123456789',
+      OPENAI_API_BASE: openai.url,
+    },
+  );
+  return { repo, env, openai };
+};
+
+const RUN_ARGS = ['--headless', '--yes', '--change', 'Say hello', '--files', 'app/greet.py', '--model', 'openai/test-model'];
+
+describe('--first-wins needs several attempts per task', () => {
+  it('is a one-line usage error with one attempt per task', async () => {
+    const { repo, env } = await setup();
+    const result = await runCli([...RUN_ARGS, '--first-wins'], { cwd: repo.dir, env });
+    expect(result.exitCode, result.stderr).toBe(2);
+    expect(result.stderr.trim()).toBe(
+      'error: --first-wins needs several attempts per task (--agents-per-task is 1): add --agents-per-task 2 or more, or leave --first-wins out',
+    );
+  });
+});
+
+describe.skipIf('skip' in aider)(`best of 2 with the real aider${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`, () => {
+  it('--first-wins: the first attempt to pass the check wins, the other is stopped, and merge takes the winner', async () => {
+    const { repo, env, openai } = await setup();
+    const args = [...RUN_ARGS, '--agents-per-task', '2', '--max-agents', '2', '--first-wins', '--check-cmd', 'grep -q hello app/greet.py'];
+    const result = await runCli([...args, '--aider-bin', 'bin' in aider ? aider.bin : ''], { cwd: repo.dir, env });
+    expect(result.exitCode, result.stderr).toBe(0);
+    // Both attempts asked the model for their first turn: one got its answer, the other none.
+    expect(openai.requests.filter((request) => request.kind === 'turn')).toHaveLength(2);
+
+    const logDir = path.join(repo.dir, '.aider_logs');
+    const file = fs.readdirSync(logDir).find((name) => name.startsWith('summary_'));
+    const summary = JSON.parse(fs.readFileSync(path.join(logDir, file!), 'utf8')) as RunSummary;
+    expect(summary.status).toBe('succeeded');
+    const winner = summary.agents.find((agent) => agent.winner) as AgentSummary;
+    const loser = summary.agents.find((agent) => !agent.winner) as AgentSummary;
+    expect(winner).toMatchObject({
+      status: 'succeeded',
+      attempt: { task: 1, of: 2 },
+      judgement: { by: 'first-wins', reason: 'the first attempt to pass the check (--first-wins)' },
+      firstWins: { stopped: [loser.id] },
+    });
+    expect(winner.firstWins!.estimatedCostAvoided).toBeGreaterThanOrEqual(0);
+    expect(loser).toMatchObject({ status: 'stopped', reason: 'another attempt won (--first-wins)', winner: false, attempt: { task: 1 } });
+    expect(loser.judgement).toBeUndefined();
+    expect(await repo.git('show', `${winner.branch}:app/greet.py`)).toContain('hello');
+
+    expect(result.stderr).toContain(`[agent-${loser.id}] state: stopped (another attempt won (--first-wins))`);
+    expect(result.stderr).toContain(`task 1: agent ${winner.id} wins (first-wins): the first attempt to pass the check (--first-wins)`);
+    expect(result.stdout).toMatch(new RegExp(`\\n${winner.id}\\s+1/${winner.attempt!.attempt} win\\s+succeeded`));
+    expect(result.stdout).toContain(`--first-wins stopped agent ${loser.id} after $`);
+
+    const merged = await runCli(['merge', summary.runId], { cwd: repo.dir, env });
+    expect(merged.exitCode, merged.stderr).toBe(0);
+    expect(merged.stdout).toContain(`merged agent ${winner.id} into aider-orchestrator/${summary.runId}/merged`);
+  });
+});
