@@ -26,6 +26,47 @@ export interface ParallelResult {
 /** A repository with one `VALUE = 0` module per agent. */
 const valueRepo = (files: string[]) => makeTempRepo(Object.fromEntries(files.map((file) => [file, `VALUE = 0  # ${file}\n`])));
 
+/** The target: a generated `VALUE = 0` repo, or a clone of a real one with n of its source files as the tasks. */
+interface BenchTarget {
+  dir: string;
+  files: string[];
+  /** The file as the scripted model rewrites it on turn `turn` (1 = the task, 2 = the supervisor's instruction). */
+  edited(file: string, turn: number): string;
+  cleanup(): void;
+}
+
+const generatedTarget = async (n: number): Promise<BenchTarget> => {
+  const files = Array.from({ length: n }, (_, i) => `mod${i}.py`);
+  const repo = await valueRepo(files);
+  return { dir: repo.dir, files, edited: (file, turn) => `VALUE = ${turn}  # ${file}\n`, cleanup: repo.cleanup };
+};
+
+/**
+ * A local clone of a real repository (`--repo=<git dir or URL>`); the tasks are n mid-sized
+ * TypeScript sources, each edited by appending a comment line.
+ */
+const realTarget = (source: string, n: number): BenchTarget => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ao-bench-real-'));
+  execFileSync('git', ['clone', '--quiet', source, dir]);
+  execFileSync('git', ['-C', dir, 'config', 'user.email', 'bench@example.com']);
+  execFileSync('git', ['-C', dir, 'config', 'user.name', 'bench']);
+  const candidates = execFileSync('git', ['-C', dir, 'ls-files', '*.ts'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((file) => file && !file.endsWith('.test.ts') && !file.endsWith('.d.ts'))
+    .map((file) => ({ file, size: fs.statSync(path.join(dir, file)).size }))
+    .filter(({ size }) => size > 1_000 && size < 4_000)
+    .sort((a, b) => a.file.localeCompare(b.file));
+  if (candidates.length < n) throw new Error(`bench: ${source} has only ${candidates.length} mid-sized .ts files`);
+  const files = Array.from({ length: n }, (_, i) => candidates[Math.floor((i * candidates.length) / n)]!.file);
+  const original = new Map(files.map((file) => [file, fs.readFileSync(path.join(dir, file), 'utf8')]));
+  return {
+    dir,
+    files,
+    edited: (file, turn) => `${original.get(file)}\n// bench turn ${turn}\n`,
+    cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+};
+
 /**
  * Aider's own start-up for n agents at once: n aiders with the app's arguments, each in its own
  * ready worktree and pty, from spawn until every first request reached the (silent) model.
@@ -91,6 +132,10 @@ export const runParallelBench = async (options: {
   latencyMs: number;
   /** How long the PRD stand-in takes to answer: the time the warm aiders have to reach their prompt. */
   prdDelayMs: number;
+  /** The supervisor on: it instructs once after the first turn, then finishes (two turns per agent). */
+  supervisor?: boolean;
+  /** A real repository to clone as the target, instead of the generated one. */
+  repo?: string;
 }): Promise<{ results: ParallelResult[]; aiderStartSeconds: number }> => {
   const start = performance.now();
   execFileSync(options.aiderBin, ['--version'], { env: { ...process.env, LITELLM_LOCAL_MODEL_COST_MAP: 'True' } });
@@ -98,12 +143,32 @@ export const runParallelBench = async (options: {
   const results: ParallelResult[] = [];
   for (const n of options.counts) {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ao-bench-par-'));
-    const files = Array.from({ length: n }, (_, i) => `mod${i}.py`);
-    const repo = await valueRepo(files);
-    const gemini = await startGeminiServer([{ text: '# PRD\n\nSet every VALUE to 1.\n', delayMs: options.prdDelayMs }]);
+    const repo = options.repo ? realTarget(options.repo, n) : await generatedTarget(n);
+    const { files } = repo;
+    const gemini = await startGeminiServer([{ text: '# PRD\n\nChange every listed file.\n', delayMs: options.prdDelayMs }]);
+    // The supervisor (same server, its own model name) instructs once per agent, then finishes.
+    const instructed = new Set<string>();
     const openai = await startOpenAiServer((request) => {
+      if (request.model === 'bench-supervisor') {
+        const file = files.find((name) => request.text.includes(name));
+        const first = file !== undefined && !instructed.has(file);
+        if (file) instructed.add(file);
+        const decision = first
+          ? {
+              progress: 'first turn done',
+              thought: 'one more pass',
+              action: 'instruct',
+              message: 'Mark the second turn.',
+              future: 'finish',
+            }
+          : { progress: 'done', thought: 'the file is changed', action: 'finish', message: '', future: '' };
+        return { text: JSON.stringify(decision) };
+      }
       const file = files.find((name) => request.text.includes(`${name}\n\`\`\``));
-      return file ? { text: wholeFileEdit(file, `VALUE = 1  # ${file}\n`, 'python'), delayMs: options.latencyMs } : { text: 'Done.' };
+      if (!file) return { text: 'Done.' };
+      const turn = request.text.includes('Mark the second turn.') ? 2 : 1;
+      const lang = file.endsWith('.py') ? 'python' : 'typescript';
+      return { text: wholeFileEdit(file, repo.edited(file, turn), lang), delayMs: options.latencyMs };
     });
     try {
       const began = performance.now();
@@ -127,6 +192,7 @@ export const runParallelBench = async (options: {
           'openai/bench',
           '--aider-bin',
           options.aiderBin,
+          ...(options.supervisor ? ['--supervisor-model', 'openai/bench-supervisor'] : []),
         ],
         {
           cwd: repo.dir,
@@ -140,6 +206,7 @@ export const runParallelBench = async (options: {
             GOOGLE_GEMINI_BASE_URL: gemini.url,
             OPENAI_API_KEY: 'bench',
             OPENAI_API_BASE: openai.url,
+            AIDER_ORCHESTRATOR_SUPERVISOR: options.supervisor ? 'on' : 'off',
           },
           extendEnv: false,
         },
@@ -167,7 +234,8 @@ export const runParallelBench = async (options: {
         efficiency: wallSeconds / (results[0]?.wallSeconds ?? wallSeconds),
         approveToSpawnedSeconds: (spawnedAt - approvedAt) / 1000,
         approveToStartedSeconds: (startedAt - approvedAt) / 1000,
-        aiderAloneSeconds: await aiderAloneSeconds(options.aiderBin, n),
+        // aider's own start-up is measured on the generated repo only (a real repo's first turn is its repo map).
+        aiderAloneSeconds: options.repo ? Number.NaN : await aiderAloneSeconds(options.aiderBin, n),
       });
     } finally {
       await Promise.all([gemini.close(), openai.close()]);

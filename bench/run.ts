@@ -113,10 +113,20 @@ if (wanted('parallel')) {
     ?.slice('--counts='.length)
     .split(',')
     .map(Number) ?? [1, 2, 4, 8];
+  // `--supervisor`: the supervisor drives two turns per agent; `--repo=<git dir or URL>`: a real target.
+  const supervisor = process.argv.includes('--supervisor');
+  const repo = process.argv.find((arg) => arg.startsWith('--repo='))?.slice('--repo='.length);
   console.log(
-    '## parallel efficiency: N one-file tasks, PRD answered after 10 s (aiders start warm meanwhile), model latency 10 s, real aider',
+    `## parallel efficiency: N one-file tasks${repo ? ` in a clone of ${repo}` : ''}, PRD answered after 10 s (aiders start warm meanwhile), model latency 10 s, real aider${supervisor ? ', the supervisor driving two turns per agent' : ''}`,
   );
-  const { results, aiderStartSeconds } = await runParallelBench({ aiderBin: aiderBin(), counts, latencyMs: 10_000, prdDelayMs: 10_000 });
+  const { results, aiderStartSeconds } = await runParallelBench({
+    aiderBin: aiderBin(),
+    counts,
+    latencyMs: 10_000,
+    prdDelayMs: 10_000,
+    supervisor,
+    repo,
+  });
   table(
     ['agents', 'wall s', 'wall(N) / wall(1)', 'approve → all spawned s', 'approve → all at the model s', 'aider alone s'],
     results.map((r) => [
@@ -125,7 +135,7 @@ if (wanted('parallel')) {
       r.efficiency.toFixed(2),
       r.approveToSpawnedSeconds.toFixed(2),
       r.approveToStartedSeconds.toFixed(2),
-      r.aiderAloneSeconds.toFixed(2),
+      Number.isNaN(r.aiderAloneSeconds) ? '–' : r.aiderAloneSeconds.toFixed(2),
     ]),
   );
   console.log(`aider's own start-up (\`aider --version\`, Python imports): ${aiderStartSeconds.toFixed(2)} s\n`);
