@@ -267,6 +267,12 @@ const SCREENS: {
       },
       diff: { after: (h) => called(h, 'diff 1') },
       merge: { after: (h) => h.shows('merged agent 1 into aider-orchestrator/test/merged') },
+      resolve: {
+        after: async (h) => {
+          await called(h, 'merge --resolve');
+          return h.shows('agent 2 conflicted in a.py: resolved by an agent and merged');
+        },
+      },
       back: { after: (h) => h.shows('aider-orchestrator 20260101-000000-test summary') },
       quit: { after: exits },
       help: { after: (h) => h.shows('Keys · Summary') },
