@@ -66,7 +66,9 @@ export const mergeBranches = async (options: {
   const { root, base, target } = options;
   const existing = await branchExists(root, target);
   if (existing && !options.continue) {
-    throw new UserError(`the branch ${target} exists already: delete it (git branch -D ${target}) to merge again`);
+    throw new UserError(
+      `the branch ${target} exists already: delete it (git branch -D ${target}) to merge again, or merge the branches it lacks into it with merge --resolve (R on the summary)`,
+    );
   }
   const result: MergeResult = { target, merged: [], conflicts: [], resolved: [] };
   let dir: string | undefined;
