@@ -277,11 +277,10 @@ export const mergeEnvironment = async (
     stored: openConfigStore().read(),
     env: settingsFromEnv(await readEnvironment({ dirs: [request.cwd], env: request.env, isRepoData: isTrackedByGit })),
   });
-  const repoScan = await guardRepoTrust(record.repo, record.baseCommit, {
-    repo: record.repo,
-    trusted: request.trustRepo,
-    warn: request.warn,
-  });
+  // The trust rule is about aider's configuration: only a merge that starts aider is refused by it.
+  const repoScan = request.aider
+    ? await guardRepoTrust(record.repo, record.baseCommit, { repo: record.repo, trusted: request.trustRepo, warn: request.warn })
+    : undefined;
   const cloned = isInside(record.repo, path.join(early.dataDir, 'repos'));
   const env = await readEnvironment({
     dirs: cloned ? [request.cwd] : [record.repo, request.cwd],
