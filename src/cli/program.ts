@@ -36,7 +36,7 @@ export interface RunFlags {
 
 export interface CommandHandlers {
   run(flags: RunFlags): Promise<void>;
-  merge(runId: string | undefined, options: { repo?: string }): Promise<void>;
+  merge(runId: string | undefined, options: { repo?: string; resolve?: boolean; check?: boolean; trustRepo?: boolean }): Promise<void>;
   resume(runId: string | undefined, options: { headless?: boolean; trustRepo?: boolean }): Promise<void>;
   runs(options: { limit?: number }): Promise<void>;
   demo(options: { headless?: boolean; agents?: number }): Promise<void>;
@@ -176,10 +176,18 @@ export const buildProgram = (handlers: CommandHandlers, version: string): Comman
     .command('merge')
     .argument('[run]', 'run id (default: the latest run of this repository)')
     .description(
-      "merge the succeeded agents' branches (one per task: its winner) into aider-orchestrator/<run>/merged, off the run's base (your branch is not touched)",
+      "merge the succeeded agents' branches (one per task: its winner) into aider-orchestrator/<run>/merged, off the run's base (your branch is not touched), then run the run's check command on it; exit 1 when a branch is left out or the check fails",
     )
     .option('--repo <path>', 'the repository (default: the current one)')
-    .action(async (runId: string | undefined, options: { repo?: string }) => handlers.merge(runId, options));
+    .option(
+      '--resolve',
+      "resolve a conflicting branch with an aider session (the run's model), then merge it; merges into an existing integration branch",
+    )
+    .option('--no-check', "do not run the run's check command on the integration branch")
+    .option('--trust-repo', "let the repository's tracked aider settings apply, as for the run")
+    .action(async (runId: string | undefined, options: { repo?: string; resolve?: boolean; check?: boolean; trustRepo?: boolean }) =>
+      handlers.merge(runId, options),
+    );
 
   program
     .command('clean')

@@ -7,8 +7,8 @@ import { git, GitError } from '../git/exec.js';
 import { findRepoRoot } from '../git/repo.js';
 import { failureReason, findRunWorktrees, removeWorktrees } from '../git/worktrees.js';
 import { liveRunError, type AgentRecord, type RunRecord } from '../orchestrator/history.js';
-import { describeMerge, mergeRun } from '../orchestrator/merge.js';
-import { attemptsByAgent } from '../plan/attempts.js';
+import { describeMerge, mergeExitCode } from '../orchestrator/merge.js';
+import { mergeRecordedRun } from '../orchestrator/mergeRecordedRun.js';
 import { openHistory } from './historyCommands.js';
 
 export interface RunFilesOptions {
@@ -50,34 +50,30 @@ const findRun = async (runId: string | undefined, options: RunFilesOptions): Pro
 
 const repositoryGone = (run: RunRecord): boolean => !fs.existsSync(path.join(run.repo, '.git'));
 
-/** `aider-orchestrator merge [run]`: exit 0 when every succeeded agent merged, 1 with conflicts. */
-export const mergeCommand = async (runId: string | undefined, options: RunFilesOptions): Promise<number> => {
+/**
+ * `aider-orchestrator merge [run]`: exit 0 when every succeeded agent merged and the check (if
+ * any) passed on the integration branch, 1 when a branch is left out or the check fails.
+ */
+export const mergeCommand = async (
+  runId: string | undefined,
+  options: RunFilesOptions & { resolve?: boolean; check?: boolean; trustRepo?: boolean },
+): Promise<number> => {
   const { run, agents } = await findRun(runId, options);
   if (repositoryGone(run)) throw new UserError(`the repository ${run.repo} of run ${run.id} is gone: nothing to merge into`);
   process.stderr.write(
-    `Merging run ${run.id} (base ${run.baseCommit.slice(0, 7)})${run.status === 'running' ? ', which did not finish' : ''}...\n`,
+    `Merging run ${run.id} (base ${run.baseCommit.slice(0, 7)})${run.status === 'running' ? ', which did not finish' : ''}${options.resolve ? ', conflicts resolved by an agent' : ''}...\n`,
   );
-  const attempts = attemptsByAgent(agents.map((agent) => agent.task));
-  const result = await mergeRun(
-    {
-      runId: run.id,
-      repo: run.repo,
-      baseCommit: run.baseCommit,
-      agents: agents.map((agent) => {
-        const attempt = attempts.get(agent.task.agent);
-        return {
-          id: agent.task.agent,
-          branch: agent.branch,
-          status: agent.state,
-          task: attempt && attempt.of > 1 ? attempt.task : undefined,
-          winner: agent.winner,
-        };
-      }),
-    },
-    (line) => process.stderr.write(`  ${line}\n`),
-  );
-  for (const line of describeMerge(result)) process.stdout.write(`${line}\n`);
-  return result.conflicts.length > 0 ? 1 : 0;
+  const report = await mergeRecordedRun(run, agents, {
+    resolve: options.resolve === true,
+    check: options.check !== false,
+    trustRepo: options.trustRepo === true,
+    cwd: process.cwd(),
+    env: process.env,
+    warn: (message) => process.stderr.write(`warning: ${message}\n`),
+    onProgress: (line) => process.stderr.write(`  ${line}\n`),
+  });
+  for (const line of describeMerge(report)) process.stdout.write(`${line}\n`);
+  return mergeExitCode(report);
 };
 
 const confirm = async (question: string, yes: boolean | undefined): Promise<boolean> => {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AgentSummary, DecisionRecord, RunSummary, RunTotals, SupervisorTotals } from './types.js';
+import type { AgentSummary, DecisionRecord, MergeRecord, RunSummary, RunTotals, SupervisorTotals } from './types.js';
 import { makePrivateDir, writePrivateFile } from './privateFiles.js';
 import type { Redactor } from './redact.js';
 
@@ -137,4 +137,21 @@ export const writeSummary = (summary: RunSummary, redactor: Redactor): void => {
     }
     throw error;
   }
+};
+
+/**
+ * The summary file of run `runId` with its `merge` replaced, written back; false (nothing
+ * written) when the file is missing or is not that run's summary: it sits in the repository,
+ * and anything may have replaced it.
+ */
+export const recordMergeInSummary = (file: string, runId: string, merge: MergeRecord, redactor: Redactor): boolean => {
+  let summary: RunSummary;
+  try {
+    summary = JSON.parse(fs.readFileSync(file, 'utf8')) as RunSummary;
+  } catch {
+    return false;
+  }
+  if (summary?.runId !== runId || !Array.isArray(summary.agents)) return false;
+  writeSummary({ ...summary, summaryPath: file, merge }, redactor);
+  return true;
 };

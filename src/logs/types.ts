@@ -126,4 +126,33 @@ export interface RunSummary {
   logDir: string;
   /** Where the summary is written; undefined when it could not be (the run's warning says why). */
   summaryPath: string | undefined;
+  /** The last merge of the run's branches (`merge`, `m`/`R` on the summary); absent until one ran. */
+  merge?: MergeRecord;
+}
+
+/** The run's check command on the integration branch, after a merge. */
+export interface MergeCheck {
+  command: string;
+  passed: boolean;
+  exitCode: number | null;
+  timedOut: boolean;
+  /** With timedOut: the --check-timeout that ended it. */
+  timeoutMs?: number;
+  /** The end of its output (stdout and stderr together), secrets masked. */
+  output: string;
+}
+
+/** A merge into the integration branch, as the summary keeps it. */
+export interface MergeRecord {
+  /** The integration branch. */
+  branch: string;
+  /** Agents whose branch is in it. */
+  merged: number[];
+  /** Branches left out: their conflicting files, and why the agent could not resolve them (with --resolve). */
+  leftOut: { agent: number; branch: string; files: string[]; reason?: string }[];
+  /** Branches merged after an agent resolved their conflicts, and what that cost. */
+  resolved: { agent: number; branch: string; files: string[]; iterations: number; tokens: number; cost: number }[];
+  /** Absent when the run has no check command, or nothing was merged. */
+  check: MergeCheck | undefined;
+  finishedAt: string;
 }

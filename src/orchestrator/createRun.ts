@@ -16,7 +16,7 @@ import { buildRepoContext } from '../llm/repoContext.js';
 import { Redactor, secretValuesFromArgs, secretValuesFromEnv, withoutMaskedArgs } from '../logs/redact.js';
 import { validatePaths } from '../plan/validate.js';
 import { UserError } from '../errors.js';
-import { liveRunError, RunHistory } from './history.js';
+import { liveRunError, RunHistory, type RunRecord } from './history.js';
 import { Run } from './run.js';
 
 export interface RunRequest {
@@ -258,4 +258,52 @@ export const resumeRun = async (request: ResumeRequest): Promise<Run> => {
     history,
     resume: { agents: history.agentsOf(record.id), prd: record.prd, prdPath: record.prdPath, startedAt: new Date(record.startedAt) },
   });
+};
+
+/** What `merge` needs to run the run's aider (--resolve) and check command as the run did. */
+export interface MergeEnvironment {
+  settings: Settings;
+  /** The agents' environment (buildAiderEnv): the check and the resolver's aider run in it. */
+  agentEnv: NodeJS.ProcessEnv;
+  redactor: Redactor;
+  /** With `aider`: the run's aider, checked as for a run. */
+  aiderBin: string | undefined;
+}
+
+/**
+ * The environment of a finished run, rebuilt from the history as `resume` does: its stored
+ * settings, the user's keys and endpoints (pinned over any .env in a worktree), the trust rule.
+ */
+export const mergeEnvironment = async (
+  record: RunRecord,
+  request: { cwd: string; env: NodeJS.ProcessEnv; warn(message: string): void; aider: boolean; trustRepo: boolean },
+): Promise<MergeEnvironment> => {
+  const early = resolveSettings({
+    stored: openConfigStore().read(),
+    env: settingsFromEnv(await readEnvironment({ dirs: [request.cwd], env: request.env, isRepoData: isTrackedByGit })),
+  });
+  // The trust rule is about aider's configuration: only a merge that starts aider is refused by it.
+  const repoScan = request.aider
+    ? await guardRepoTrust(record.repo, record.baseCommit, { repo: record.repo, trusted: request.trustRepo, warn: request.warn })
+    : undefined;
+  const cloned = isInside(record.repo, path.join(early.dataDir, 'repos'));
+  const env = await readEnvironment({
+    dirs: cloned ? [request.cwd] : [record.repo, request.cwd],
+    env: request.env,
+    isRepoData: isTrackedByGit,
+  });
+  const stored = JSON.parse(record.settingsJson) as Partial<Settings>;
+  stored.aiderArgs = withoutMaskedArgs(stored.aiderArgs ?? []).args;
+  const settings = resolveSettings({ stored, env: { geminiApiKey: settingsFromEnv(env).geminiApiKey } });
+  let aiderBin: string | undefined;
+  if (request.aider) {
+    checkAgentModelKey(settings.agentModel, env);
+    aiderBin = (await checkAgentPrerequisites(settings, env, request.warn)).bin;
+  }
+  return {
+    settings,
+    agentEnv: buildAiderEnv(env, { file: aiderEnvFile(settings.dataDir, record.id), repo: request.trustRepo ? repoScan : undefined }),
+    redactor: new Redactor([...secretValuesFromEnv(env), settings.geminiApiKey]),
+    aiderBin,
+  };
 };

@@ -22,7 +22,7 @@ import { planFromFiles, planFromProposal } from '../plan/build.js';
 import type { AgentTask, Plan } from '../plan/types.js';
 import { plannedPaths, validatePlan } from '../plan/validate.js';
 import type { RunEvents, RunPhase } from './events.js';
-import { describeMerge, mergeRun } from './merge.js';
+import { describeMerge, mergeOptionsFor, mergeRecord, mergeRun } from './merge.js';
 import type { AgentRecord, RunHistory } from './history.js';
 import { AttemptJudging, type TaskVerdict } from './judging.js';
 import { Scheduler } from './scheduler.js';
@@ -255,10 +255,24 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
     this.change = text.trim();
   }
 
-  async merge(): Promise<string[]> {
+  async merge(options: { resolve?: boolean } = {}): Promise<string[]> {
     if (!this.summary) throw new UserError('the run has not finished: merge once every agent is done');
-    const agents = this.summary.agents.map((agent) => ({ ...agent, task: agent.attempt?.task }));
-    return describeMerge(await mergeRun({ ...this.summary, agents }));
+    const { settings, aiderBin, agentEnv, redactor } = this.options;
+    const agents = this.summary.agents.map((agent) => ({ ...agent, task: agent.attempt?.task, brief: agent.task }));
+    const report = await mergeRun(
+      { ...this.summary, agents },
+      undefined,
+      mergeOptionsFor(this.runId, settings, { aiderBin, agentEnv, redactor }, { resolve: options.resolve === true, check: true }),
+    );
+    this.summary = { ...this.summary, merge: mergeRecord(report) };
+    if (this.summary.summaryPath) {
+      try {
+        writeSummary(this.summary, redactor);
+      } catch (error) {
+        this.emit('run:warning', `cannot add the merge to the summary ${this.summary.summaryPath} (${(error as Error).message})`);
+      }
+    }
+    return describeMerge(report, { outputLines: 5 });
   }
 
   async diff(id: number): Promise<string> {

@@ -40,8 +40,12 @@ export interface RunController extends EventEmitter<RunEvents> {
   /** Create workspaces, run every agent (≤ maxAgents at once), write logs and the summary. */
   startAgents(): Promise<RunSummary>;
   stopAgent(agent: number): Promise<void>;
-  /** Merge the succeeded agents' branches (of a task with several attempts, its winner's) into `aider-orchestrator/<run>/merged`; returns what happened, in lines. */
-  merge(): Promise<string[]>;
+  /**
+   * Merge the succeeded agents' branches (of a task with several attempts, its winner's) into `aider-orchestrator/<run>/merged` (with `resolve`,
+   * conflicts resolved by an agent, into the existing branch), then run the check command on it;
+   * returns what happened, in lines.
+   */
+  merge(options?: { resolve?: boolean }): Promise<string[]>;
   /** The agent's changes since the run's base commit, as a patch. */
   diff(agent: number): Promise<string>;
   restartAgent(agent: number): void;

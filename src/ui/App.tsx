@@ -168,9 +168,9 @@ export const App = ({ warnings, yes, editText, openConfigStore, interrupt }: App
               );
             }}
             mergeReport={mergeReport}
-            onMerge={() => {
+            onMerge={(resolve) => {
               setMergeReport([MERGING]);
-              run.merge().then(setMergeReport, (caught: unknown) => setMergeReport([messageOf(caught)]));
+              run.merge({ resolve }).then(setMergeReport, (caught: unknown) => setMergeReport([messageOf(caught)]));
             }}
             onPickWinner={(agent) => run.pickWinner(agent).catch((caught: unknown) => setMergeReport([messageOf(caught)]))}
             onBack={() => setView('run')}

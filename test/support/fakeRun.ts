@@ -109,9 +109,11 @@ export class TestRun extends EventEmitter<RunEvents> implements RunController {
     this.calls.push(`stopAgent ${agent}`);
   }
 
-  async merge(): Promise<string[]> {
-    this.calls.push('merge');
-    return ['merged agent 1 into aider-orchestrator/test/merged'];
+  async merge(options: { resolve?: boolean } = {}): Promise<string[]> {
+    this.calls.push(options.resolve ? 'merge --resolve' : 'merge');
+    return options.resolve
+      ? ['merged agents 1, 2 into aider-orchestrator/test/merged', 'agent 2 conflicted in a.py: resolved by an agent and merged']
+      : ['merged agent 1 into aider-orchestrator/test/merged'];
   }
 
   async diff(agent: number): Promise<string> {

@@ -285,6 +285,12 @@ const SCREENS: {
         },
         after: (h) => called(h, 'pickWinner 2'),
       },
+      resolve: {
+        after: async (h) => {
+          await called(h, 'merge --resolve');
+          return h.shows('agent 2 conflicted in a.py: resolved by an agent and merged');
+        },
+      },
       back: { after: (h) => h.shows('aider-orchestrator 20260101-000000-test summary') },
       quit: { after: exits },
       help: { after: (h) => h.shows('Keys · Summary') },

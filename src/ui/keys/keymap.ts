@@ -347,6 +347,14 @@ export const SUMMARY_KEYS = keymap<SummaryContext>()('Summary', [
               ? 'the merge is running'
               : undefined,
   },
+  {
+    action: 'resolve',
+    keys: [char('R')],
+    label: 'merge, an agent resolving conflicts (into the merged branch an earlier merge made), then the check (as merge --resolve)',
+    footer: 'merge + resolve',
+    unavailable: (c) =>
+      c.merging ? 'the merge is running' : c.succeeded > 0 ? undefined : 'no agent succeeded: there is nothing to merge',
+  },
   { action: 'back', keys: [char('b')], label: 'back to the agents’ panes', footer: 'back to the panes' },
   { action: 'quit', keys: [char('q')], label: 'quit (exit 0 when every agent succeeded, else 1)', footer: 'quit' },
   HELP,

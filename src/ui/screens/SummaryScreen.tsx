@@ -10,7 +10,8 @@ export interface SummaryScreenProps {
   summary: RunSummary;
   height: number;
   onDiff(agent: number): void;
-  onMerge(): void;
+  /** `resolve`: conflicts go to an agent (R). */
+  onMerge(resolve: boolean): void;
   /** Best of n: make this attempt its task's winner. */
   onPickWinner(agent: number): void;
   /** What the last merge did. */
@@ -21,6 +22,10 @@ export interface SummaryScreenProps {
 
 /** The merge report while the merge runs. */
 export const MERGING = 'merging…';
+
+/** A merge report line: left out or check failed (and its output) yellow or red, the rest green. */
+const reportColor = (line: string): string =>
+  line.startsWith('check failed') || line.startsWith('  ') ? 'red' : line.includes('conflicts') ? 'yellow' : 'green';
 
 const cell = (text: string, width: number) => text.slice(0, width).padEnd(width);
 
@@ -63,7 +68,8 @@ export const SummaryScreen = ({ summary, height, onDiff, onMerge, onPickWinner, 
       up: () => select((i) => Math.max(0, i - 1)),
       down: () => select((i) => Math.min(agents.length - 1, i + 1)),
       diff: () => onDiff(agents[select((i) => i)]!.id),
-      merge: onMerge,
+      merge: () => onMerge(false),
+      resolve: () => onMerge(true),
       pickWinner: () => onPickWinner(agents[select((i) => i)]!.id),
       back: onBack,
       quit: onQuit,
@@ -141,7 +147,7 @@ export const SummaryScreen = ({ summary, height, onDiff, onMerge, onPickWinner, 
         ) : null}
       </Box>
       {report.map((line) => (
-        <Text key={line} wrap="truncate" color={line.includes('conflicts') ? 'yellow' : 'green'}>
+        <Text key={line} wrap="truncate" color={reportColor(line)}>
           {line}
         </Text>
       ))}

@@ -1,7 +1,8 @@
+import { execa } from 'execa';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { mergeBranches } from '../../../src/git/merge.js';
+import { mergeBranches, type MergeConflict } from '../../../src/git/merge.js';
 import { mergeRun } from '../../../src/orchestrator/merge.js';
 import { makeTempRepo, type TempRepo } from '../../support/gitRepo.js';
 
@@ -41,6 +42,7 @@ describe('merging agent branches', () => {
 
     expect(result.merged).toEqual([1, 2]);
     expect(result.conflicts).toEqual([{ agent: 3, branch: 'agent-3', files: ['a.txt'] }]);
+    expect(result.resolved).toEqual([]);
     expect(await repo.git('show', 'run/merged:a.txt')).toBe('a from agent 1');
     expect(await repo.git('show', 'run/merged:b.txt')).toBe('b from agent 2');
     // The user's branch, HEAD and uncommitted work are as they were; no merge worktree is left.
@@ -113,8 +115,142 @@ describe('merging agent branches', () => {
       },
       (line) => progress.push(line),
     );
-    expect(result).toEqual({ target: 'aider-orchestrator/r/merged', merged: [1], conflicts: [], leftOut: [] });
+    expect(result).toMatchObject({
+      target: 'aider-orchestrator/r/merged',
+      merged: [1],
+      conflicts: [],
+      leftOut: [],
+      resolved: [],
+      check: undefined,
+    });
     expect(progress).toContain('agent 4: its branch aider-orchestrator/r/agent-4 is gone; left out');
     expect(await repo.git('show', 'aider-orchestrator/r/merged:b.txt')).toBe('b');
+  });
+});
+
+/** Two branches off `base` that both append a different line to a.txt: the second conflicts with the first. */
+const conflictingBranches = async (repo: TempRepo) => {
+  const base = (await repo.git('rev-parse', 'HEAD')).trim();
+  await branchWith(repo, 'agent-1', base, { 'a.txt': 'a\none\n' });
+  await branchWith(repo, 'agent-2', base, { 'a.txt': 'a\ntwo\n', 'b.txt': 'b from agent 2\n' });
+  return base;
+};
+
+const BRANCHES = [
+  { agent: 1, branch: 'agent-1' },
+  { agent: 2, branch: 'agent-2' },
+];
+
+/** What the integration worktree looks like when the check runs: status, an unfinished merge. */
+const worktreeState = async (worktree: string) => ({
+  status: String((await execa('git', ['status', '--porcelain'], { cwd: worktree })).stdout),
+  mergeInProgress: fs.existsSync(String((await execa('git', ['rev-parse', '--git-path', 'MERGE_HEAD'], { cwd: worktree })).stdout)),
+});
+
+describe('a conflicting branch handed to a resolver', () => {
+  it('is merged with a merge commit of two parents once the resolver has removed the markers', async () => {
+    const repo = await makeTempRepo({ 'a.txt': 'a\n', 'b.txt': 'b\n' });
+    cleanups.push(repo.cleanup);
+    const base = await conflictingBranches(repo);
+    const seen: MergeConflict[] = [];
+    const result = await mergeBranches({
+      root: repo.dir,
+      base,
+      target: 'run/merged',
+      branches: BRANCHES,
+      resolve: async (conflict) => {
+        seen.push(conflict);
+        expect(fs.readFileSync(path.join(conflict.worktree, 'a.txt'), 'utf8')).toMatch(/^<<<<<<< HEAD$/m);
+        fs.writeFileSync(path.join(conflict.worktree, 'a.txt'), 'a\none\ntwo\n');
+        return { resolved: true };
+      },
+    });
+    expect(seen.map(({ agent, branch, files, mergedSoFar }) => ({ agent, branch, files, mergedSoFar }))).toEqual([
+      { agent: 2, branch: 'agent-2', files: ['a.txt'], mergedSoFar: [1] },
+    ]);
+    expect(result).toEqual({
+      target: 'run/merged',
+      merged: [1, 2],
+      conflicts: [],
+      resolved: [{ agent: 2, branch: 'agent-2', files: ['a.txt'] }],
+    });
+    expect(await repo.git('show', 'run/merged:a.txt')).toBe('a\none\ntwo');
+    expect(await repo.git('show', 'run/merged:b.txt')).toBe('b from agent 2');
+    const [, ...parents] = (await repo.git('rev-list', '--parents', '-n', '1', 'run/merged')).trim().split(' ');
+    expect(parents).toHaveLength(2);
+    expect(await repo.git('log', '-1', '--format=%s', 'run/merged')).toBe('Merge agent 2 (agent-2)');
+    expect((await repo.git('worktree', 'list')).trim().split('\n')).toHaveLength(1);
+  });
+
+  it('leaves the branch out, named with the reason, and the integration branch as it was, when markers are left', async () => {
+    const repo = await makeTempRepo({ 'a.txt': 'a\n', 'b.txt': 'b\n' });
+    cleanups.push(repo.cleanup);
+    const base = await conflictingBranches(repo);
+    let state: Awaited<ReturnType<typeof worktreeState>> | undefined;
+    const result = await mergeBranches({
+      root: repo.dir,
+      base,
+      target: 'run/merged',
+      branches: BRANCHES,
+      // The file is only half resolved, and something new is left in the worktree.
+      resolve: async (conflict) => {
+        fs.writeFileSync(path.join(conflict.worktree, 'a.txt'), 'a\n<<<<<<< HEAD\none\n=======\ntwo\n');
+        fs.writeFileSync(path.join(conflict.worktree, 'stray.txt'), 'left behind\n');
+        return { resolved: true };
+      },
+      inWorktree: async (worktree) => {
+        state = await worktreeState(worktree);
+      },
+    });
+    expect(result.merged).toEqual([1]);
+    expect(result.resolved).toEqual([]);
+    expect(result.conflicts).toEqual([{ agent: 2, branch: 'agent-2', files: ['a.txt'], reason: 'conflict markers left in a.txt' }]);
+    expect(state).toEqual({ status: '', mergeInProgress: false });
+    expect(await repo.git('show', 'run/merged:a.txt')).toBe('a\none');
+    expect(await repo.git('ls-tree', '--name-only', 'run/merged')).toBe('a.txt\nb.txt');
+  });
+
+  it('aborts the merge when the resolver fails, with its reason', async () => {
+    const repo = await makeTempRepo({ 'a.txt': 'a\n', 'b.txt': 'b\n' });
+    cleanups.push(repo.cleanup);
+    const base = await conflictingBranches(repo);
+    let state: Awaited<ReturnType<typeof worktreeState>> | undefined;
+    const result = await mergeBranches({
+      root: repo.dir,
+      base,
+      target: 'run/merged',
+      branches: BRANCHES,
+      resolve: async () => ({ resolved: false, reason: 'the model call failed' }),
+      inWorktree: async (worktree) => {
+        state = await worktreeState(worktree);
+      },
+    });
+    expect(result.conflicts).toEqual([{ agent: 2, branch: 'agent-2', files: ['a.txt'], reason: 'the model call failed' }]);
+    expect(state).toEqual({ status: '', mergeInProgress: false });
+  });
+
+  it('merges into an existing integration branch with `continue`: branches in it count as merged', async () => {
+    const repo = await makeTempRepo({ 'a.txt': 'a\n', 'b.txt': 'b\n' });
+    cleanups.push(repo.cleanup);
+    const base = await conflictingBranches(repo);
+    const first = await mergeBranches({ root: repo.dir, base, target: 'run/merged', branches: BRANCHES });
+    expect(first.conflicts.map((c) => c.agent)).toEqual([2]);
+    const progress: string[] = [];
+    const again = await mergeBranches({
+      root: repo.dir,
+      base,
+      target: 'run/merged',
+      branches: BRANCHES,
+      continue: true,
+      onProgress: (line) => progress.push(line),
+      resolve: async (conflict) => {
+        fs.writeFileSync(path.join(conflict.worktree, 'a.txt'), 'a\none\ntwo\n');
+        return { resolved: true };
+      },
+    });
+    expect(again.merged).toEqual([1, 2]);
+    expect(again.resolved.map((r) => r.agent)).toEqual([2]);
+    expect(progress[0]).toBe('agent 1 (agent-1) is in run/merged already');
+    expect(await repo.git('show', 'run/merged:a.txt')).toBe('a\none\ntwo');
   });
 });
