@@ -17,6 +17,23 @@ const KEY_SHAPES: readonly RegExp[] = [
   /\bAKIA[0-9A-Z]{16}\b/g, // AWS access key id
 ];
 
+/** How each key shape begins: a stream holds back a trailing word that may grow into one. */
+const KEY_SHAPE_STARTS: readonly string[] = [
+  'sk-',
+  'AIza',
+  'ghp_',
+  'gho_',
+  'ghu_',
+  'ghs_',
+  'ghr_',
+  'github_pat_',
+  'gsk_',
+  'xai-',
+  'hf_',
+  'xox',
+  'AKIA',
+];
+
 /** Values shorter than this are not treated as secrets: they would mangle ordinary text. */
 const MIN_SECRET_LENGTH = 8;
 
@@ -40,6 +57,64 @@ export class Redactor {
     for (const secret of this.secrets) if (out.includes(secret)) out = out.split(secret).join(MASK);
     for (const shape of KEY_SHAPES) out = out.replace(shape, MASK);
     return out;
+  }
+
+  /**
+   * Where the end of `text` may be the beginning of a secret that the next chunk completes: the
+   * index from which a stream holds text back (text.length when nothing needs holding).
+   */
+  heldFrom(text: string): number {
+    let from = text.length;
+    for (const secret of this.secrets) {
+      for (let length = Math.min(secret.length - 1, text.length); length > 0; length -= 1) {
+        if (text.endsWith(secret.slice(0, length))) {
+          from = Math.min(from, text.length - length);
+          break;
+        }
+      }
+    }
+    const word = /[A-Za-z0-9_-]+$/.exec(text);
+    if (word && KEY_SHAPE_STARTS.some((start) => word[0].startsWith(start) || start.startsWith(word[0]))) {
+      from = Math.min(from, word.index);
+    }
+    return from;
+  }
+}
+
+/**
+ * Masks a stream (a pty's output on its way to the pane's terminal) whose chunks may split a
+ * secret: a tail that could begin one is held until the next chunk, or `holdMs` of quiet.
+ */
+export class StreamRedactor {
+  private held = '';
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly redactor: Redactor,
+    private readonly emit: (text: string) => void,
+    private readonly holdMs = 100,
+  ) {}
+
+  write(chunk: string): void {
+    this.clearTimer();
+    const text = this.held + chunk;
+    const from = this.redactor.heldFrom(text);
+    this.held = text.slice(from);
+    if (from > 0) this.emit(this.redactor.redact(text.slice(0, from)));
+    if (this.held) this.timer = setTimeout(() => this.flush(), this.holdMs);
+  }
+
+  /** Emits what is held (the stream paused or ended). */
+  flush(): void {
+    this.clearTimer();
+    const text = this.held;
+    this.held = '';
+    if (text) this.emit(this.redactor.redact(text));
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
   }
 }
 

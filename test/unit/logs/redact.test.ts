@@ -1,5 +1,13 @@
-import { describe, expect, it } from 'vitest';
-import { isSecretName, MASK, Redactor, secretValuesFromArgs, secretValuesFromEnv, withoutMaskedArgs } from '../../../src/logs/redact.js';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  isSecretName,
+  MASK,
+  Redactor,
+  StreamRedactor,
+  secretValuesFromArgs,
+  secretValuesFromEnv,
+  withoutMaskedArgs,
+} from '../../../src/logs/redact.js';
 
 describe('the redactor', () => {
   it('masks every known secret value, the longest first', () => {
@@ -17,6 +25,51 @@ describe('the redactor', () => {
     expect(redactor.redact('AKIAABCDEFGHIJKLMNOP')).toBe(MASK);
     // Ordinary words that start alike are left alone.
     expect(redactor.redact('sk-learn, ask-me, AIza, task-runner')).toBe('sk-learn, ask-me, AIza, task-runner');
+  });
+});
+
+describe('the stream redactor (a pty on its way to a pane)', () => {
+  const SECRET = 'local-secret-value-42';
+  const KEY = 'sk-proj-AbCdEfGhIjKlMnOpQrStUvWx1234';
+
+  /** Feeds the chunks, flushes at the end, and returns what was emitted, chunk by chunk. */
+  const stream = (chunks: string[]) => {
+    const out: string[] = [];
+    const redactor = new StreamRedactor(new Redactor([SECRET]), (text) => out.push(text), 60_000);
+    for (const chunk of chunks) redactor.write(chunk);
+    const beforeFlush = out.join('');
+    redactor.flush();
+    return { beforeFlush, all: out.join('') };
+  };
+
+  it('masks a known secret split over chunks at every position', () => {
+    const text = `key=${SECRET}; done\r\n`;
+    for (let cut = 1; cut < text.length; cut += 1) {
+      expect(stream([text.slice(0, cut), text.slice(cut)]).all).toBe('key=***; done\r\n');
+    }
+  });
+
+  it('masks a key shape split over chunks at every position', () => {
+    const text = `OPENAI=${KEY}\r\n`;
+    for (let cut = 1; cut < text.length; cut += 1) {
+      expect(stream([text.slice(0, cut), text.slice(cut)]).all).toBe(`OPENAI=${MASK}\r\n`);
+    }
+  });
+
+  it('passes ordinary output through at once, holding back only what may begin a secret', () => {
+    expect(stream(['\x1b[32mall tests passed\x1b[0m\r\n> ']).beforeFlush).toBe('\x1b[32mall tests passed\x1b[0m\r\n> ');
+    // "loc" may begin the secret, "s" a key: held until the next chunk or the quiet timeout.
+    expect(stream(['prompt loc']).beforeFlush).toBe('prompt ');
+    expect(stream(['prompt loc']).all).toBe('prompt loc');
+    expect(stream(['use s']).beforeFlush).toBe('use ');
+  });
+
+  it('emits what it holds once the stream is quiet', async () => {
+    const out: string[] = [];
+    const redactor = new StreamRedactor(new Redactor([SECRET]), (text) => out.push(text), 20);
+    redactor.write('> loc');
+    expect(out.join('')).toBe('> ');
+    await vi.waitFor(() => expect(out.join('')).toBe('> loc'));
   });
 });
 
