@@ -71,12 +71,21 @@ export interface RunTotals {
   durationMs: number;
 }
 
+/** A pull request opened for one of the run's branches (`pr`, `p` on the summary). */
+export interface PullRequestSummary {
+  branch: string;
+  url: string;
+  number: number;
+}
+
 /** `summary_<ts>.json`. */
 export interface RunSummary {
   runId: string;
   change: string;
   repo: string;
   baseCommit: string;
+  /** The branch checked out when the run started; absent on a detached HEAD and in older summaries. */
+  baseBranch?: string | undefined;
   prdPath: string | undefined;
   startedAt: string;
   finishedAt: string;
@@ -86,4 +95,6 @@ export interface RunSummary {
   logDir: string;
   /** Where the summary is written; undefined when it could not be (the run's warning says why). */
   summaryPath: string | undefined;
+  /** Pull requests opened for the run's branches since it finished; absent until the first. */
+  pullRequests?: PullRequestSummary[];
 }

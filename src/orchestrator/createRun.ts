@@ -9,7 +9,17 @@ import { checkAgentModelKey, checkPrdModel, checkSupervisorModel } from '../conf
 import { resolveSettings } from '../config/resolve.js';
 import type { Settings } from '../config/settings.js';
 import { openConfigStore } from '../config/store.js';
-import { cloneRepo, committedFiles, dirtyFiles, findRepoRoot, headCommit, isTrackedByGit, maskUrl, trackedFiles } from '../git/repo.js';
+import {
+  cloneRepo,
+  committedFiles,
+  currentBranch,
+  dirtyFiles,
+  findRepoRoot,
+  headCommit,
+  isTrackedByGit,
+  maskUrl,
+  trackedFiles,
+} from '../git/repo.js';
 import { newRunId } from '../git/worktrees.js';
 import { createLlmClient } from '../llm/modelRouter.js';
 import { buildRepoContext } from '../llm/repoContext.js';
@@ -105,6 +115,7 @@ export const createRun = async (request: RunRequest): Promise<Run> => {
     change: request.change,
     repoRoot,
     baseCommit,
+    baseBranch: await currentBranch(repoRoot),
     settings,
     files,
     trackedFiles: tracked,
@@ -241,6 +252,7 @@ export const resumeRun = async (request: ResumeRequest): Promise<Run> => {
     change: record.change,
     repoRoot: record.repo,
     baseCommit: record.baseCommit,
+    baseBranch: record.baseBranch,
     settings,
     files: undefined,
     trackedFiles: tracked,

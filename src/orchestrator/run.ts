@@ -40,6 +40,8 @@ export interface RunOptions {
   change: string;
   repoRoot: string;
   baseCommit: string;
+  /** The branch checked out when the run started (the base of its pull requests), if any. */
+  baseBranch?: string | undefined;
   settings: Settings;
   /** The user's --files, validated and repo-relative; undefined → the LLM proposes files. */
   files: string[] | undefined;
@@ -344,6 +346,7 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
           id: runId,
           repo: repoRoot,
           baseCommit,
+          baseBranch: this.options.baseBranch,
           change: this.options.redactor.redact(this.change),
           prd: this.options.redactor.redact(this.prd),
           prdPath: this.prdPath,
@@ -553,6 +556,7 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
       change: this.change,
       repo: repoRoot,
       baseCommit,
+      baseBranch: this.options.baseBranch,
       prdPath: this.prdPath,
       startedAt: this.startedAt,
       finishedAt: new Date(),
