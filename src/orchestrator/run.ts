@@ -15,16 +15,27 @@ import { proposePlan } from '../llm/planner.js';
 import { decideNextStep, decisionRecord } from '../llm/supervisor.js';
 import { AgentLog, agentLogPath } from '../logs/agentLog.js';
 import type { Redactor } from '../logs/redact.js';
-import { buildSummary, summaryPath, withSupervisorDecisions, writeSummary } from '../logs/summary.js';
+import { buildSummary, summaryPath, withPullRequests, withSupervisorDecisions, writeSummary } from '../logs/summary.js';
 import type { AgentSummary, DecisionRecord, RunSummary } from '../logs/types.js';
 import { planFromFiles, planFromProposal } from '../plan/build.js';
 import type { AgentTask, Plan } from '../plan/types.js';
 import { plannedPaths, validatePlan } from '../plan/validate.js';
 import type { RunEvents, RunPhase } from './events.js';
 import { describeMerge, mergeRun } from './merge.js';
+import {
+  describeOutcomes,
+  describePlan,
+  githubToken,
+  openPullRequests,
+  planPullRequests,
+  planQuestion,
+  pullRequestsOf,
+  recordPullRequests,
+  type RunToShip,
+} from './pullRequest.js';
 import type { AgentRecord, RunHistory } from './history.js';
 import { Scheduler } from './scheduler.js';
-import type { RunController } from './types.js';
+import type { PullRequestOffer, RunController } from './types.js';
 
 /**
  * At most this many workspaces are prepared while the PRD is read (the plan may use fewer; a
@@ -54,6 +65,8 @@ export interface RunOptions {
   aiderBin: string;
   /** The environment aider runs with (agents/aiderArgs.ts buildAiderEnv). */
   agentEnv: NodeJS.ProcessEnv;
+  /** The run's own environment (the user's .env merged in): GITHUB_TOKEN and the like, for pull requests. */
+  env?: NodeJS.ProcessEnv | undefined;
   redactor: Redactor;
   /** Initial pty size of every agent; the TUI resizes panes later. */
   terminalSize: { cols: number; rows: number };
@@ -256,6 +269,54 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
   async merge(): Promise<string[]> {
     if (!this.summary) throw new UserError('the run has not finished: merge once every agent is done');
     return describeMerge(await mergeRun(this.summary));
+  }
+
+  async preparePullRequests(): Promise<PullRequestOffer> {
+    const finished = this.summary;
+    if (!finished) throw new UserError('the run has not finished: open a pull request once every agent is done');
+    const ship: RunToShip = {
+      runId: this.runId,
+      repo: this.options.repoRoot,
+      baseCommit: this.options.baseCommit,
+      baseBranch: this.options.baseBranch,
+      change: this.change,
+      prd: this.prd,
+      checkCommand: this.options.settings.checkCommand,
+      agents: finished.agents.map((agent) => {
+        const slot = this.slots.get(agent.id)?.agent;
+        return {
+          id: agent.id,
+          branch: agent.branch,
+          status: agent.status,
+          reason: agent.reason,
+          task: { title: slot?.title ?? agent.task, description: slot?.description ?? '', files: agent.files },
+        };
+      }),
+    };
+    const env = this.options.env ?? process.env;
+    const plan = await planPullRequests(ship, { env });
+    return {
+      lines: describePlan(plan),
+      question: planQuestion(plan),
+      open: async () => {
+        const { redactor, history, llm, settings } = this.options;
+        const notices: string[] = [];
+        const outcomes = await openPullRequests(ship, plan, {
+          token: githubToken(env),
+          llm,
+          model: settings.prdModel,
+          redactor,
+          onProgress: (line) => notices.push(line),
+        });
+        const opened = pullRequestsOf(outcomes);
+        const recorded = recordPullRequests(this.runId, opened, { history, summaryPath: this.summary?.summaryPath, redactor });
+        if (opened.length > 0 && this.summary) {
+          this.summary = recorded.summary ?? withPullRequests(this.summary, opened);
+          this.emit('run:summary', this.summary);
+        }
+        return [...notices.filter((line) => !/^(pushing|writing) /.test(line)), ...recorded.warnings, ...describeOutcomes(outcomes)];
+      },
+    };
   }
 
   async diff(id: number): Promise<string> {

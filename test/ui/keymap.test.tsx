@@ -267,6 +267,14 @@ const SCREENS: {
       },
       diff: { after: (h) => called(h, 'diff 1') },
       merge: { after: (h) => h.shows('merged agent 1 into aider-orchestrator/test/merged') },
+      pullRequest: {
+        after: async (h) => {
+          await h.shows('Push aider-orchestrator/test/merged to origin and open a pull request in octo/app into main?');
+          h.press('y');
+          await called(h, 'openPullRequests');
+          await h.shows('opened pull request #1 for aider-orchestrator/test/merged: https://github.com/octo/app/pull/1');
+        },
+      },
       back: { after: (h) => h.shows('aider-orchestrator 20260101-000000-test summary') },
       quit: { after: exits },
       help: { after: (h) => h.shows('Keys · Summary') },

@@ -2,7 +2,7 @@ import { Box, Text } from 'ink';
 import type { RunSummary } from '../../logs/types.js';
 import { Footer } from '../components/Footer.js';
 import { useKeyState } from '../hooks/useKeyState.js';
-import { useScreenKeys } from '../keys/KeyRouter.js';
+import { useOverlays, useScreenKeys } from '../keys/KeyRouter.js';
 import { SUMMARY_KEYS } from '../keys/keymap.js';
 import { formatCount, formatElapsed, STATE_STYLE } from '../components/stateStyle.js';
 
@@ -13,35 +13,56 @@ export interface SummaryScreenProps {
   onMerge(): void;
   /** What the last merge did. */
   mergeReport: readonly string[] | undefined;
+  /** `p`: the app prepares the pull request and asks through `ask` before it pushes anything. */
+  onPullRequest(ask: (question: string, onYes: () => void, onNo: () => void) => void): void;
+  /** What the last pull request did (or will do, while the question is open). */
+  pullRequestReport: readonly string[] | undefined;
   onBack(): void;
   onQuit(): void;
 }
 
 /** The merge report while the merge runs. */
 export const MERGING = 'merging…';
+/** The pull request report while it is prepared, and while it is pushed and opened. */
+export const PREPARING_PULL_REQUEST = 'checking the remote and GitHub…';
+export const OPENING_PULL_REQUEST = 'pushing and opening the pull request…';
 
 const cell = (text: string, width: number) => text.slice(0, width).padEnd(width);
 
 /** The summary JSON, as a table: per agent status, iterations, tokens, cost, time, commits, files. */
-export const SummaryScreen = ({ summary, height, onDiff, onMerge, mergeReport, onBack, onQuit }: SummaryScreenProps) => {
+export const SummaryScreen = ({
+  summary,
+  height,
+  onDiff,
+  onMerge,
+  mergeReport,
+  onPullRequest,
+  pullRequestReport,
+  onBack,
+  onQuit,
+}: SummaryScreenProps) => {
   const [selected, select] = useKeyState(0);
+  const overlays = useOverlays();
+  const pullRequesting = pullRequestReport?.[0] === PREPARING_PULL_REQUEST || pullRequestReport?.[0] === OPENING_PULL_REQUEST;
   const agents = summary.agents;
   const agent = agents[selected];
   const keys = useScreenKeys(
     SUMMARY_KEYS,
-    { agents: agents.length, succeeded: summary.totals.succeeded, merging: mergeReport?.[0] === MERGING },
+    { agents: agents.length, succeeded: summary.totals.succeeded, merging: mergeReport?.[0] === MERGING, pullRequesting },
     {
       up: () => select((i) => Math.max(0, i - 1)),
       down: () => select((i) => Math.min(agents.length - 1, i + 1)),
       diff: () => onDiff(agents[select((i) => i)]!.id),
       merge: onMerge,
+      pullRequest: () => onPullRequest((question, onYes, onNo) => overlays.confirm(question, onYes, onNo)),
       back: onBack,
       quit: onQuit,
     },
   );
   const { totals } = summary;
-  const report = mergeReport ?? [];
-  const detailHeight = Math.max(3, height - agents.length - 8 - report.length);
+  const report = [...(mergeReport ?? []), ...(pullRequestReport ?? [])];
+  const pullRequests = summary.pullRequests ?? [];
+  const detailHeight = Math.max(3, height - agents.length - 8 - report.length - pullRequests.length);
   return (
     <Box flexDirection="column" height={height}>
       <Text bold>
@@ -99,8 +120,13 @@ export const SummaryScreen = ({ summary, height, onDiff, onMerge, mergeReport, o
         ) : null}
       </Box>
       {report.map((line) => (
-        <Text key={line} wrap="truncate" color={line.includes('conflicts') ? 'yellow' : 'green'}>
+        <Text key={line} wrap="truncate" color={/conflicts|^error|cannot|refused|rejected|already open|no /.test(line) ? 'yellow' : 'green'}>
           {line}
+        </Text>
+      ))}
+      {pullRequests.map((pr) => (
+        <Text key={pr.branch} wrap="truncate">
+          pull request #{pr.number} <Text color="cyan">{pr.url}</Text> ({pr.branch})
         </Text>
       ))}
       <Text wrap="truncate" dimColor>
