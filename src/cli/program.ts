@@ -41,7 +41,10 @@ export interface CommandHandlers {
   demo(options: { headless?: boolean; agents?: number }): Promise<void>;
   show(runId: string): Promise<void>;
   clean(runId: string | undefined, options: { repo?: string; branches?: boolean; yes?: boolean }): Promise<void>;
-  pr(runId: string | undefined, options: { repo?: string; remote?: string; perAgent?: boolean; base?: string; yes?: boolean }): Promise<void>;
+  pr(
+    runId: string | undefined,
+    options: { repo?: string; remote?: string; perAgent?: boolean; base?: string; yes?: boolean },
+  ): Promise<void>;
   setup(options: { python?: string }): Promise<void>;
   config(): Promise<void>;
 }
@@ -198,8 +201,9 @@ export const buildProgram = (handlers: CommandHandlers, version: string): Comman
     .option('--base <branch>', 'the branch the pull requests go into (default: the branch the run started from)')
     .option('-y, --yes', 'do not ask')
     .option('--repo <path>', 'the repository (default: the current one)')
-    .action(async (runId: string | undefined, options: { repo?: string; remote?: string; perAgent?: boolean; base?: string; yes?: boolean }) =>
-      handlers.pr(runId, options),
+    .action(
+      async (runId: string | undefined, options: { repo?: string; remote?: string; perAgent?: boolean; base?: string; yes?: boolean }) =>
+        handlers.pr(runId, options),
     );
 
   program

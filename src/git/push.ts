@@ -78,7 +78,12 @@ export const pushBranch = async (options: {
   } catch (error) {
     if (!(error instanceof GitError)) throw error;
     const failure = pushFailure(error.stderr);
-    const url = maskUrl(await git(root, ['remote', 'get-url', '--push', remote]).then((out) => out.trim(), () => remote));
+    const url = maskUrl(
+      await git(root, ['remote', 'get-url', '--push', remote]).then(
+        (out) => out.trim(),
+        () => remote,
+      ),
+    );
     throw new UserError(
       failure.rejected
         ? `the push of ${branch} to ${remote} (${url}) was rejected (${failure.reason}): fix that on the remote, or push the branch yourself`

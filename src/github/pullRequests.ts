@@ -139,7 +139,7 @@ export class GithubClient {
         (failure) =>
           failure.status === 422
             ? new UserError(
-                  `GitHub did not open the pull request of ${request.head} into ${request.base} in ${this.slug} (422 ${githubMessage(failure)}): check that ${request.base} exists there and that ${request.head} has commits it has not`,
+                `GitHub did not open the pull request of ${request.head} into ${request.base} in ${this.slug} (422 ${githubMessage(failure)}): check that ${request.base} exists there and that ${request.head} has commits it has not`,
                 1,
               )
             : undefined,

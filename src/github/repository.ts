@@ -55,7 +55,9 @@ const apiUrlFromEnv = (env: NodeJS.ProcessEnv): string | undefined => {
   const raw = env.GITHUB_API_URL?.trim();
   if (!raw) return undefined;
   if (!/^https?:\/\/[^/\s]+/i.test(raw) || !hostOf(raw)) {
-    throw new UserError(`GITHUB_API_URL=${raw} is not an http(s) URL: set it to the REST API's root, e.g. https://github.example.com/api/v3`);
+    throw new UserError(
+      `GITHUB_API_URL=${raw} is not an http(s) URL: set it to the REST API's root, e.g. https://github.example.com/api/v3`,
+    );
   }
   return raw.replace(/\/+$/, '');
 };
@@ -78,7 +80,10 @@ const isGithubHost = (host: string, env: NodeJS.ProcessEnv): boolean => {
 export const repositoryFromRemoteUrl = (url: string, env: NodeJS.ProcessEnv): GithubRepository | undefined => {
   const parts = remoteParts(url.trim());
   if (!parts || !['https', 'http', 'ssh', 'git', 'scp'].includes(parts.scheme) || !isGithubHost(parts.host, env)) return undefined;
-  const segments = parts.path.replace(/\/+$/, '').replace(/\.git$/, '').split('/');
+  const segments = parts.path
+    .replace(/\/+$/, '')
+    .replace(/\.git$/, '')
+    .split('/');
   if (segments.length !== 2 || !segments.every((segment) => NAME.test(segment))) return undefined;
   const [owner, name] = segments as [string, string];
   const dotCom = parts.host === 'github.com' || parts.host === 'www.github.com';

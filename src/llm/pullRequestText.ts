@@ -18,7 +18,8 @@ const FILES_MAX = 40;
 const COMMITS_MAX = 30;
 const AGENTS_MAX = 32;
 
-const cut = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max)}\n… (${text.length - max} more characters)` : text);
+const cut = (text: string, max: number): string =>
+  text.length > max ? `${text.slice(0, max)}\n… (${text.length - max} more characters)` : text;
 
 /** The input with every part cut to its bound: the prompt never grows with the run. */
 export const boundPullRequestInput = (input: PullRequestPromptInput): PullRequestPromptInput => ({
@@ -29,8 +30,7 @@ export const boundPullRequestInput = (input: PullRequestPromptInput): PullReques
     ...agent,
     title: agent.title.slice(0, 200),
     description: cut(agent.description, DESCRIPTION_MAX),
-    files:
-      agent.files.length > FILES_MAX ? [...agent.files.slice(0, FILES_MAX), `… ${agent.files.length - FILES_MAX} more`] : agent.files,
+    files: agent.files.length > FILES_MAX ? [...agent.files.slice(0, FILES_MAX), `… ${agent.files.length - FILES_MAX} more`] : agent.files,
     reason: agent.reason?.slice(0, 300),
     commits:
       agent.commits.length > COMMITS_MAX

@@ -243,7 +243,12 @@ const pullRequestText = async (
   };
   let text: PullRequestText;
   try {
-    text = await writePullRequestText(options.llm, { model: options.model, input: masked, signal: options.signal, retry: options.modelRetry });
+    text = await writePullRequestText(options.llm, {
+      model: options.model,
+      input: masked,
+      signal: options.signal,
+      retry: options.modelRetry,
+    });
   } catch (error) {
     if (options.signal?.aborted) throw error;
     const reason = error instanceof UserError ? error.message : `unexpected error: ${(error as Error).message}`;

@@ -53,7 +53,9 @@ export interface GithubServer {
   requests: RecordedGithubRequest[];
   pullRequests: StoredPullRequest[];
   /** A pull request that is open already (another tool, or an earlier run, opened it). */
-  addPullRequest(pull: Omit<StoredPullRequest, 'number' | 'state' | 'body'> & { body?: string; state?: 'open' | 'closed' }): StoredPullRequest;
+  addPullRequest(
+    pull: Omit<StoredPullRequest, 'number' | 'state' | 'body'> & { body?: string; state?: 'open' | 'closed' },
+  ): StoredPullRequest;
   /** The page of a pull request, as `html_url` gives it. */
   htmlUrl(pull: Pick<StoredPullRequest, 'owner' | 'repo' | 'number'>): string;
   close(): Promise<void>;
@@ -107,7 +109,8 @@ export const startGithubServer = async (options: GithubStandInOptions): Promise<
   const requests: RecordedGithubRequest[] = [];
   const pullRequests: StoredPullRequest[] = [];
   let origin = '';
-  const htmlUrl = (pull: Pick<StoredPullRequest, 'owner' | 'repo' | 'number'>) => `${origin}/${pull.owner}/${pull.repo}/pull/${pull.number}`;
+  const htmlUrl = (pull: Pick<StoredPullRequest, 'owner' | 'repo' | 'number'>) =>
+    `${origin}/${pull.owner}/${pull.repo}/pull/${pull.number}`;
 
   /** A pull request as GitHub answers it (the fields clients read, with their real names). */
   const view = (pull: StoredPullRequest) => ({
@@ -193,7 +196,14 @@ export const startGithubServer = async (options: GithubStandInOptions): Promise<
           sendFault(response, { status: 422, alreadyExists: true }, `${owner}:${head}`);
           return;
         }
-        const created = add({ owner, repo, head, base: body.base, title: body.title, body: typeof body.body === 'string' ? body.body : '' });
+        const created = add({
+          owner,
+          repo,
+          head,
+          base: body.base,
+          title: body.title,
+          body: typeof body.body === 'string' ? body.body : '',
+        });
         send(response, 201, view(created));
         return;
       }

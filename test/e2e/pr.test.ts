@@ -73,11 +73,21 @@ describe('aider-orchestrator pr', () => {
   it('asks for --yes without a terminal, then pushes the merged branch and opens the pull request; show and the summary have its URL', async () => {
     const { repo, dataDir, bare, run, github, gemini, env } = await setup();
     const merged = `aider-orchestrator/${run.id}/merged`;
-    expectOneLineError(await runCli(['pr'], { cwd: repo.dir, env }), 2, new RegExp(`^error: the integration branch ${merged} does not exist: run \`aider-orchestrator merge ${run.id}\` first`));
+    expectOneLineError(
+      await runCli(['pr'], { cwd: repo.dir, env }),
+      2,
+      new RegExp(`^error: the integration branch ${merged} does not exist: run \`aider-orchestrator merge ${run.id}\` first`),
+    );
     expect((await runCli(['merge'], { cwd: repo.dir, env })).exitCode).toBe(0);
 
     const unasked = await runCli(['pr'], { cwd: repo.dir, env });
-    expectOneLineError(unasked, 2, new RegExp(`^error: Push ${merged} to origin and open a pull request in octo/app into main needs a confirmation, and there is no terminal to ask: pass --yes$`));
+    expectOneLineError(
+      unasked,
+      2,
+      new RegExp(
+        `^error: Push ${merged} to origin and open a pull request in octo/app into main needs a confirmation, and there is no terminal to ask: pass --yes$`,
+      ),
+    );
     expect(unasked.stderr).toContain(`push ${merged} (agents 1, 2) and open a pull request into main`);
     expect(await remoteBranches(bare)).toEqual(['main']);
 
@@ -130,7 +140,10 @@ describe('aider-orchestrator pr', () => {
       /^error: no GitHub token to open the pull request with: set GITHUB_TOKEN in the environment or your own untracked \.env/,
     );
     expectOneLineError(
-      await runCli(['pr', run.id, '--per-agent', '--yes'], { cwd: repo.dir, env: { ...env, GITHUB_TOKEN: 'ghp_refusedToken0123456789abcdefghijklmnop' } }),
+      await runCli(['pr', run.id, '--per-agent', '--yes'], {
+        cwd: repo.dir,
+        env: { ...env, GITHUB_TOKEN: 'ghp_refusedToken0123456789abcdefghijklmnop' },
+      }),
       2,
       /^error: GitHub refused the token in GITHUB_TOKEN \(401 Bad credentials\): set GITHUB_TOKEN to a valid token$/,
     );

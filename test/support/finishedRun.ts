@@ -49,7 +49,13 @@ export const recordFinishedRun = async (options: {
       await repo.git('-C', worktree, 'add', '-A');
       await repo.git('-C', worktree, 'commit', '-qm', `feat: agent ${n} changes ${agent.edit}`);
     }
-    const task = { agent: n, title: `Task ${n}: ${agent.edit ?? 'nothing'}`, description: `Change ${agent.edit ?? 'nothing'}.`, files: [agent.edit ?? 'a.py'], attempt: 1 };
+    const task = {
+      agent: n,
+      title: `Task ${n}: ${agent.edit ?? 'nothing'}`,
+      description: `Change ${agent.edit ?? 'nothing'}.`,
+      files: [agent.edit ?? 'a.py'],
+      attempt: 1,
+    };
     records.push({
       task,
       branch,

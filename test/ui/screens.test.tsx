@@ -266,7 +266,10 @@ describe('a pull request from the summary', () => {
 
   it('lists the pull requests the summary has, with their URLs', async () => {
     const { run, app } = await finished();
-    run.summary = { ...run.summary!, pullRequests: [{ branch: 'aider-orchestrator/test/merged', url: 'https://github.com/octo/app/pull/7', number: 7 }] };
+    run.summary = {
+      ...run.summary!,
+      pullRequests: [{ branch: 'aider-orchestrator/test/merged', url: 'https://github.com/octo/app/pull/7', number: 7 }],
+    };
     run.emit('run:summary', run.summary);
     await app.shows('pull request #7 https://github.com/octo/app/pull/7 (aider-orchestrator/test/merged)');
   });

@@ -337,11 +337,7 @@ export const SUMMARY_KEYS = keymap<SummaryContext>()('Summary', [
     label: 'push the merged branch and open a GitHub pull request (as the pr command; asks first)',
     footer: 'pull request',
     unavailable: (c) =>
-      c.pullRequesting
-        ? 'the pull request is being opened'
-        : c.succeeded > 0
-          ? undefined
-          : 'no agent succeeded: there is nothing to push',
+      c.pullRequesting ? 'the pull request is being opened' : c.succeeded > 0 ? undefined : 'no agent succeeded: there is nothing to push',
   },
   { action: 'back', keys: [char('b')], label: 'back to the agents’ panes', footer: 'back to the panes' },
   { action: 'quit', keys: [char('q')], label: 'quit (exit 0 when every agent succeeded, else 1)', footer: 'quit' },

@@ -120,7 +120,11 @@ export const SummaryScreen = ({
         ) : null}
       </Box>
       {report.map((line) => (
-        <Text key={line} wrap="truncate" color={/conflicts|^error|cannot|refused|rejected|already open|no /.test(line) ? 'yellow' : 'green'}>
+        <Text
+          key={line}
+          wrap="truncate"
+          color={/conflicts|^error|cannot|refused|rejected|already open|no /.test(line) ? 'yellow' : 'green'}
+        >
           {line}
         </Text>
       ))}

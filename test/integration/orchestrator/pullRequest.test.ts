@@ -55,7 +55,8 @@ const setup = async (agents: FinishedAgent[], options: { merge?: boolean; github
   const history = RunHistory.inDataDir(dataDir);
   cleanups.push(() => history.close());
   const ship = runToShip(history.getRun(recorded.id)!, history.agentsOf(recorded.id), { checkCommand: 'python -m pytest' });
-  if (options.merge !== false) await mergeRun({ ...ship, agents: ship.agents.map((a) => ({ id: a.id, branch: a.branch, status: a.status })) });
+  if (options.merge !== false)
+    await mergeRun({ ...ship, agents: ship.agents.map((a) => ({ id: a.id, branch: a.branch, status: a.status })) });
   const github = await startGithub(options.github);
   const env = { GITHUB_TOKEN: TOKEN, GITHUB_REPOSITORY: 'octo/app', GITHUB_API_URL: github.url };
   return { repo, bare, dataDir, history, recorded, ship, github, env };
@@ -167,9 +168,15 @@ describe('a pull request for the integration branch', () => {
     const opts = options(gemini);
     const outcomes = await openPullRequests(ship, await planPullRequests(ship, { env }), opts);
     expect(outcomes[0]!.kind).toBe('created');
-    expect(opts.lines.some((line) => /^the PRD model gemini-2\.5-flash could not write the pull request text \(.*\); using a plain title and body$/.test(line))).toBe(true);
+    expect(
+      opts.lines.some((line) =>
+        /^the PRD model gemini-2\.5-flash could not write the pull request text \(.*\); using a plain title and body$/.test(line),
+      ),
+    ).toBe(true);
     expect(github.pullRequests[0]!.title).toBe('Change a and b');
-    expect(github.pullRequests[0]!.body).toMatch(/## Agents\n\n- \*\*Agent 1: Task 1: a\.py\*\* \(succeeded\) — a\.py\n {2}- [0-9a-f]{7} feat: agent 1 changes a\.py/);
+    expect(github.pullRequests[0]!.body).toMatch(
+      /## Agents\n\n- \*\*Agent 1: Task 1: a\.py\*\* \(succeeded\) — a\.py\n {2}- [0-9a-f]{7} feat: agent 1 changes a\.py/,
+    );
   });
 });
 
@@ -220,7 +227,13 @@ describe('what stops a pull request', () => {
       github: {
         fault: (request) => {
           if (request.method !== 'POST') return undefined;
-          github.addPullRequest({ owner: 'octo', repo: 'app', head: String((request.body as { head: string }).head), base: 'main', title: 'Raced' });
+          github.addPullRequest({
+            owner: 'octo',
+            repo: 'app',
+            head: String((request.body as { head: string }).head),
+            base: 'main',
+            title: 'Raced',
+          });
           return { status: 422, alreadyExists: true };
         },
       },
@@ -234,7 +247,11 @@ describe('what stops a pull request', () => {
 
   it('refuses a missing token, a missing remote and an unknown repository before anything is pushed', async () => {
     const { ship, env } = await setup([{ state: 'succeeded', edit: 'a.py' }]);
-    await rejectsWith(planPullRequests(ship, { env: { ...env, GITHUB_TOKEN: ' ' } }), /^no GitHub token to open the pull request with: set GITHUB_TOKEN/, 2);
+    await rejectsWith(
+      planPullRequests(ship, { env: { ...env, GITHUB_TOKEN: ' ' } }),
+      /^no GitHub token to open the pull request with: set GITHUB_TOKEN/,
+      2,
+    );
     await rejectsWith(
       planPullRequests(ship, { env, remote: 'upstream' }),
       /^no remote named upstream in .* \(its remotes: origin\): pass --remote <name>, or add one with git remote add upstream <url>$/,
@@ -269,7 +286,9 @@ describe('what stops a pull request', () => {
     const gemini = await startGemini([{ json: PR_TEXT }]);
     await rejectsWith(
       openPullRequests(ship, await planPullRequests(ship, { env }), options(gemini)),
-      new RegExp(`^GitHub's API at ${github.url} still failing after 3 attempts while looking for an open pull request of .* \\(500 Server Error\\): try again later$`),
+      new RegExp(
+        `^GitHub's API at ${github.url} still failing after 3 attempts while looking for an open pull request of .* \\(500 Server Error\\): try again later$`,
+      ),
       1,
     );
     expect(github.requests).toHaveLength(3);
@@ -297,7 +316,9 @@ describe('the token and git', () => {
     cleanups.push(repo.cleanup, home.cleanup);
     const env = credentialEnv({ scope: 'https://github.com/', token: TOKEN });
     const header = (url: string) =>
-      execa('git', ['config', '--get-urlmatch', 'http.extraHeader', url], { cwd: repo.dir, env, reject: false }).then((r) => String(r.stdout));
+      execa('git', ['config', '--get-urlmatch', 'http.extraHeader', url], { cwd: repo.dir, env, reject: false }).then((r) =>
+        String(r.stdout),
+      );
     expect(await header('https://github.com/octo/app.git')).toBe(
       `Authorization: Basic ${Buffer.from(`x-access-token:${TOKEN}`).toString('base64')}`,
     );
