@@ -113,7 +113,7 @@ export class GithubClient {
         request: { signal },
       }),
     );
-    const found = response.data.find((pull) => pull.head?.ref === branch) ?? response.data[0];
+    const found = response.data.find((pull) => pull.head?.ref === branch);
     return found ? { number: found.number, url: found.html_url } : undefined;
   }
 
