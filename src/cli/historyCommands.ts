@@ -101,13 +101,14 @@ export const showCommand = async (runId: string): Promise<number> => {
   const table = run.summaryPath ? summaryTableOf(run.summaryPath, run.id) : undefined;
   if (table) {
     process.stdout.write(`${table}\n`);
-    return 0;
+  } else {
+    for (const agent of h.agentsOf(run.id)) {
+      process.stdout.write(
+        `agent ${agent.task.agent}  ${pad(agent.state, 10)} ${agent.usage.iterations} iterations  ${formatCount(agent.usage.tokens.total)} tokens  ${agent.branch}${agent.reason ? `  (${agent.reason})` : ''}\n`,
+      );
+    }
   }
-  for (const agent of h.agentsOf(run.id)) {
-    process.stdout.write(
-      `agent ${agent.task.agent}  ${pad(agent.state, 10)} ${agent.usage.iterations} iterations  ${formatCount(agent.usage.tokens.total)} tokens  ${agent.branch}${agent.reason ? `  (${agent.reason})` : ''}\n`,
-    );
-  }
+  for (const pr of h.pullRequestsOf(run.id)) process.stdout.write(`pull request #${pr.number} ${pr.url} (${pr.branch})\n`);
   return 0;
 };
 

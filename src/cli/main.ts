@@ -43,6 +43,9 @@ export const main = async (argv: string[]): Promise<number> => {
       clean: async (runId, options) => {
         exitCode = await (await import('./runFilesCommands.js')).cleanCommand(runId, options);
       },
+      pr: async (runId, options) => {
+        exitCode = await (await import('./commands/pr.js')).prCommand(runId, options);
+      },
       config: async () => {
         exitCode = await (await import('./configCommand.js')).configCommand();
       },

@@ -42,6 +42,10 @@ export interface CommandHandlers {
   demo(options: { headless?: boolean; agents?: number }): Promise<void>;
   show(runId: string): Promise<void>;
   clean(runId: string | undefined, options: { repo?: string; branches?: boolean; yes?: boolean }): Promise<void>;
+  pr(
+    runId: string | undefined,
+    options: { repo?: string; remote?: string; perAgent?: boolean; base?: string; yes?: boolean },
+  ): Promise<void>;
   setup(options: { python?: string }): Promise<void>;
   config(): Promise<void>;
 }
@@ -198,6 +202,22 @@ export const buildProgram = (handlers: CommandHandlers, version: string): Comman
     .option('--repo <path>', 'the repository (default: the current one)')
     .action(async (runId: string | undefined, options: { repo?: string; branches?: boolean; yes?: boolean }) =>
       handlers.clean(runId, options),
+    );
+
+  program
+    .command('pr')
+    .argument('[run]', 'run id (default: the latest run of this repository)')
+    .description(
+      "push the run's integration branch (made by merge) to a remote and open a GitHub pull request, its title and body written by the PRD model (asks first)",
+    )
+    .option('--per-agent', "each succeeded agent's own branch instead, one pull request each")
+    .option('--remote <name>', 'the remote to push to; its URL names the GitHub repository (else GITHUB_REPOSITORY)', 'origin')
+    .option('--base <branch>', 'the branch the pull requests go into (default: the branch the run started from)')
+    .option('-y, --yes', 'do not ask')
+    .option('--repo <path>', 'the repository (default: the current one)')
+    .action(
+      async (runId: string | undefined, options: { repo?: string; remote?: string; perAgent?: boolean; base?: string; yes?: boolean }) =>
+        handlers.pr(runId, options),
     );
 
   program

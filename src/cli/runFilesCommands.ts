@@ -6,7 +6,7 @@ import { UserError } from '../errors.js';
 import { git, GitError } from '../git/exec.js';
 import { findRepoRoot } from '../git/repo.js';
 import { failureReason, findRunWorktrees, removeWorktrees } from '../git/worktrees.js';
-import { liveRunError, type AgentRecord, type RunRecord } from '../orchestrator/history.js';
+import { liveRunError, type AgentRecord, type RunHistory, type RunRecord } from '../orchestrator/history.js';
 import { describeMerge, mergeExitCode } from '../orchestrator/merge.js';
 import { mergeRecordedRun } from '../orchestrator/mergeRecordedRun.js';
 import { openHistory } from './historyCommands.js';
@@ -18,6 +18,7 @@ export interface RunFilesOptions {
 interface FoundRun {
   run: RunRecord;
   agents: AgentRecord[];
+  history: RunHistory;
 }
 
 /**
@@ -26,7 +27,7 @@ interface FoundRun {
  * them, never what a file in a repository says. The run is taken over by this process (so no
  * `resume` starts on it meanwhile), and refused while another process still drives it.
  */
-const findRun = async (runId: string | undefined, options: RunFilesOptions): Promise<FoundRun> => {
+export const findRun = async (runId: string | undefined, options: RunFilesOptions): Promise<FoundRun> => {
   const given = options.repo ? await findRepoRoot(path.resolve(options.repo)) : undefined;
   const history = await openHistory();
   let run: RunRecord | undefined;
@@ -45,10 +46,10 @@ const findRun = async (runId: string | undefined, options: RunFilesOptions): Pro
   }
   const owner = history.claimRun(run.id);
   if (owner) throw liveRunError(run.id, owner);
-  return { run, agents: history.agentsOf(run.id) };
+  return { run, agents: history.agentsOf(run.id), history };
 };
 
-const repositoryGone = (run: RunRecord): boolean => !fs.existsSync(path.join(run.repo, '.git'));
+export const repositoryGone = (run: RunRecord): boolean => !fs.existsSync(path.join(run.repo, '.git'));
 
 /**
  * `aider-orchestrator merge [run]`: exit 0 when every succeeded agent merged and the check (if
@@ -76,7 +77,7 @@ export const mergeCommand = async (
   return mergeExitCode(report);
 };
 
-const confirm = async (question: string, yes: boolean | undefined): Promise<boolean> => {
+export const confirm = async (question: string, yes: boolean | undefined): Promise<boolean> => {
   if (yes) return true;
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new UserError(`${question.replace(/\?$/, '')} needs a confirmation, and there is no terminal to ask: pass --yes`);

@@ -72,6 +72,9 @@ export const ENV_VARS = {
   DEEPSEEK_API_KEY: 'DeepSeek key (deepseek/…)',
   DEEPSEEK_API_BASE: 'DeepSeek endpoint override',
   OLLAMA_API_BASE: 'Ollama server for ollama_chat/… models (default http://127.0.0.1:11434)',
+  GITHUB_TOKEN: 'token `pr` opens pull requests (and pushes over https to GitHub) with',
+  GITHUB_REPOSITORY: "<owner>/<name> of the pull requests when the remote's URL names no GitHub repository",
+  GITHUB_API_URL: "GitHub's REST API root (default https://api.github.com; GitHub Enterprise: https://<host>/api/v3)",
 } as const;
 
 const count = (env: NodeJS.ProcessEnv, name: keyof typeof ENV_VARS, max: number): number | undefined => {

@@ -1,9 +1,9 @@
 import type { CommitInfo, FileChange } from '../agents/types.js';
 import { git, nulFields } from './exec.js';
 
-/** Commits on HEAD since `base`, oldest first. */
-export const commitsSince = async (worktree: string, base: string): Promise<CommitInfo[]> => {
-  const out = await git(worktree, ['log', '--reverse', '--format=%H%x1f%s%x1e', `${base}..HEAD`]);
+/** Commits on HEAD (or on `head`, e.g. `refs/heads/<branch>`) since `base`, oldest first. */
+export const commitsSince = async (worktree: string, base: string, head = 'HEAD'): Promise<CommitInfo[]> => {
+  const out = await git(worktree, ['log', '--reverse', '--format=%H%x1f%s%x1e', `${base}..${head}`]);
   return out
     .split('\x1e')
     .map((record) => record.trim())

@@ -15,14 +15,19 @@ export class GitError extends Error {
 /**
  * Runs git with an argument array (never a shell string) and returns stdout.
  * GIT_TERMINAL_PROMPT=0: a clone that needs credentials fails instead of waiting on a prompt.
+ * `env` adds variables for this one command (a credential given through GIT_CONFIG_*, never argv).
  */
-export const git = async (cwd: string, args: readonly string[], options: { signal?: AbortSignal | undefined } = {}): Promise<string> => {
+export const git = async (
+  cwd: string,
+  args: readonly string[],
+  options: { signal?: AbortSignal | undefined; env?: Record<string, string> | undefined } = {},
+): Promise<string> => {
   const result = await execa('git', args, {
     cwd,
     cancelSignal: options.signal,
     reject: false,
     stripFinalNewline: false,
-    env: { GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
+    env: { ...options.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
   });
   if (result.failed) {
     throw new GitError(args, result.exitCode, String(result.stderr || result.message));

@@ -29,6 +29,16 @@ export const headCommit = async (root: string): Promise<string> => {
   }
 };
 
+/** The branch checked out in `root` (the one a run starts from), or undefined on a detached HEAD. */
+export const currentBranch = async (root: string): Promise<string | undefined> => {
+  try {
+    return (await git(root, ['symbolic-ref', '--quiet', '--short', 'HEAD'])).trim() || undefined;
+  } catch (error) {
+    if (error instanceof GitError) return undefined;
+    throw error;
+  }
+};
+
 /** Repo-relative paths of every tracked file. */
 export const trackedFiles = async (root: string): Promise<string[]> => nulFields(await git(root, ['ls-files', '-z']));
 
@@ -42,7 +52,7 @@ export const dirtyFiles = async (root: string): Promise<string[]> =>
 export const maskUrl = (url: string): string => url.replace(/^([a-z][\w+.-]*:\/\/)[^/@\s]+@/i, '$1***@');
 
 /** Every credential-bearing URL in `text` (git's own messages echo them) masked. */
-const maskUrlsIn = (text: string): string => text.replace(/([a-z][\w+.-]*:\/\/)[^/@\s'"]+@/gi, '$1***@');
+export const maskUrlsIn = (text: string): string => text.replace(/([a-z][\w+.-]*:\/\/)[^/@\s'"]+@/gi, '$1***@');
 
 /**
  * A folder name for a clone of `url`: its last path part (readable) and a short hash of the

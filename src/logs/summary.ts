@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AgentSummary, DecisionRecord, MergeRecord, RunSummary, RunTotals, SupervisorTotals } from './types.js';
+import type { AgentSummary, DecisionRecord, MergeRecord, PullRequestSummary, RunSummary, RunTotals, SupervisorTotals } from './types.js';
 import { makePrivateDir, writePrivateFile } from './privateFiles.js';
 import type { Redactor } from './redact.js';
 
@@ -90,6 +90,7 @@ export interface SummaryInput {
   change: string;
   repo: string;
   baseCommit: string;
+  baseBranch?: string | undefined;
   prdPath: string | undefined;
   startedAt: Date;
   finishedAt: Date;
@@ -106,6 +107,7 @@ export const buildSummary = (input: SummaryInput): RunSummary => {
     change: input.change,
     repo: input.repo,
     baseCommit: input.baseCommit,
+    ...(input.baseBranch ? { baseBranch: input.baseBranch } : {}),
     prdPath: input.prdPath,
     startedAt: input.startedAt.toISOString(),
     finishedAt: input.finishedAt.toISOString(),
@@ -154,4 +156,38 @@ export const recordMergeInSummary = (file: string, runId: string, merge: MergeRe
   if (summary?.runId !== runId || !Array.isArray(summary.agents)) return false;
   writeSummary({ ...summary, summaryPath: file, merge }, redactor);
   return true;
+};
+
+/** `summary` with `opened` among its pull requests (one per branch: a branch's newer one replaces its older). */
+export const withPullRequests = (summary: RunSummary, opened: readonly PullRequestSummary[]): RunSummary => {
+  const byBranch = new Map((summary.pullRequests ?? []).map((pr) => [pr.branch, pr]));
+  for (const pr of opened) byBranch.set(pr.branch, { branch: pr.branch, url: pr.url, number: pr.number });
+  return { ...summary, pullRequests: [...byBranch.values()] };
+};
+
+/**
+ * Adds pull requests to the summary file of run `runId`. The file sits in the repository, and
+ * anything may have replaced it: one that is missing, not JSON or not this run's is left alone,
+ * and the reason returned (the run history has the pull requests either way).
+ */
+export const addPullRequestsToSummaryFile = (
+  file: string,
+  runId: string,
+  opened: readonly PullRequestSummary[],
+  redactor: Redactor,
+): { summary: RunSummary } | { problem: string } => {
+  let summary: RunSummary;
+  try {
+    summary = JSON.parse(fs.readFileSync(file, 'utf8')) as RunSummary;
+  } catch (error) {
+    return { problem: (error as Error).message };
+  }
+  if (summary?.runId !== runId || !Array.isArray(summary.agents)) return { problem: `it is not the summary of run ${runId}` };
+  const updated = withPullRequests({ ...summary, summaryPath: file }, opened);
+  try {
+    writeSummary(updated, redactor);
+  } catch (error) {
+    return { problem: (error as Error).message };
+  }
+  return { summary: updated };
 };

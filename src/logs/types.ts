@@ -111,12 +111,21 @@ export interface RunTotals {
   durationMs: number;
 }
 
+/** A pull request opened for one of the run's branches (`pr`, `p` on the summary). */
+export interface PullRequestSummary {
+  branch: string;
+  url: string;
+  number: number;
+}
+
 /** `summary_<ts>.json`. */
 export interface RunSummary {
   runId: string;
   change: string;
   repo: string;
   baseCommit: string;
+  /** The branch checked out when the run started; absent on a detached HEAD and in older summaries. */
+  baseBranch?: string | undefined;
   prdPath: string | undefined;
   startedAt: string;
   finishedAt: string;
@@ -128,6 +137,8 @@ export interface RunSummary {
   summaryPath: string | undefined;
   /** The last merge of the run's branches (`merge`, `m`/`R` on the summary); absent until one ran. */
   merge?: MergeRecord;
+  /** Pull requests opened for the run's branches since it finished; absent until the first. */
+  pullRequests?: PullRequestSummary[];
 }
 
 /** The run's check command on the integration branch, after a merge. */

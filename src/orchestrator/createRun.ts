@@ -9,7 +9,17 @@ import { checkAgentModelKey, checkPrdModel, checkSupervisorModel } from '../conf
 import { resolveSettings } from '../config/resolve.js';
 import type { Settings } from '../config/settings.js';
 import { openConfigStore } from '../config/store.js';
-import { cloneRepo, committedFiles, dirtyFiles, findRepoRoot, headCommit, isTrackedByGit, maskUrl, trackedFiles } from '../git/repo.js';
+import {
+  cloneRepo,
+  committedFiles,
+  currentBranch,
+  dirtyFiles,
+  findRepoRoot,
+  headCommit,
+  isTrackedByGit,
+  maskUrl,
+  trackedFiles,
+} from '../git/repo.js';
 import { newRunId } from '../git/worktrees.js';
 import { createLlmClient } from '../llm/modelRouter.js';
 import { buildRepoContext } from '../llm/repoContext.js';
@@ -110,6 +120,7 @@ export const createRun = async (request: RunRequest): Promise<Run> => {
     change: request.change,
     repoRoot,
     baseCommit,
+    baseBranch: await currentBranch(repoRoot),
     settings,
     files,
     trackedFiles: tracked,
@@ -117,6 +128,7 @@ export const createRun = async (request: RunRequest): Promise<Run> => {
     llm: createLlmClient({ env, geminiApiKey: settings.geminiApiKey, geminiBaseUrl: settings.geminiBaseUrl }),
     aiderBin: aider.bin,
     agentEnv: buildAiderEnv(env, { file: aiderEnvFile(settings.dataDir, runId), repo: request.trustRepo ? repoScan : undefined }),
+    env,
     redactor,
     terminalSize: request.terminalSize,
     history: openHistory(settings.dataDir, request.warn),
@@ -246,6 +258,7 @@ export const resumeRun = async (request: ResumeRequest): Promise<Run> => {
     change: record.change,
     repoRoot: record.repo,
     baseCommit: record.baseCommit,
+    baseBranch: record.baseBranch,
     settings,
     files: undefined,
     trackedFiles: tracked,
@@ -253,6 +266,7 @@ export const resumeRun = async (request: ResumeRequest): Promise<Run> => {
     llm: createLlmClient({ env, geminiApiKey: settings.geminiApiKey, geminiBaseUrl: settings.geminiBaseUrl }),
     aiderBin: aider.bin,
     agentEnv: buildAiderEnv(env, { file: aiderEnvFile(settings.dataDir, record.id), repo: request.trustRepo ? repoScan : undefined }),
+    env,
     redactor,
     terminalSize: request.terminalSize,
     history,

@@ -12,6 +12,8 @@ export interface RunRecord {
   id: string;
   repo: string;
   baseCommit: string;
+  /** The branch checked out when the run started (a pull request's base); undefined on a detached HEAD, and for runs recorded before it was kept. */
+  baseBranch: string | undefined;
   change: string;
   prd: string;
   prdPath: string | undefined;
@@ -44,6 +46,13 @@ export interface AgentRecord {
   winner?: boolean | undefined;
   /** On the winner: how and why it was chosen. */
   judgement?: Judgement | undefined;
+}
+
+/** A pull request opened for one of a run's branches (`pr`, `p` on the summary). */
+export interface PullRequestRecord {
+  branch: string;
+  url: string;
+  number: number;
 }
 
 /**
@@ -89,6 +98,17 @@ ALTER TABLE runs ADD COLUMN owner_start TEXT;`,
   `
 ALTER TABLE agents ADD COLUMN winner INTEGER;
 ALTER TABLE agents ADD COLUMN judgement_json TEXT;`,
+  // The branch a run started from (the base of its pull requests), and the pull requests opened.
+  `
+ALTER TABLE runs ADD COLUMN base_branch TEXT;
+CREATE TABLE IF NOT EXISTS pull_requests (
+  run_id TEXT NOT NULL REFERENCES runs(id),
+  branch TEXT NOT NULL,
+  url TEXT NOT NULL,
+  number INTEGER NOT NULL,
+  opened_at TEXT NOT NULL,
+  PRIMARY KEY (run_id, branch)
+);`,
 ];
 
 /** The schema version this code writes. */
@@ -104,6 +124,7 @@ const toRun = (row: Row): RunRecord => ({
   id: String(row.id),
   repo: String(row.repo),
   baseCommit: String(row.base_commit),
+  baseBranch: text(row.base_branch),
   change: String(row.change),
   prd: String(row.prd),
   prdPath: text(row.prd_path),
@@ -257,19 +278,20 @@ export class RunHistory {
    * process that drives the run (this one, unless a test says otherwise).
    */
   startRun(
-    run: Omit<RunRecord, 'status' | 'finishedAt' | 'summaryPath' | 'cost' | 'owner'>,
+    run: Omit<RunRecord, 'status' | 'finishedAt' | 'summaryPath' | 'cost' | 'owner' | 'baseBranch'> & { baseBranch?: string | undefined },
     agents: readonly Omit<AgentRecord, 'runId'>[],
     owner: ProcessIdentity = thisProcess(),
   ): void {
     this.transaction(() => {
       this.db
         .prepare(
-          'INSERT INTO runs (id, repo, base_commit, change, prd, prd_path, status, started_at, settings_json, owner_pid, owner_start) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          'INSERT INTO runs (id, repo, base_commit, base_branch, change, prd, prd_path, status, started_at, settings_json, owner_pid, owner_start) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         )
         .run(
           run.id,
           run.repo,
           run.baseCommit,
+          run.baseBranch ?? null,
           run.change,
           run.prd,
           run.prdPath ?? null,
@@ -353,6 +375,20 @@ export class RunHistory {
     this.db
       .prepare('UPDATE runs SET status = ?, finished_at = ?, summary_path = ?, cost = ? WHERE id = ?')
       .run(result.status, result.finishedAt, result.summaryPath ?? null, result.cost, runId);
+  }
+
+  /** Records (or, for a branch that had one, replaces) the pull request of one of the run's branches. */
+  recordPullRequest(runId: string, pullRequest: PullRequestRecord, openedAt: Date = new Date()): void {
+    this.db
+      .prepare('INSERT OR REPLACE INTO pull_requests (run_id, branch, url, number, opened_at) VALUES (?, ?, ?, ?, ?)')
+      .run(runId, pullRequest.branch, pullRequest.url, pullRequest.number, openedAt.toISOString());
+  }
+
+  /** The run's pull requests, in the order they were opened. */
+  pullRequestsOf(runId: string): PullRequestRecord[] {
+    return (
+      this.db.prepare('SELECT branch, url, number FROM pull_requests WHERE run_id = ? ORDER BY opened_at, branch').all(runId) as Row[]
+    ).map((row) => ({ branch: String(row.branch), url: String(row.url), number: Number(row.number) }));
   }
 
   /** Newest first. */

@@ -16,17 +16,28 @@ import { pickAttempt } from '../llm/judge.js';
 import { decideNextStep, decisionRecord } from '../llm/supervisor.js';
 import { AgentLog, agentLogPath } from '../logs/agentLog.js';
 import type { Redactor } from '../logs/redact.js';
-import { buildSummary, runStatusOf, summaryPath, withSupervisorDecisions, writeSummary } from '../logs/summary.js';
+import { buildSummary, runStatusOf, summaryPath, withPullRequests, withSupervisorDecisions, writeSummary } from '../logs/summary.js';
 import type { AgentSummary, DecisionRecord, RunSummary } from '../logs/types.js';
 import { planFromFiles, planFromProposal } from '../plan/build.js';
 import type { AgentTask, Plan } from '../plan/types.js';
 import { plannedPaths, validatePlan } from '../plan/validate.js';
 import type { RunEvents, RunPhase } from './events.js';
 import { describeMerge, mergeOptionsFor, mergeRecord, mergeRun } from './merge.js';
+import {
+  describeOutcomes,
+  describePlan,
+  githubToken,
+  openPullRequests,
+  planPullRequests,
+  planQuestion,
+  pullRequestsOf,
+  recordPullRequests,
+  type RunToShip,
+} from './pullRequest.js';
 import type { AgentRecord, RunHistory } from './history.js';
 import { AttemptJudging, type TaskVerdict } from './judging.js';
 import { Scheduler } from './scheduler.js';
-import type { RunController } from './types.js';
+import type { PullRequestOffer, RunController } from './types.js';
 
 /**
  * At most this many workspaces are prepared while the PRD is read (the plan may use fewer; a
@@ -42,6 +53,8 @@ export interface RunOptions {
   change: string;
   repoRoot: string;
   baseCommit: string;
+  /** The branch checked out when the run started (the base of its pull requests), if any. */
+  baseBranch?: string | undefined;
   settings: Settings;
   /** The user's --files, validated and repo-relative; undefined → the LLM proposes files. */
   files: string[] | undefined;
@@ -54,6 +67,8 @@ export interface RunOptions {
   aiderBin: string;
   /** The environment aider runs with (agents/aiderArgs.ts buildAiderEnv). */
   agentEnv: NodeJS.ProcessEnv;
+  /** The run's own environment (the user's .env merged in): GITHUB_TOKEN and the like, for pull requests. */
+  env?: NodeJS.ProcessEnv | undefined;
   redactor: Redactor;
   /** Initial pty size of every agent; the TUI resizes panes later. */
   terminalSize: { cols: number; rows: number };
@@ -275,6 +290,54 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
     return describeMerge(report, { outputLines: 5 });
   }
 
+  async preparePullRequests(): Promise<PullRequestOffer> {
+    const finished = this.summary;
+    if (!finished) throw new UserError('the run has not finished: open a pull request once every agent is done');
+    const ship: RunToShip = {
+      runId: this.runId,
+      repo: this.options.repoRoot,
+      baseCommit: this.options.baseCommit,
+      baseBranch: this.options.baseBranch,
+      change: this.change,
+      prd: this.prd,
+      checkCommand: this.options.settings.checkCommand,
+      agents: finished.agents.map((agent) => {
+        const slot = this.slots.get(agent.id)?.agent;
+        return {
+          id: agent.id,
+          branch: agent.branch,
+          status: agent.status,
+          reason: agent.reason,
+          task: { title: slot?.title ?? agent.task, description: slot?.description ?? '', files: agent.files },
+        };
+      }),
+    };
+    const env = this.options.env ?? process.env;
+    const plan = await planPullRequests(ship, { env });
+    return {
+      lines: describePlan(plan),
+      question: planQuestion(plan),
+      open: async () => {
+        const { redactor, history, llm, settings } = this.options;
+        const notices: string[] = [];
+        const outcomes = await openPullRequests(ship, plan, {
+          token: githubToken(env),
+          llm,
+          model: settings.prdModel,
+          redactor,
+          onProgress: (line) => notices.push(line),
+        });
+        const opened = pullRequestsOf(outcomes);
+        const recorded = recordPullRequests(this.runId, opened, { history, summaryPath: this.summary?.summaryPath, redactor });
+        if (opened.length > 0 && this.summary) {
+          this.summary = recorded.summary ?? withPullRequests(this.summary, opened);
+          this.emit('run:summary', this.summary);
+        }
+        return [...notices.filter((line) => !/^(pushing|writing) /.test(line)), ...recorded.warnings, ...describeOutcomes(outcomes)];
+      },
+    };
+  }
+
   async diff(id: number): Promise<string> {
     const agent = this.slots.get(id)?.agent;
     return agent ? diffSince(agent.worktree, this.options.baseCommit) : '';
@@ -363,6 +426,7 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
           id: runId,
           repo: repoRoot,
           baseCommit,
+          baseBranch: this.options.baseBranch,
           change: this.options.redactor.redact(this.change),
           prd: this.options.redactor.redact(this.prd),
           prdPath: this.prdPath,
@@ -597,6 +661,7 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
       change: this.change,
       repo: repoRoot,
       baseCommit,
+      baseBranch: this.options.baseBranch,
       prdPath: this.prdPath,
       startedAt: this.startedAt,
       finishedAt: new Date(),

@@ -5,6 +5,14 @@ import type { RunSummary } from '../logs/types.js';
 import type { Plan } from '../plan/types.js';
 import type { RunEvents, RunPhase } from './events.js';
 
+/** What `p` on the summary offers: what it will push and where, the question, and the doing of it. */
+export interface PullRequestOffer {
+  lines: string[];
+  question: string;
+  /** Pushes and opens the pull requests; what happened, in lines (each URL, or why not). */
+  open(): Promise<string[]>;
+}
+
 /**
  * The run as the UI and headless mode drive it. The orchestrator owns the truth;
  * callers read these fields after an event and call the commands.
@@ -46,6 +54,11 @@ export interface RunController extends EventEmitter<RunEvents> {
    * returns what happened, in lines.
    */
   merge(options?: { resolve?: boolean }): Promise<string[]>;
+  /**
+   * Checks what a pull request of the merged branch needs (token, remote, repository, the merge)
+   * and offers it; throws UserError (one line) when something is missing.
+   */
+  preparePullRequests(): Promise<PullRequestOffer>;
   /** The agent's changes since the run's base commit, as a patch. */
   diff(agent: number): Promise<string>;
   restartAgent(agent: number): void;

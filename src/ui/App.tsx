@@ -14,7 +14,7 @@ import { ConfigScreen } from './screens/ConfigScreen.js';
 import { DashboardScreen } from './screens/DashboardScreen.js';
 import { DiffScreen } from './screens/DiffScreen.js';
 import { PrdScreen } from './screens/PrdScreen.js';
-import { MERGING, SummaryScreen } from './screens/SummaryScreen.js';
+import { MERGING, OPENING_PULL_REQUEST, PREPARING_PULL_REQUEST, SummaryScreen } from './screens/SummaryScreen.js';
 
 export interface AppProps {
   /** One-line notices from the run's checks (e.g. uncommitted changes). */
@@ -41,6 +41,7 @@ export const App = ({ warnings, yes, editText, openConfigStore, interrupt }: App
   const [error, setError] = useState<string>();
   const [diff, setDiff] = useState<{ agent: number; text: string | undefined }>();
   const [mergeReport, setMergeReport] = useState<string[]>();
+  const [pullRequestReport, setPullRequestReport] = useState<string[]>();
   const started = useRef(false);
   const sawSummary = useRef(false);
 
@@ -173,6 +174,22 @@ export const App = ({ warnings, yes, editText, openConfigStore, interrupt }: App
               run.merge({ resolve }).then(setMergeReport, (caught: unknown) => setMergeReport([messageOf(caught)]));
             }}
             onPickWinner={(agent) => run.pickWinner(agent).catch((caught: unknown) => setMergeReport([messageOf(caught)]))}
+            pullRequestReport={pullRequestReport}
+            onPullRequest={(ask) => {
+              const failed = (caught: unknown) => setPullRequestReport([messageOf(caught)]);
+              setPullRequestReport([PREPARING_PULL_REQUEST]);
+              run.preparePullRequests().then((offer) => {
+                setPullRequestReport(offer.lines);
+                ask(
+                  offer.question,
+                  () => {
+                    setPullRequestReport([OPENING_PULL_REQUEST, ...offer.lines]);
+                    offer.open().then(setPullRequestReport, failed);
+                  },
+                  () => setPullRequestReport(['nothing pushed']),
+                );
+              }, failed);
+            }}
             onBack={() => setView('run')}
             onQuit={() => quit(exitCodeFor(run.summary!.status))}
           />

@@ -5,7 +5,7 @@ import { TerminalViewport } from '../../src/agents/viewport.js';
 import { defaultSettings, type Settings } from '../../src/config/settings.js';
 import type { RunSummary } from '../../src/logs/types.js';
 import type { RunEvents, RunPhase } from '../../src/orchestrator/events.js';
-import type { RunController } from '../../src/orchestrator/types.js';
+import type { PullRequestOffer, RunController } from '../../src/orchestrator/types.js';
 import type { Plan } from '../../src/plan/types.js';
 
 /** An agent for screen tests: a real headless terminal, state set by the test. */
@@ -114,6 +114,21 @@ export class TestRun extends EventEmitter<RunEvents> implements RunController {
     return options.resolve
       ? ['merged agents 1, 2 into aider-orchestrator/test/merged', 'agent 2 conflicted in a.py: resolved by an agent and merged']
       : ['merged agent 1 into aider-orchestrator/test/merged'];
+  }
+
+  /** What `p` offers; a test may replace it (a failure, another plan). */
+  pullRequestOffer: () => Promise<PullRequestOffer> = async () => ({
+    lines: ['push aider-orchestrator/test/merged (agent 1) and open a pull request into main'],
+    question: 'Push aider-orchestrator/test/merged to origin and open a pull request in octo/app into main?',
+    open: async () => {
+      this.calls.push('openPullRequests');
+      return ['opened pull request #1 for aider-orchestrator/test/merged: https://github.com/octo/app/pull/1'];
+    },
+  });
+
+  async preparePullRequests(): Promise<PullRequestOffer> {
+    this.calls.push('preparePullRequests');
+    return this.pullRequestOffer();
   }
 
   async diff(agent: number): Promise<string> {

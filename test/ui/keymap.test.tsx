@@ -291,6 +291,14 @@ const SCREENS: {
           return h.shows('agent 2 conflicted in a.py: resolved by an agent and merged');
         },
       },
+      pullRequest: {
+        after: async (h) => {
+          await h.shows('Push aider-orchestrator/test/merged to origin and open a pull request in octo/app into main?');
+          h.press('y');
+          await called(h, 'openPullRequests');
+          await h.shows('opened pull request #1 for aider-orchestrator/test/merged: https://github.com/octo/app/pull/1');
+        },
+      },
       back: { after: (h) => h.shows('aider-orchestrator 20260101-000000-test summary') },
       quit: { after: exits },
       help: { after: (h) => h.shows('Keys · Summary') },

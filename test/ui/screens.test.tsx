@@ -3,6 +3,7 @@ import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import { editInEditor } from '../../src/cli/editor.js';
 import { openConfigStore } from '../../src/config/store.js';
+import { UserError } from '../../src/errors.js';
 import { KeyRouter } from '../../src/ui/keys/KeyRouter.js';
 import { ConfigScreen } from '../../src/ui/screens/ConfigScreen.js';
 import { KEYS, TestAgent, TestRun, waitFor } from '../support/fakeRun.js';
@@ -284,6 +285,50 @@ describe('summary of a best-of-n run', () => {
     app.stdin.write('w');
     await app.shows('its task has one attempt: nothing to pick from');
     expect(run.calls).not.toContain('pickWinner 1');
+  });
+});
+
+describe('a pull request from the summary', () => {
+  const finished = async () => {
+    const run = new TestRun();
+    run.phase = 'agents';
+    run.agents = [new TestAgent(1)];
+    const app = renderApp(run);
+    await app.shows('#1 ● working');
+    run.summary = summaryOf(run);
+    run.setPhase('summary');
+    await app.shows('Summary · run 20260101-000000-test');
+    return { run, app };
+  };
+
+  it('shows what it will push, asks, and pushes nothing on no', async () => {
+    const { run, app } = await finished();
+    app.stdin.write('p');
+    await app.shows('push aider-orchestrator/test/merged (agent 1) and open a pull request into main');
+    await app.shows('Push aider-orchestrator/test/merged to origin and open a pull request in octo/app into main?');
+    app.stdin.write('n');
+    await app.shows('nothing pushed');
+    expect(run.calls).not.toContain('openPullRequests');
+  });
+
+  it('shows the one line of what is missing (no token, no merge) without asking', async () => {
+    const { run, app } = await finished();
+    run.pullRequestOffer = async () => {
+      throw new UserError('no GitHub token to open the pull request with: set GITHUB_TOKEN in the environment');
+    };
+    app.stdin.write('p');
+    await app.shows('no GitHub token to open the pull request with: set GITHUB_TOKEN');
+    expect(app.frame()).not.toContain('Question');
+  });
+
+  it('lists the pull requests the summary has, with their URLs', async () => {
+    const { run, app } = await finished();
+    run.summary = {
+      ...run.summary!,
+      pullRequests: [{ branch: 'aider-orchestrator/test/merged', url: 'https://github.com/octo/app/pull/7', number: 7 }],
+    };
+    run.emit('run:summary', run.summary);
+    await app.shows('pull request #7 https://github.com/octo/app/pull/7 (aider-orchestrator/test/merged)');
   });
 });
 

@@ -312,6 +312,8 @@ export interface SummaryContext {
   merging: boolean;
   /** The selected agent, for picking a winner (best of n): its task's attempts (1 with one), whether it succeeded, whether it won. */
   selected?: { attempts: number; succeeded: boolean; winner: boolean } | undefined;
+  /** A pull request is being prepared or opened. */
+  pullRequesting: boolean;
 }
 export const SUMMARY_KEYS = keymap<SummaryContext>()('Summary', [
   { action: 'up', keys: [key('up')], label: 'select the agent above', footer: 'select' },
@@ -354,6 +356,14 @@ export const SUMMARY_KEYS = keymap<SummaryContext>()('Summary', [
     footer: 'merge + resolve',
     unavailable: (c) =>
       c.merging ? 'the merge is running' : c.succeeded > 0 ? undefined : 'no agent succeeded: there is nothing to merge',
+  },
+  {
+    action: 'pullRequest',
+    keys: [char('p')],
+    label: 'push the merged branch and open a GitHub pull request (as the pr command; asks first)',
+    footer: 'pull request',
+    unavailable: (c) =>
+      c.pullRequesting ? 'the pull request is being opened' : c.succeeded > 0 ? undefined : 'no agent succeeded: there is nothing to push',
   },
   { action: 'back', keys: [char('b')], label: 'back to the agents’ panes', footer: 'back to the panes' },
   { action: 'quit', keys: [char('q')], label: 'quit (exit 0 when every agent succeeded, else 1)', footer: 'quit' },

@@ -2,7 +2,7 @@ import { Box, Text } from 'ink';
 import type { AgentSummary, RunSummary } from '../../logs/types.js';
 import { Footer } from '../components/Footer.js';
 import { useKeyState } from '../hooks/useKeyState.js';
-import { useScreenKeys } from '../keys/KeyRouter.js';
+import { useOverlays, useScreenKeys } from '../keys/KeyRouter.js';
 import { SUMMARY_KEYS } from '../keys/keymap.js';
 import { formatCount, formatElapsed, STATE_STYLE } from '../components/stateStyle.js';
 
@@ -16,16 +16,27 @@ export interface SummaryScreenProps {
   onPickWinner(agent: number): void;
   /** What the last merge did. */
   mergeReport: readonly string[] | undefined;
+  /** `p`: the app prepares the pull request and asks through `ask` before it pushes anything. */
+  onPullRequest(ask: (question: string, onYes: () => void, onNo: () => void) => void): void;
+  /** What the last pull request did (or will do, while the question is open). */
+  pullRequestReport: readonly string[] | undefined;
   onBack(): void;
   onQuit(): void;
 }
 
 /** The merge report while the merge runs. */
 export const MERGING = 'merging…';
+/** The pull request report while it is prepared, and while it is pushed and opened. */
+export const PREPARING_PULL_REQUEST = 'checking the remote and GitHub…';
+export const OPENING_PULL_REQUEST = 'pushing and opening the pull request…';
 
-/** A merge report line: left out or check failed (and its output) yellow or red, the rest green. */
+/** A merge or pull request report line: failed check (and its output) red, left out or refused yellow, the rest green. */
 const reportColor = (line: string): string =>
-  line.startsWith('check failed') || line.startsWith('  ') ? 'red' : line.includes('conflicts') ? 'yellow' : 'green';
+  line.startsWith('check failed') || line.startsWith('  ')
+    ? 'red'
+    : /conflicts|^error|cannot|refused|rejected|already open|no /.test(line)
+      ? 'yellow'
+      : 'green';
 
 const cell = (text: string, width: number) => text.slice(0, width).padEnd(width);
 
@@ -49,8 +60,21 @@ const firstWinsLine = (agent: AgentSummary): string | undefined => {
 };
 
 /** The summary JSON, as a table: per agent status, iterations, tokens, cost, time, commits, files. */
-export const SummaryScreen = ({ summary, height, onDiff, onMerge, onPickWinner, mergeReport, onBack, onQuit }: SummaryScreenProps) => {
+export const SummaryScreen = ({
+  summary,
+  height,
+  onDiff,
+  onMerge,
+  onPickWinner,
+  mergeReport,
+  onPullRequest,
+  pullRequestReport,
+  onBack,
+  onQuit,
+}: SummaryScreenProps) => {
   const [selected, select] = useKeyState(0);
+  const overlays = useOverlays();
+  const pullRequesting = pullRequestReport?.[0] === PREPARING_PULL_REQUEST || pullRequestReport?.[0] === OPENING_PULL_REQUEST;
   const agents = summary.agents;
   const agent = agents[selected];
   const bestOfN = agents.some((a) => a.attempt);
@@ -60,6 +84,7 @@ export const SummaryScreen = ({ summary, height, onDiff, onMerge, onPickWinner, 
       agents: agents.length,
       succeeded: summary.totals.succeeded,
       merging: mergeReport?.[0] === MERGING,
+      pullRequesting,
       selected: agent
         ? { attempts: agent.attempt?.of ?? 1, succeeded: agent.status === 'succeeded', winner: agent.winner === true }
         : undefined,
@@ -71,13 +96,15 @@ export const SummaryScreen = ({ summary, height, onDiff, onMerge, onPickWinner, 
       merge: () => onMerge(false),
       resolve: () => onMerge(true),
       pickWinner: () => onPickWinner(agents[select((i) => i)]!.id),
+      pullRequest: () => onPullRequest((question, onYes, onNo) => overlays.confirm(question, onYes, onNo)),
       back: onBack,
       quit: onQuit,
     },
   );
   const { totals } = summary;
-  const report = mergeReport ?? [];
-  const detailHeight = Math.max(3, height - agents.length - 8 - report.length);
+  const report = [...(mergeReport ?? []), ...(pullRequestReport ?? [])];
+  const pullRequests = summary.pullRequests ?? [];
+  const detailHeight = Math.max(3, height - agents.length - 8 - report.length - pullRequests.length);
   return (
     <Box flexDirection="column" height={height}>
       <Text bold>
@@ -149,6 +176,11 @@ export const SummaryScreen = ({ summary, height, onDiff, onMerge, onPickWinner, 
       {report.map((line) => (
         <Text key={line} wrap="truncate" color={reportColor(line)}>
           {line}
+        </Text>
+      ))}
+      {pullRequests.map((pr) => (
+        <Text key={pr.branch} wrap="truncate">
+          pull request #{pr.number} <Text color="cyan">{pr.url}</Text> ({pr.branch})
         </Text>
       ))}
       <Text wrap="truncate" dimColor>
