@@ -17,7 +17,7 @@ import { CheckProcess, type CheckResult } from './checkCommand.js';
 import { OutputLines } from './outputLines.js';
 import { agentMessage } from './taskMessage.js';
 import { nextStep, type CheckOutcome, type TurnEvent } from './turnPolicy.js';
-import { emptyUsage, isFinalState, type AgentState, type AgentView, type Usage } from './types.js';
+import { emptyUsage, isFinalState, WAITING_FOR_PERSON, type AgentState, type AgentView, type Usage } from './types.js';
 import { TerminalViewport } from './viewport.js';
 
 /** A session the run started before the agent existed (warm start), and its start. */
@@ -145,7 +145,7 @@ const typeable = (text: string): boolean => {
   }
 };
 
-const FOCUS_REASON = 'a person is typing into aider (focus mode): the agent goes on when they leave';
+const FOCUS_REASON = WAITING_FOR_PERSON;
 
 /** The highest `run-<n>` folder of an agent (0 when there is none). */
 const lastRunNumber = (runDir: string): number => {

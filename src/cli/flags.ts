@@ -19,5 +19,7 @@ export const settingsFromFlags = (flags: RunFlags): Partial<Settings> => ({
   checkCommand: flags.checkCmd,
   idleTimeout: flags.idleTimeout,
   checkTimeout: flags.checkTimeout,
+  setupCommand: flags.setupCmd,
+  notifyCommand: flags.notifyCmd,
   geminiApiKey: flags.apiKey,
 });

@@ -24,6 +24,9 @@ export type StoredSettings = Partial<
     | 'prdDir'
     | 'logDir'
     | 'dataDir'
+    | 'setupCommand'
+    | 'notifyCommand'
+    | 'notifyDesktop'
     | 'mouse'
   >
 >;
@@ -45,6 +48,9 @@ export const STORED_KEYS = [
   'prdDir',
   'logDir',
   'dataDir',
+  'setupCommand',
+  'notifyCommand',
+  'notifyDesktop',
   'mouse',
 ] as const satisfies readonly (keyof StoredSettings)[];
 
@@ -81,6 +87,9 @@ const SCHEMA = {
   prdDir: text,
   logDir: text,
   dataDir: text,
+  setupCommand: text,
+  notifyCommand: text,
+  notifyDesktop: { type: 'boolean' },
   mouse: { type: 'boolean' },
 } as const;
 
