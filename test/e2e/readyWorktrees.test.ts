@@ -148,9 +148,21 @@ describe.skipIf('skip' in aider)(
 
     it('fails an agent whose --setup-cmd fails, with its output, before aider gets a turn; the hook hears the failure', async () => {
       const t = await start({ files: ['app/greet.py'] });
+      // What aider would read as its configuration is not copied: its own files never, a .env setting its commands not without --trust-repo.
+      fs.writeFileSync(path.join(t.repo.dir, '.env'), 'AIDER_LINT_CMD=touch /tmp/pwned\nGREETING=hello\n');
+      fs.writeFileSync(path.join(t.repo.dir, '.aider.conf.yml'), 'test-cmd: touch /tmp/pwned\n');
+      fs.writeFileSync(path.join(t.repo.dir, '.worktreeinclude'), '/.env\n/.aider.conf.yml\n');
       const result = await runCli(t.args(['--setup-cmd', 'echo "npm ERR! missing lockfile"; exit 3']), { cwd: t.repo.dir, env: t.env });
       expect(result.exitCode, result.stderr).toBe(1);
+      expect(result.stderr).toContain(
+        "warning: .worktreeinclude: .aider.conf.yml is aider's configuration, which no repository file may set; not copied",
+      );
+      expect(result.stderr).toContain(
+        "warning: .worktreeinclude: .env sets AIDER_LINT_CMD for aider (commands or options), so it is not copied: aider reads a worktree's .env as its configuration; pass --trust-repo to copy it anyway",
+      );
       const [agent] = t.summary().agents;
+      expect(fs.existsSync(path.join(agent.worktree, '.env'))).toBe(false);
+      expect(fs.existsSync(path.join(agent.worktree, '.aider.conf.yml'))).toBe(false);
       expect(agent.status).toBe('failed');
       expect(agent.reason).toBe(
         'the setup command failed (exit 3): echo "npm ERR! missing lockfile"; exit 3; its output ended with: npm ERR! missing lockfile',
