@@ -17,8 +17,9 @@ import { CheckProcess, type CheckResult } from './checkCommand.js';
 import { OutputLines } from './outputLines.js';
 import { agentMessage } from './taskMessage.js';
 import { nextStep, type CheckOutcome, type TurnEvent } from './turnPolicy.js';
-import { emptyUsage, isFinalState, type AgentState, type AgentView, type Usage } from './types.js';
+import { emptyUsage, isFinalState, WAITING_FOR_PERSON, type AgentState, type AgentView, type Usage } from './types.js';
 import { TerminalViewport } from './viewport.js';
+import type { WorktreeSetup } from './worktreeSetup.js';
 
 /** A session the run started before the agent existed (warm start), and its start. */
 export interface WarmSession {
@@ -64,6 +65,11 @@ export interface AgentOptions {
    * prompt (the run starts it while the PRD is read): the first run adopts it.
    */
   warm?: WarmSession;
+  /**
+   * `--setup-cmd` in this agent's new worktree (started by the run when the worktree was made):
+   * the first run waits for it before aider gets a turn, shows its output, and fails if it fails.
+   */
+  setup?: WorktreeSetup | undefined;
   /**
    * Resuming after a crash: a finished agent keeps its result; an unfinished one continues
    * its last conversation (same folder, --restore-chat-history) instead of starting over.
@@ -145,7 +151,7 @@ const typeable = (text: string): boolean => {
   }
 };
 
-const FOCUS_REASON = 'a person is typing into aider (focus mode): the agent goes on when they leave';
+const FOCUS_REASON = WAITING_FOR_PERSON;
 
 /** The highest `run-<n>` folder of an agent (0 when there is none). */
 const lastRunNumber = (runDir: string): number => {
@@ -190,6 +196,8 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
 
   private session: AiderSession | undefined;
   private warm: WarmSession | undefined;
+  /** The worktree's setup, until the first run has waited for it. */
+  private setup: WorktreeSetup | undefined;
   private cols: number;
   private rows: number;
   /** Usage of earlier runs (before a restart); the cap applies to the current run only. */
@@ -248,6 +256,7 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     }
     this.continuing = resume !== undefined && !isFinalState(resume.state);
     this.warm = options.warm;
+    this.setup = options.setup;
     this.terminal =
       options.warm?.session.terminal ??
       new xterm.Terminal({ cols: this.cols, rows: this.rows, scrollback: SCROLLBACK_LINES, allowProposedApi: true });
@@ -295,6 +304,8 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     // A resumed run's earlier aider counted its calls in the same analytics log.
     this.runBase = continuing ? readAnalyticsReport(path.join(dir, 'analytics.jsonl')).usage : emptyUsage();
     this.setState('starting');
+    const setupFailure = await this.waitForSetup();
+    if (setupFailure) return this.finish(...setupFailure);
     let session: AiderSession;
     try {
       session = this.openSession(dir, continuing);
@@ -315,6 +326,31 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     // Aider's own files (chat and input history, analytics log) are as private as ours.
     makeTreePrivate(dir);
     return this.finish(...outcome);
+  }
+
+  /** Waits for the worktree's setup command (shown in the pane and the log as it runs); the outcome when it failed. */
+  private async waitForSetup(): Promise<Outcome | undefined> {
+    const setup = this.setup;
+    if (!setup) return undefined;
+    this.setState('starting', `setting up the worktree: ${setup.command}`);
+    this.writeNotice(`setup: $ ${setup.command}`);
+    const unfollow = setup.follow((line) => {
+      this.terminal.write(`${line}\r\n`, () => this.scheduleOutput());
+      this.emit('line', `[setup] ${line}`);
+    });
+    const result = await setup.done;
+    unfollow();
+    this.setup = undefined;
+    if (this.stopRequested) return ['stopped', 'stopped by the user'];
+    if (result.ok) {
+      this.writeNotice('setup done');
+      this.setState('starting');
+      return undefined;
+    }
+    // Its aider (started ahead, or not yet) never gets a turn in a worktree that is not ready.
+    this.warm?.session.dispose();
+    this.warm = undefined;
+    return ['failed', result.reason];
   }
 
   /** The warm session when it is this run's, else a new one in `dir` (continuing its conversation on resume). */
@@ -373,7 +409,9 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     this.watching = true;
     let ready: SessionReady;
     try {
-      ready = session.phase === 'new' ? await session.start() : await (this.ready(session) ?? session.start());
+      // A warm session's start may wait on its worktree's setup: its own start is awaited, not a second one.
+      const warmReady = this.ready(session);
+      ready = warmReady ? await warmReady : await session.start();
     } catch (error) {
       return this.stopRequested ? this.stopped() : ['failed', this.ending ?? this.sessionError(error)];
     }
@@ -711,6 +749,7 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     }
     void this.session?.close();
     this.check?.stop();
+    this.setup?.stop();
     this.setFocused(false);
     await this.running;
   }
@@ -752,6 +791,7 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     this.session?.dispose();
     this.warm?.session.dispose();
     this.check?.kill();
+    this.setup?.kill();
     this.setFocused(false);
     this.removeAllListeners();
   }

@@ -342,6 +342,11 @@ export class AiderSession extends EventEmitter<AiderSessionEvents> {
   /** Kills aider at once (the app is exiting). */
   dispose(): void {
     this.closeRequested = true;
+    // Never started (a warm start waiting on the worktree's setup): it never will be.
+    if (!this.process) {
+      this.finish({ exitCode: undefined, signal: undefined, reason: 'closed before it started', crash: undefined, requested: true });
+      return;
+    }
     if (!this.exitInfo) this.signal('SIGKILL');
   }
 

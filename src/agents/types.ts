@@ -6,6 +6,9 @@ import type { PaneViewport } from './viewport.js';
  */
 export type AgentState = 'queued' | 'starting' | 'working' | 'waiting' | 'succeeded' | 'failed' | 'stopped';
 
+/** The reason of `waiting` while a person types into the agent's aider (focus mode): it waits for them. */
+export const WAITING_FOR_PERSON = 'a person is typing into aider (focus mode): the agent goes on when they leave';
+
 export const FINAL_STATES: readonly AgentState[] = ['succeeded', 'failed', 'stopped'];
 export const isFinalState = (state: AgentState): boolean => FINAL_STATES.includes(state);
 

@@ -20,5 +20,7 @@ export const settingsFromFlags = (flags: RunFlags): Partial<Settings> => ({
   checkCommand: flags.checkCmd,
   idleTimeout: flags.idleTimeout,
   checkTimeout: flags.checkTimeout,
+  setupCommand: flags.setupCmd,
+  notifyCommand: flags.notifyCmd,
   geminiApiKey: flags.apiKey,
 });

@@ -1,6 +1,7 @@
 import { detectProvider } from '../config/providers.js';
 import { exitCodeFor } from '../orchestrator/exitCode.js';
 import { interruptAction } from '../orchestrator/interrupt.js';
+import { notifiersFor, watchRun } from '../orchestrator/notify.js';
 import type { Run } from '../orchestrator/run.js';
 import { onInterrupt } from './interrupts.js';
 import { formatSummaryTable } from './summaryTable.js';
@@ -41,6 +42,11 @@ export const runHeadless = async (run: Run, plainIo: HeadlessIo = consoleIo): Pr
   });
 
   run.on('run:warning', (message) => io.err(`warning: ${message}`));
+  // --notify-cmd is called headless too (no bell, title or desktop notification without a terminal).
+  const notifications = watchRun(
+    run,
+    notifiersFor(run.settings, { tui: false, env: process.env, warn: (message) => run.emit('run:warning', message) }),
+  );
   run.on('prd:retry', (attempt, delayMs, reason) =>
     io.err(
       `${detectProvider(run.settings.prdModel)?.name ?? 'PRD model'}: ${reason}; trying again in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt})`,
@@ -88,5 +94,6 @@ export const runHeadless = async (run: Run, plainIo: HeadlessIo = consoleIo): Pr
   } finally {
     removeInterruptHandler();
     await run.close();
+    await notifications.close();
   }
 };

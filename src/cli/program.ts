@@ -22,6 +22,8 @@ export interface RunFlags {
   agentsPerTask?: number;
   firstWins?: boolean;
   checkCmd?: string;
+  setupCmd?: string;
+  notifyCmd?: string;
   /** ms (parsed from a duration such as 10m). */
   idleTimeout?: number;
   checkTimeout?: number;
@@ -131,6 +133,11 @@ export const buildProgram = (handlers: CommandHandlers, version: string): Comman
       'the check command is ended after this long and the agent fails (default: 10m)',
       durationArg('--check-timeout'),
     )
+    .option('--setup-cmd <command>', 'command run in each new worktree before its agent starts, e.g. "npm ci"; a failure fails that agent')
+    .option(
+      '--notify-cmd <command>',
+      'your command, run when an agent succeeds, fails or waits for you and when the run ends (AIDER_ORCHESTRATOR_EVENT, _RUN, _AGENT, _BRANCH in its environment)',
+    )
     .option('--headless', 'no TUI: print agent output lines and a summary table (automatic when stdout is not a TTY)')
     .option('-y, --yes', 'approve the PRD and the file assignment without asking (required with --headless)')
     .option('--repo <path|url>', 'work on this repository (a URL is cloned into the data folder) instead of the current one')
@@ -152,6 +159,11 @@ export const buildProgram = (handlers: CommandHandlers, version: string): Comman
   program
     .command('demo')
     .description('the whole flow on a sample project, with local stand-ins for the LLMs: no API key needed (installs aider if missing)')
+    .option('--setup-cmd <command>', 'command run in each new worktree before its agent starts, e.g. "npm ci"; a failure fails that agent')
+    .option(
+      '--notify-cmd <command>',
+      'your command, run when an agent succeeds, fails or waits for you and when the run ends (AIDER_ORCHESTRATOR_EVENT, _RUN, _AGENT, _BRANCH in its environment)',
+    )
     .option('--headless', 'no TUI (automatic without a terminal)')
     .option('-n, --agents <n>', 'agents at once (default: 3)', positiveInt('--agents', 8))
     .action(async (options: { headless?: boolean; agents?: number }) => handlers.demo(options));
@@ -172,6 +184,11 @@ export const buildProgram = (handlers: CommandHandlers, version: string): Comman
     .command('resume')
     .argument('[run]', 'run id (default: the newest unfinished run of this repository)')
     .description('continue a run the app did not finish (killed, terminal closed): its unfinished agents go on where they were')
+    .option('--setup-cmd <command>', 'command run in each new worktree before its agent starts, e.g. "npm ci"; a failure fails that agent')
+    .option(
+      '--notify-cmd <command>',
+      'your command, run when an agent succeeds, fails or waits for you and when the run ends (AIDER_ORCHESTRATOR_EVENT, _RUN, _AGENT, _BRANCH in its environment)',
+    )
     .option('--headless', 'no TUI (automatic without a terminal)')
     .option('--trust-repo', "let the repository's tracked aider settings apply, as for the run")
     .action(async (runId: string | undefined, options: { headless?: boolean; trustRepo?: boolean }) => handlers.resume(runId, options));

@@ -47,6 +47,12 @@ export interface Settings {
   logDir: string;
   /** The app's data folder: worktrees, run files, managed venv, cloned repos. */
   dataDir: string;
+  /** Shell command run in each new worktree before its agent's aider starts (e.g. `npm ci`); a failure fails that agent. */
+  setupCommand: string | undefined;
+  /** The user's command run (by their shell) when an agent finishes, fails or waits for them, and when the run ends. */
+  notifyCommand: string | undefined;
+  /** An OS notification (notify-send, osascript) for the same events, in the TUI, where the command exists. */
+  notifyDesktop: boolean;
   /** The dashboard takes the mouse (the wheel scrolls the pane under the pointer); off leaves it to the terminal for selecting text. */
   mouse: boolean;
 }
@@ -73,6 +79,9 @@ export const defaultSettings = (): Settings => ({
   prdDir: 'docs/prd',
   logDir: '.aider_logs',
   dataDir: defaultDataDir(),
+  setupCommand: undefined,
+  notifyCommand: undefined,
+  notifyDesktop: true,
   mouse: true,
 });
 

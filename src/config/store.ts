@@ -25,6 +25,9 @@ export type StoredSettings = Partial<
     | 'prdDir'
     | 'logDir'
     | 'dataDir'
+    | 'setupCommand'
+    | 'notifyCommand'
+    | 'notifyDesktop'
     | 'mouse'
   >
 >;
@@ -47,6 +50,9 @@ export const STORED_KEYS = [
   'prdDir',
   'logDir',
   'dataDir',
+  'setupCommand',
+  'notifyCommand',
+  'notifyDesktop',
   'mouse',
 ] as const satisfies readonly (keyof StoredSettings)[];
 
@@ -84,6 +90,9 @@ const SCHEMA = {
   prdDir: text,
   logDir: text,
   dataDir: text,
+  setupCommand: text,
+  notifyCommand: text,
+  notifyDesktop: { type: 'boolean' },
   mouse: { type: 'boolean' },
 } as const;
 

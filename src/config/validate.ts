@@ -57,6 +57,9 @@ const CHECKS: Partial<Record<Field, (value: unknown) => string | undefined>> = {
   prdDir: checkText,
   logDir: checkText,
   dataDir: checkText,
+  setupCommand: checkText,
+  notifyCommand: checkText,
+  notifyDesktop: (value) => (typeof value === 'boolean' ? undefined : 'must be on or off'),
   mouse: (value) => (typeof value === 'boolean' ? undefined : 'must be on or off'),
 };
 

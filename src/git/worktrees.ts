@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { git, GitError } from './exec.js';
+import { copyIncludedFiles, excludeFromCommits, WORKTREE_INCLUDE } from './worktreeInclude.js';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -177,7 +178,20 @@ export class WorkspacePool {
   private closed = false;
   private swept = false;
 
-  constructor(private readonly options: { root: string; base: string; dir: string }) {}
+  /** Problems with `.worktreeinclude` files already reported (once per file, not per worktree). */
+  private readonly reported = new Set<string>();
+
+  constructor(
+    private readonly options: {
+      root: string;
+      base: string;
+      dir: string;
+      /** Files of the user's checkout each new worktree gets a copy of (`.worktreeinclude`, checked by listWorktreeIncludes). */
+      include?: readonly string[] | undefined;
+      /** One line for the user when a file cannot be copied or kept out of commits (the worktree is used all the same). */
+      warn?: (message: string) => void;
+    },
+  ) {}
 
   pathOf(agent: number): string {
     return path.join(this.options.dir, `agent-${agent}`);
@@ -207,6 +221,7 @@ export class WorkspacePool {
             this.pathOf(agent),
             this.options.base,
           ]);
+          await this.furnish(this.pathOf(agent));
           return true;
         }).catch(() => false),
       );
@@ -243,7 +258,10 @@ export class WorkspacePool {
         throw isEnvironmentError(error) ? workspaceError(worktree, error) : error;
       }
     } else {
-      await this.enqueue(() => createWorktree({ root, path: worktree, branch, base }));
+      await this.enqueue(async () => {
+        await createWorktree({ root, path: worktree, branch, base });
+        await this.furnish(worktree);
+      });
     }
     this.acquired.set(agent, { worktree, branch });
     return worktree;
@@ -273,6 +291,29 @@ export class WorkspacePool {
     }
     // The run's folder too, when no agent has a worktree in it (rmdir refuses a non-empty one).
     if (unused.length > 0) await fs.promises.rmdir(this.options.dir).catch(() => undefined);
+  }
+
+  /** Copies the `.worktreeinclude` files into a new worktree and keeps them out of its commits. */
+  private async furnish(worktree: string): Promise<void> {
+    const include = this.options.include ?? [];
+    if (include.length === 0) return;
+    const report = (key: string, message: string) => {
+      if (this.reported.has(key)) return;
+      this.reported.add(key);
+      this.options.warn?.(message);
+    };
+    const { copied, refused } = copyIncludedFiles(this.options.root, worktree, include);
+    for (const { path: file, problem } of refused) report(file, `${WORKTREE_INCLUDE}: ${file} ${problem}; not copied`);
+    try {
+      await excludeFromCommits(this.options.root, worktree, copied);
+    } catch (error) {
+      // What cannot be kept out of the agents' commits is not left in their worktree.
+      for (const file of copied) fs.rmSync(path.join(worktree, file), { force: true });
+      report(
+        '(exclude)',
+        `${WORKTREE_INCLUDE}: cannot keep the copied files out of the agents' commits (${failureReason(error)}), so none is copied; add them to your .gitignore`,
+      );
+    }
   }
 
   private enqueue<T>(operation: () => Promise<T>): Promise<T> {

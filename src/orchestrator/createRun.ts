@@ -1,10 +1,11 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { buildAiderEnv } from '../agents/aiderArgs.js';
 import type { LocatedAider } from '../agents/aiderBinary.js';
 import { locateAiderForModel } from '../agents/aiderModels.js';
 import { checkAgentEndpoint } from '../config/endpoint.js';
 import { readEnvironment, settingsFromEnv } from '../config/env.js';
-import { AGENT_CONFIG_FILES, checkRepoTrust, scanRepoFiles, type RepoScan } from '../config/repoTrust.js';
+import { AGENT_CONFIG_FILES, checkRepoTrust, isEndpointOrKeyVar, scanRepoFiles, type RepoScan } from '../config/repoTrust.js';
 import { checkAgentModelKey, checkPrdModel, checkSupervisorModel } from '../config/providers.js';
 import { resolveSettings } from '../config/resolve.js';
 import type { Settings } from '../config/settings.js';
@@ -21,6 +22,8 @@ import {
   trackedFiles,
 } from '../git/repo.js';
 import { newRunId } from '../git/worktrees.js';
+import { listWorktreeIncludes, WORKTREE_INCLUDE } from '../git/worktreeInclude.js';
+import type { RepoSettings } from '../agents/aiderArgs.js';
 import { createLlmClient } from '../llm/modelRouter.js';
 import { buildRepoContext } from '../llm/repoContext.js';
 import { Redactor, secretValuesFromArgs, secretValuesFromEnv, withoutMaskedArgs } from '../logs/redact.js';
@@ -113,6 +116,7 @@ export const createRun = async (request: RunRequest): Promise<Run> => {
     );
   }
 
+  const include = await guardWorktreeInclude(repoRoot, { trusted: request.trustRepo === true, warn: request.warn });
   const redactor = new Redactor([...secretValuesFromEnv(env), settings.geminiApiKey, ...secretValuesFromArgs(settings.aiderArgs)]);
   const runId = newRunId();
   return new Run({
@@ -127,11 +131,15 @@ export const createRun = async (request: RunRequest): Promise<Run> => {
     repoContext: await buildRepoContext({ root: repoRoot, trackedFiles: tracked, files }),
     llm: createLlmClient({ env, geminiApiKey: settings.geminiApiKey, geminiBaseUrl: settings.geminiBaseUrl }),
     aiderBin: aider.bin,
-    agentEnv: buildAiderEnv(env, { file: aiderEnvFile(settings.dataDir, runId), repo: request.trustRepo ? repoScan : undefined }),
+    agentEnv: buildAiderEnv(env, {
+      file: aiderEnvFile(settings.dataDir, runId),
+      repo: withCopiedEnv(request.trustRepo ? repoScan : undefined, include.env),
+    }),
     env,
     redactor,
     terminalSize: request.terminalSize,
     history: openHistory(settings.dataDir, request.warn),
+    worktreeInclude: include.files,
   });
 };
 
@@ -149,6 +157,57 @@ const guardRepoTrust = async (
   if (warning) options.warn(warning);
   return scan;
 };
+
+/**
+ * The files `.worktreeinclude` names (git/worktreeInclude.ts), as far as the trust rule lets
+ * them into a worktree, where aider reads `.env`, `.aider.conf.yml` and
+ * `.aider.model.settings.yml` at the root as its configuration. The two aider files are never
+ * copied. A `.env` is, unless it would set aider's commands or options (`AIDER_*`, `PATH`,
+ * `*_CMD`, ...; allowed with --trust-repo): its endpoints and keys are pinned to the user's
+ * like those of any `.env` in the worktree (agents/aiderArgs.ts pinEndpointsAndKeys).
+ */
+const guardWorktreeInclude = async (
+  root: string,
+  options: { trusted: boolean; warn(message: string): void },
+): Promise<{ files: string[]; env: RepoSettings | undefined }> => {
+  const listed = await listWorktreeIncludes(root);
+  if (!listed) return { files: [], env: undefined };
+  for (const { path: file, problem } of listed.refused) options.warn(`${WORKTREE_INCLUDE}: ${file} ${problem}; not copied`);
+  const files: string[] = [];
+  let env: RepoSettings | undefined;
+  for (const file of listed.files) {
+    if (file === '.aider.conf.yml' || file === '.aider.model.settings.yml') {
+      options.warn(`${WORKTREE_INCLUDE}: ${file} is aider's configuration, which no repository file may set; not copied`);
+      continue;
+    }
+    if (file === '.env') {
+      let text: string;
+      try {
+        text = fs.readFileSync(path.join(root, file), 'utf8');
+      } catch (error) {
+        options.warn(`${WORKTREE_INCLUDE}: .env cannot be read (${(error as Error).message}); not copied`);
+        continue;
+      }
+      const scan = scanRepoFiles([{ path: '.env', kind: 'file', text }]);
+      const configures = (scan.findings[0]?.keys ?? []).filter((name) => name.startsWith('AIDER_') || !isEndpointOrKeyVar(name));
+      if (configures.length > 0 && !options.trusted) {
+        options.warn(
+          `${WORKTREE_INCLUDE}: .env sets ${configures.slice(0, 6).join(', ')} for aider (commands or options), so it is not copied: aider reads a worktree's .env as its configuration; pass --trust-repo to copy it anyway`,
+        );
+        continue;
+      }
+      env = { envNames: scan.envNames, aiderOptions: scan.aiderOptions };
+    }
+    files.push(file);
+  }
+  return { files, env };
+};
+
+/** What the pins of aider's env file must cover: the trusted repository's settings and a copied `.env`. */
+const withCopiedEnv = (repo: RepoSettings | undefined, copied: RepoSettings | undefined): RepoSettings | undefined =>
+  repo && copied
+    ? { envNames: [...repo.envNames, ...copied.envNames], aiderOptions: [...repo.aiderOptions, ...copied.aiderOptions] }
+    : (repo ?? copied);
 
 /** Aider's last env file for a run: the user's endpoints and keys, by reference (agents/aiderArgs.ts). */
 const aiderEnvFile = (dataDir: string, runId: string): string => path.join(dataDir, 'runs', runId, 'aider.env');

@@ -2,6 +2,8 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Agent, AgentResult, SupervisorCall, WarmSession } from '../agents/agent.js';
+import type { SessionReady } from '../agents/aiderSession.js';
+import type { SetupResult, WorktreeSetup } from '../agents/worktreeSetup.js';
 import { isFinalState, type AgentView } from '../agents/types.js';
 import { supervisorModelOf, type Settings } from '../config/settings.js';
 import { UserError } from '../errors.js';
@@ -76,6 +78,8 @@ export interface RunOptions {
   history: RunHistory | undefined;
   /** Continue a run the app did not finish (see createRun.ts resumeRun). */
   resume?: ResumeState;
+  /** Files of the user's checkout copied into each new worktree (`.worktreeinclude`, checked in createRun.ts). */
+  worktreeInclude?: readonly string[] | undefined;
 }
 
 /** A run to continue: what the history knows of it. */
@@ -124,6 +128,8 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
   private warmClosed = false;
   /** Best of n: judges the attempts of each task (made when the agents are). */
   private judging: AttemptJudging | undefined;
+  /** Agent → `--setup-cmd` in its new worktree, started as soon as the worktree is made. */
+  private readonly setups = new Map<number, WorktreeSetup>();
 
   constructor(private readonly options: RunOptions) {
     super();
@@ -132,6 +138,8 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
       root: options.repoRoot,
       base: options.baseCommit,
       dir: path.join(options.settings.dataDir, 'worktrees', options.runId),
+      include: options.worktreeInclude,
+      warn: (message) => this.emit('run:warning', message),
     });
     this.change = options.change;
     this.scheduler = new Scheduler(options.settings.maxAgents);
@@ -234,7 +242,9 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
           cols: this.options.terminalSize.cols,
           rows: this.options.terminalSize.rows,
         });
-        const ready = session.start();
+        // aider starts in a worktree only once its setup command has passed there.
+        const setup = await this.startSetup(agent, worktree);
+        const ready = setup ? setup.done.then((result) => this.startAfterSetup(session, result)) : session.start();
         // A session that cannot start fails its agent at approve, with the reason.
         ready.catch(() => undefined);
         this.warm.set(agent, { session, ready });
@@ -242,6 +252,33 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
     })().catch((error: Error) => {
       this.emit('run:warning', `cannot start aider ahead of time (${error.message}); the agents start it at approve`);
     });
+  }
+
+  /** `--setup-cmd` in a new worktree (once per agent); undefined without one. */
+  private async startSetup(agent: number, worktree: string): Promise<WorktreeSetup | undefined> {
+    const { settings, agentEnv, terminalSize, redactor } = this.options;
+    if (!settings.setupCommand) return undefined;
+    const started = this.setups.get(agent);
+    if (started) return started;
+    const { WorktreeSetup } = await import('../agents/worktreeSetup.js');
+    const setup = new WorktreeSetup({
+      command: settings.setupCommand,
+      cwd: worktree,
+      env: agentEnv,
+      cols: terminalSize.cols,
+      rows: terminalSize.rows,
+      timeoutMs: settings.checkTimeout,
+      redact: (text) => redactor.redact(text),
+    });
+    this.setups.set(agent, setup);
+    return setup;
+  }
+
+  /** A warm session's start once its worktree's setup is done (none when it failed or the session was ended meanwhile). */
+  private startAfterSetup(session: { phase: string; start(): Promise<SessionReady> }, result: SetupResult): Promise<SessionReady> {
+    if (!result.ok) return Promise.reject(new Error(result.reason));
+    if (session.phase !== 'new') return Promise.reject(new Error('the session was ended before its worktree was set up'));
+    return session.start();
   }
 
   /** Resolves once every warm session asked for has started or failed to: how many wait at their prompt. */
@@ -261,6 +298,8 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
   /** Ends the warm sessions no agent took (the plan has fewer agents, cancel, exit). */
   private async closeWarm(): Promise<void> {
     this.warmClosed = true;
+    // Setups in prepared workspaces no agent took end with them (an agent's own setup is the agent's to stop).
+    for (const [agent, setup] of this.setups) if (!this.slots.has(agent)) setup.kill();
     const unused = [...this.warm.values()];
     this.warm.clear();
     await Promise.all(unused.map(({ session }) => session.close()));
@@ -418,6 +457,7 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
         ...place,
         runDir: path.join(runDir, `agent-${place.task.agent}`),
         warm: this.takeWarm(place.task.agent),
+        setup: await this.startSetup(place.task.agent, place.worktree),
       });
     }
     this.record(() =>
@@ -487,7 +527,15 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
 
   private addAgent(
     AgentClass: typeof Agent,
-    place: { task: AgentTask; branch: string; worktree: string; runDir: string; resume?: AgentRecord; warm?: WarmSession },
+    place: {
+      task: AgentTask;
+      branch: string;
+      worktree: string;
+      runDir: string;
+      resume?: AgentRecord;
+      warm?: WarmSession;
+      setup?: WorktreeSetup | undefined;
+    },
   ): void {
     const { settings, runId } = this.options;
     const { task } = place;
@@ -756,6 +804,7 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
     this.warmClosed = true;
     for (const { session } of this.warm.values()) session.dispose();
     this.warm.clear();
+    for (const setup of this.setups.values()) setup.kill();
     for (const slot of this.slots.values()) slot.agent.dispose();
   }
 

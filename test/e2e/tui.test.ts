@@ -157,8 +157,15 @@ describe.skipIf('skip' in aider)(`the TUI in a real terminal${'skip' in aider ? 
       expect(text).toContain('feat: scripted change');
     }, 120_000);
 
+    // Being told: a bell per agent and for the run's end; the window title counts what is done.
+    expect(screen.bells).toBe(3);
+    expect(screen.titles).toContain('aider-orchestrator: 0/2 done');
+    expect(screen.titles.at(-1)).toBe('aider-orchestrator: 2/2 done');
+
     screen.press('q');
     expect(await screen.exited).toBe(0);
+    // The title the terminal had comes back (none here) when the app ends.
+    await expect.poll(() => screen.titles.at(-1), { timeout: 10_000 }).toBe('');
     const logDir = path.join(repo.dir, '.aider_logs');
     expect(fs.readdirSync(logDir).filter((name) => name.startsWith('summary_'))).toHaveLength(1);
   }, 240_000);

@@ -51,5 +51,7 @@ export const isolatedEnv = (dirs: { home: string }, extra: NodeJS.ProcessEnv = {
   AIDER_ORCHESTRATOR_CONFIG_DIR: path.join(dirs.home, 'config'),
   // Most stand-ins answer the PRD and the plan only: a test of the supervisor turns it on.
   AIDER_ORCHESTRATOR_SUPERVISOR: 'off',
+  // No OS notification from a test's TUI, whatever the machine has installed.
+  AIDER_ORCHESTRATOR_NOTIFY_DESKTOP: 'off',
   ...extra,
 });

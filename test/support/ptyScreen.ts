@@ -11,11 +11,25 @@ export class PtyScreen {
   private exitCode: number | undefined;
   private readonly parsedListeners = new Set<() => void>();
   readonly exited: Promise<number>;
+  /** Window titles the program set, in order (xterm's title stack on, as in most terminals). */
+  readonly titles: string[] = [];
+  /** Terminal bells the program rang. */
+  bells = 0;
 
   constructor(file: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; cols?: number; rows?: number }) {
     const cols = options.cols ?? 120;
     const rows = options.rows ?? 40;
-    this.terminal = new xterm.Terminal({ cols, rows, allowProposedApi: true, scrollback: 0 });
+    this.terminal = new xterm.Terminal({
+      cols,
+      rows,
+      allowProposedApi: true,
+      scrollback: 0,
+      windowOptions: { pushTitle: true, popTitle: true },
+    });
+    this.terminal.onTitleChange((title) => this.titles.push(title));
+    this.terminal.onBell(() => {
+      this.bells += 1;
+    });
     this.process = pty.spawn(file, args, {
       name: 'xterm-256color',
       cols,

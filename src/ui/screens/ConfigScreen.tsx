@@ -28,6 +28,9 @@ const FIELDS: { key: Field; label: string; kind: Kind; shownDefault?: string }[]
   { key: 'checkCommand', label: 'Check command', kind: 'text' },
   { key: 'checkTimeout', label: 'Check command timeout', kind: 'duration' },
   { key: 'idleTimeout', label: 'Idle timeout (no output)', kind: 'duration' },
+  { key: 'setupCommand', label: 'Setup command (new worktrees)', kind: 'text' },
+  { key: 'notifyCommand', label: 'Notify command (your hook)', kind: 'text' },
+  { key: 'notifyDesktop', label: 'Desktop notifications (on/off)', kind: 'onoff' },
   { key: 'aiderBin', label: 'aider executable', kind: 'text' },
   { key: 'geminiBaseUrl', label: 'Gemini base URL', kind: 'text' },
   { key: 'prdDir', label: 'PRD folder (in the repo)', kind: 'text' },
@@ -35,6 +38,9 @@ const FIELDS: { key: Field; label: string; kind: Kind; shownDefault?: string }[]
   { key: 'dataDir', label: 'Data folder', kind: 'text' },
   { key: 'mouse', label: 'Mouse wheel in panes (on/off)', kind: 'onoff' },
 ];
+
+/** Rows of the form that are not fields: title, two of notes, the gap, the message, the footer and an error line. */
+const CHROME_ROWS = 8;
 
 const show = (value: unknown, kind: Kind): string => {
   if (Array.isArray(value)) return value.join(' ');
@@ -115,6 +121,11 @@ export const ConfigScreen = ({ store, height, onBack }: ConfigScreenProps) => {
     { editor: editing ? editor : undefined },
   );
 
+  // More fields than rows: the list scrolls with the selection (title, notes, message and footer keep their rows).
+  const rows = Math.max(3, height - CHROME_ROWS);
+  const first = Math.min(Math.max(0, selected - rows + 1), Math.max(0, FIELDS.length - rows));
+  const shown = FIELDS.slice(first, first + rows);
+
   return (
     <Box flexDirection="column" height={height}>
       <Text bold>Settings</Text>
@@ -122,31 +133,34 @@ export const ConfigScreen = ({ store, height, onBack }: ConfigScreenProps) => {
         Stored in {store.path}. Environment variables and flags override these. API keys live in the environment or .env.
       </Text>
       <Box flexDirection="column" marginTop={1} flexGrow={1} overflow="hidden">
-        {FIELDS.map((f, i) => (
-          <Box key={f.key} flexDirection="column">
-            <Text wrap="truncate" inverse={i === selected && !editing}>
-              {i === selected ? '›' : ' '} {f.label.padEnd(30)}{' '}
-              {i === selected && editing ? null : (
-                <Text color={errors[f.key] ? 'red' : 'cyan'}>
-                  {show(values[f.key], f.kind) || (
-                    <Text dimColor>default: {f.shownDefault ?? (show(defaults[f.key], f.kind) || 'none')}</Text>
-                  )}
-                </Text>
-              )}
-            </Text>
-            {i === selected && editing ? (
-              <Box marginLeft={33}>
-                <TextLine state={editor.state} />
-              </Box>
-            ) : null}
-            {errors[f.key] ? (
-              <Text color="red">
-                {'    '}
-                {f.label} {errors[f.key]}
+        {shown.map((f, index) => {
+          const i = first + index;
+          return (
+            <Box key={f.key} flexDirection="column">
+              <Text wrap="truncate" inverse={i === selected && !editing}>
+                {i === selected ? '›' : ' '} {f.label.padEnd(30)}{' '}
+                {i === selected && editing ? null : (
+                  <Text color={errors[f.key] ? 'red' : 'cyan'}>
+                    {show(values[f.key], f.kind) || (
+                      <Text dimColor>default: {f.shownDefault ?? (show(defaults[f.key], f.kind) || 'none')}</Text>
+                    )}
+                  </Text>
+                )}
               </Text>
-            ) : null}
-          </Box>
-        ))}
+              {i === selected && editing ? (
+                <Box marginLeft={33}>
+                  <TextLine state={editor.state} />
+                </Box>
+              ) : null}
+              {errors[f.key] ? (
+                <Text color="red">
+                  {'    '}
+                  {f.label} {errors[f.key]}
+                </Text>
+              ) : null}
+            </Box>
+          );
+        })}
       </Box>
       <Text color={!editing && message?.startsWith('saved') ? 'green' : 'yellow'} wrap="truncate">
         {editing ? `editing ${field.label}: Enter keeps it, Esc cancels, empty = default` : (message ?? ' ')}
