@@ -326,6 +326,11 @@ export class RunHistory {
       .run(result.status, result.finishedAt, result.summaryPath ?? null, result.cost, runId);
   }
 
+  /** A finished run works again (a follow-up, a restart after its summary): `running` until finishRun. */
+  reopenRun(runId: string): void {
+    this.db.prepare("UPDATE runs SET status = 'running', finished_at = NULL WHERE id = ?").run(runId);
+  }
+
   /** Newest first. */
   listRuns(limit = 50): RunRecord[] {
     return (this.db.prepare('SELECT * FROM runs ORDER BY started_at DESC, id DESC LIMIT ?').all(limit) as Row[]).map(toRun);

@@ -45,6 +45,14 @@ export interface RunController extends EventEmitter<RunEvents> {
   /** The agent's changes since the run's base commit, as a patch. */
   diff(agent: number): Promise<string>;
   restartAgent(agent: number): void;
+  /**
+   * One more turn for a finished agent, in its conversation (its idle aider, or a new one that
+   * restores the chat history); the summary is rewritten when it settles. Throws UserError
+   * (unknown agent, empty message, agent not finished, worktree gone).
+   */
+  followUp(agent: number, message: string): void;
+  /** The agent's worktree is still there (a follow-up needs it). */
+  hasWorktree(agent: number): boolean;
   /** Stop everything; a running startAgents() still resolves with the summary (status 'stopped'). */
   stopAll(): Promise<void>;
   /** Cancel before agents start (phase becomes 'cancelled'). */
