@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { buildAiderEnv } from '../agents/aiderArgs.js';
 import type { LocatedAider } from '../agents/aiderBinary.js';
@@ -16,8 +17,9 @@ import { buildRepoContext } from '../llm/repoContext.js';
 import { Redactor, secretValuesFromArgs, secretValuesFromEnv, withoutMaskedArgs } from '../logs/redact.js';
 import { validatePaths } from '../plan/validate.js';
 import { UserError } from '../errors.js';
-import { liveRunError, RunHistory } from './history.js';
-import { Run } from './run.js';
+import { liveRunError, RunHistory, type RunRecord } from './history.js';
+import { isRunning, sameProcess, thisProcess } from './processIdentity.js';
+import { Run, type ResumeState } from './run.js';
 
 export interface RunRequest {
   change: string;
@@ -36,6 +38,8 @@ export interface RunRequest {
   signal?: AbortSignal | undefined;
   /** --trust-repo: the repo's tracked aider settings (commands...) may apply; see README "Trust rule". */
   trustRepo?: boolean | undefined;
+  /** Finished agents' aiders stay at their prompt for follow-ups (the TUI); see RunOptions. */
+  keepIdleSessions?: boolean | undefined;
 }
 
 const isInside = (file: string, dir: string): boolean =>
@@ -115,6 +119,7 @@ export const createRun = async (request: RunRequest): Promise<Run> => {
     redactor,
     terminalSize: request.terminalSize,
     history: openHistory(settings.dataDir, request.warn),
+    keepIdleSessions: request.keepIdleSessions === true,
   });
 };
 
@@ -181,6 +186,7 @@ export interface ResumeRequest {
   warn(message: string): void;
   /** --trust-repo, as for a new run: the repo's files are checked again before aider restarts. */
   trustRepo?: boolean | undefined;
+  keepIdleSessions?: boolean | undefined;
 }
 
 /**
@@ -207,6 +213,21 @@ export const resumeRun = async (request: ResumeRequest): Promise<Run> => {
       `run ${record.id} has finished (${record.status}): nothing to resume; use R on the dashboard of a new run to retry an agent`,
     );
   }
+  return rebuildRun(record, history, early.dataDir, request, {});
+};
+
+/**
+ * A run of the history rebuilt to drive it again (resume, follow-up): the run is taken over by
+ * this process, the repo's files are checked by the trust rule again, and aider gets the same
+ * flags and environment as the run had.
+ */
+const rebuildRun = async (
+  record: RunRecord,
+  history: RunHistory,
+  dataDir: string,
+  request: ResumeRequest,
+  extra: Pick<ResumeState, 'followUp'>,
+): Promise<Run> => {
   // A run whose process still runs is not driven twice; a dead one's is taken over.
   const owner = history.claimRun(record.id);
   if (owner) throw liveRunError(record.id, owner);
@@ -216,7 +237,7 @@ export const resumeRun = async (request: ResumeRequest): Promise<Run> => {
     warn: request.warn,
   });
   // A clone (in the data folder) came from its remote: its .env is never the user's.
-  const cloned = isInside(record.repo, path.join(early.dataDir, 'repos'));
+  const cloned = isInside(record.repo, path.join(dataDir, 'repos'));
   const env = await readEnvironment({
     dirs: cloned ? [request.cwd] : [record.repo, request.cwd],
     env: request.env,
@@ -251,6 +272,71 @@ export const resumeRun = async (request: ResumeRequest): Promise<Run> => {
     redactor,
     terminalSize: request.terminalSize,
     history,
-    resume: { agents: history.agentsOf(record.id), prd: record.prd, prdPath: record.prdPath, startedAt: new Date(record.startedAt) },
+    resume: {
+      agents: history.agentsOf(record.id),
+      prd: record.prd,
+      prdPath: record.prdPath,
+      startedAt: new Date(record.startedAt),
+      ...extra,
+    },
+    keepIdleSessions: request.keepIdleSessions === true,
   });
+};
+
+export interface FollowUpRequest extends ResumeRequest {
+  /** --repo: the repository whose latest run is meant (default: the one in the cwd). */
+  repo?: string | undefined;
+  agent: number;
+  message: string;
+}
+
+/**
+ * A finished run rebuilt so that one agent continues its conversation with `message`
+ * (`aider-orchestrator follow-up`): its last aider session restarts in its worktree with
+ * --restore-chat-history. Default run: the latest of the repository. Every refusal is one line.
+ */
+export const followUpRun = async (request: FollowUpRequest): Promise<Run> => {
+  const message = request.message.trim();
+  if (!message) throw new UserError('the follow-up message is empty: pass --message "<what the agent should do next>"');
+  const early = resolveSettings({
+    stored: openConfigStore().read(),
+    env: settingsFromEnv(await readEnvironment({ dirs: [request.cwd], env: request.env, isRepoData: isTrackedByGit })),
+  });
+  const history = RunHistory.inDataDir(early.dataDir, { warn: request.warn });
+  const given = request.repo ? await findRepoRoot(path.resolve(request.cwd, request.repo)) : undefined;
+  let record: RunRecord | undefined;
+  if (request.runId) {
+    record = history.getRun(request.runId);
+    if (!record) throw new UserError(`no run ${request.runId} in the history (${history.file}): see \`aider-orchestrator runs\``);
+    if (given && given !== record.repo) {
+      throw new UserError(`run ${record.id} was made in ${record.repo}, not in ${given}: leave out --repo, or name a run of ${given}`);
+    }
+  } else {
+    const root = given ?? (await findRepoRoot(request.cwd));
+    record = history.latestRun(root);
+    if (!record) {
+      throw new UserError(
+        `no run of ${root} in the history (${history.file}): name a run (see \`aider-orchestrator runs\`), or cd into the repository it ran on`,
+      );
+    }
+  }
+  const agents = history.agentsOf(record.id);
+  const agent = agents.find((candidate) => candidate.task.agent === request.agent);
+  if (!agent) {
+    const ids = agents.map((candidate) => candidate.task.agent).join(', ');
+    throw new UserError(`run ${record.id} has no agent ${request.agent} (its agents: ${ids || 'none'}): pass one of them to --agent`);
+  }
+  const owner = record.owner && isRunning(record.owner) && !sameProcess(record.owner, thisProcess()) ? record.owner : undefined;
+  if (owner) throw liveRunError(record.id, owner);
+  if (record.status === 'running') {
+    throw new UserError(
+      `run ${record.id} did not finish (the app was ended while agents worked): finish it first with \`aider-orchestrator resume ${record.id}\``,
+    );
+  }
+  if (!fs.existsSync(agent.worktree)) {
+    throw new UserError(
+      `agent ${request.agent} of run ${record.id} has no worktree (${agent.worktree} is gone, removed by \`clean\`?): there is no conversation to continue; start a new run`,
+    );
+  }
+  return rebuildRun(record, history, early.dataDir, request, { followUp: { agent: request.agent, message } });
 };

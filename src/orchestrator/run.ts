@@ -148,6 +148,11 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
     return [...this.slots.values()].map((slot) => slot.agent);
   }
 
+  /** The follow-up this run was rebuilt for (`aider-orchestrator follow-up`), if any. */
+  get followingUp(): { agent: number; message: string } | undefined {
+    return this.options.resume?.followUp;
+  }
+
   get logDir(): string {
     return path.resolve(this.options.repoRoot, this.options.settings.logDir);
   }
