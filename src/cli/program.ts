@@ -171,7 +171,7 @@ export const buildProgram = (handlers: CommandHandlers, version: string): Comman
   program
     .command('follow-up')
     .argument('[run]', 'run id (default: the latest run of this repository)')
-    .description("one more turn for an agent of a finished run: its conversation continues in its worktree, the summary is rewritten")
+    .description('one more turn for an agent of a finished run: its conversation continues in its worktree, the summary is rewritten')
     .requiredOption('--agent <n>', 'the agent (its number in the summary)', positiveInt('--agent', 1000))
     .option('--message <text>', 'what the agent should do next')
     .addOption(new Option('--message-file <path|->', 'read the message from a file, or from stdin with -').conflicts('message'))

@@ -627,7 +627,8 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
     }
     const text = message.trim();
     if (!text) throw new UserError(`the follow-up message is empty: say what agent ${id} should do next`);
-    if (this.stopping) throw new UserError('the run is stopping: a follow-up can be sent with `aider-orchestrator follow-up` once it has ended');
+    if (this.stopping)
+      throw new UserError('the run is stopping: a follow-up can be sent with `aider-orchestrator follow-up` once it has ended');
     const { agent } = slot;
     if (!isFinalState(agent.state)) throw new UserError(`agent ${id} is ${agent.state}: send the follow-up once it has finished`);
     if (!this.hasWorktree(id)) {

@@ -267,6 +267,7 @@ const SCREENS: {
       },
       diff: { after: (h) => called(h, 'diff 1') },
       merge: { after: (h) => h.shows('merged agent 1 into aider-orchestrator/test/merged') },
+      followUp: { after: (h) => h.shows('Follow-up for agent 1: what should it do next?') },
       back: { after: (h) => h.shows('aider-orchestrator 20260101-000000-test summary') },
       quit: { after: exits },
       help: { after: (h) => h.shows('Keys · Summary') },

@@ -31,7 +31,9 @@ const readMessageFile = async (file: string, stdin: NodeJS.ReadStream = process.
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new UserError(`the message file ${file} does not exist: check the path given to --message-file`);
-    throw new UserError(`cannot read the message file ${file} (${code ?? (error as Error).message}): check the path given to --message-file`);
+    throw new UserError(
+      `cannot read the message file ${file} (${code ?? (error as Error).message}): check the path given to --message-file`,
+    );
   }
 };
 

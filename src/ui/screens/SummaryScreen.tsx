@@ -1,8 +1,11 @@
 import { Box, Text } from 'ink';
-import type { RunSummary } from '../../logs/types.js';
+import { isFinalState, type AgentState, type AgentView } from '../../agents/types.js';
+import { isUserError } from '../../errors.js';
+import type { AgentSummary, RunSummary } from '../../logs/types.js';
 import { Footer } from '../components/Footer.js';
 import { useKeyState } from '../hooks/useKeyState.js';
-import { useScreenKeys } from '../keys/KeyRouter.js';
+import { useRunStore } from '../hooks/useRunStore.js';
+import { useOverlays, useScreenKeys } from '../keys/KeyRouter.js';
 import { SUMMARY_KEYS } from '../keys/keymap.js';
 import { formatCount, formatElapsed, STATE_STYLE } from '../components/stateStyle.js';
 
@@ -22,19 +25,53 @@ export const MERGING = 'merging…';
 
 const cell = (text: string, width: number) => text.slice(0, width).padEnd(width);
 
+/** An agent at work again after the summary was written (a follow-up): its live state and iterations, else undefined. */
+const atWork = (run: { phase: string; agents: readonly AgentView[] }, id: number): AgentView | undefined => {
+  if (run.phase === 'summary') return undefined;
+  const live = run.agents.find((agent) => agent.id === id);
+  return live && !isFinalState(live.state) ? live : undefined;
+};
+
 /** The summary JSON, as a table: per agent status, iterations, tokens, cost, time, commits, files. */
 export const SummaryScreen = ({ summary, height, onDiff, onMerge, mergeReport, onBack, onQuit }: SummaryScreenProps) => {
+  const { run } = useRunStore();
+  const overlays = useOverlays();
   const [selected, select] = useKeyState(0);
   const agents = summary.agents;
   const agent = agents[selected];
+  const working = agent ? atWork(run, agent.id) : undefined;
+  const stateOf = (row: AgentSummary): AgentState => atWork(run, row.id)?.state ?? row.status;
+  const selectedAgent = () => {
+    const row = agents[select((i) => i)];
+    return row ? { id: row.id, state: stateOf(row), worktree: run.hasWorktree(row.id) } : undefined;
+  };
   const keys = useScreenKeys(
     SUMMARY_KEYS,
-    { agents: agents.length, succeeded: summary.totals.succeeded, merging: mergeReport?.[0] === MERGING },
+    () => ({ agents: agents.length, succeeded: summary.totals.succeeded, merging: mergeReport?.[0] === MERGING, agent: selectedAgent() }),
     {
       up: () => select((i) => Math.max(0, i - 1)),
       down: () => select((i) => Math.min(agents.length - 1, i + 1)),
       diff: () => onDiff(agents[select((i) => i)]!.id),
       merge: onMerge,
+      followUp: () => {
+        const id = selectedAgent()!.id;
+        overlays.prompt({
+          label: `Follow-up for agent ${id}: what should it do next?`,
+          placeholder: 'one more instruction, in the same conversation',
+          onSubmit: (message) => {
+            if (!message.trim()) {
+              overlays.notify(`no message typed: agent ${id} stays as it is`);
+              return;
+            }
+            try {
+              run.followUp(id, message);
+            } catch (error) {
+              if (!isUserError(error)) throw error;
+              overlays.notify((error as Error).message);
+            }
+          },
+        });
+      },
       back: onBack,
       quit: onQuit,
     },
@@ -58,19 +95,22 @@ export const SummaryScreen = ({ summary, height, onDiff, onMerge, mergeReport, o
         {cell('commits', 8)}
         {cell('files', 6)}branch
       </Text>
-      {agents.map((row, i) => (
-        <Text key={row.id} inverse={i === selected} wrap="truncate">
-          {cell(`#${row.id}`, 6)}
-          <Text color={STATE_STYLE[row.status].color}>{cell(`${STATE_STYLE[row.status].symbol} ${row.status}`, 13)}</Text>
-          {cell(String(row.iterations), 6)}
-          {cell(formatCount(row.tokens.total), 8)}
-          {cell(`$${row.cost.toFixed(4)}`, 9)}
-          {cell(formatElapsed(row.durationMs), 7)}
-          {cell(String(row.commits.length), 8)}
-          {cell(String(row.filesChanged.length), 6)}
-          {row.branch}
-        </Text>
-      ))}
+      {agents.map((row, i) => {
+        const state = stateOf(row);
+        return (
+          <Text key={row.id} inverse={i === selected} wrap="truncate">
+            {cell(`#${row.id}`, 6)}
+            <Text color={STATE_STYLE[state].color}>{cell(`${STATE_STYLE[state].symbol} ${state}`, 13)}</Text>
+            {cell(String(atWork(run, row.id)?.usage.iterations ?? row.iterations), 6)}
+            {cell(formatCount(row.tokens.total), 8)}
+            {cell(`$${row.cost.toFixed(4)}`, 9)}
+            {cell(formatElapsed(row.durationMs), 7)}
+            {cell(String(row.commits.length), 8)}
+            {cell(String(row.filesChanged.length), 6)}
+            {row.branch}
+          </Text>
+        );
+      })}
       <Text bold wrap="truncate">
         {cell('total', 6)}
         {cell(`${totals.succeeded}/${agents.length} ok`, 13)}
@@ -82,7 +122,15 @@ export const SummaryScreen = ({ summary, height, onDiff, onMerge, mergeReport, o
         {agent ? (
           <>
             <Text wrap="truncate">
-              <Text bold>#{agent.id}</Text> {agent.reason ? <Text color="red">{agent.reason}</Text> : null}
+              <Text bold>#{agent.id}</Text>{' '}
+              {working ? (
+                <Text color="cyan">
+                  working on the follow-up{working.reason ? ` (${working.reason})` : ''}: the summary is updated when it is done · b shows
+                  its pane
+                </Text>
+              ) : agent.reason ? (
+                <Text color="red">{agent.reason}</Text>
+              ) : null}
             </Text>
             {agent.commits.map((commit) => (
               <Text key={commit.hash} wrap="truncate">
