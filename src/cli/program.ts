@@ -72,6 +72,7 @@ Examples:
   $ aider-orchestrator --change-file docs/change.md --headless --yes
   $ aider-orchestrator --headless --yes --change "Fix lint errors" --files src -- --no-auto-lint
   $ aider-orchestrator --model gpt-4.1 --prd-model openai/gpt-4.1 --change "..."   OPENAI_API_KEY alone
+  $ aider-orchestrator follow-up --agent 2 --message "Also update the docs"   one more turn, after the run
   $ aider-orchestrator setup            install aider into the app's own virtualenv
   $ aider-orchestrator demo             try it on a sample project, no API key needed
 

@@ -44,9 +44,7 @@ const readMessageFile = async (file: string, stdin: NodeJS.ReadStream = process.
  * result (0 succeeded, 1 failed, 130 stopped).
  */
 export const followUpCommand = async (runId: string | undefined, options: FollowUpOptions): Promise<number> => {
-  if (options.message === undefined && options.messageFile === undefined) {
-    throw new UserError('no follow-up message: pass --message "<what the agent should do next>" (or --message-file <path|->)');
-  }
+  // No message at all is refused as an empty one (followUpRun), before anything starts.
   const message = options.messageFile !== undefined ? await readMessageFile(options.messageFile) : (options.message ?? '');
   const headless = options.headless === true || !process.stdout.isTTY || !process.stdin.isTTY;
   const warnings: string[] = [];
