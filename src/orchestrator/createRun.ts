@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildAiderEnv } from '../agents/aiderArgs.js';
+import { isFinalState } from '../agents/types.js';
 import type { LocatedAider } from '../agents/aiderBinary.js';
 import { locateAiderForModel } from '../agents/aiderModels.js';
 import { checkAgentEndpoint } from '../config/endpoint.js';
@@ -328,7 +329,7 @@ export const followUpRun = async (request: FollowUpRequest): Promise<Run> => {
   }
   const owner = record.owner && isRunning(record.owner) && !sameProcess(record.owner, thisProcess()) ? record.owner : undefined;
   if (owner) throw liveRunError(record.id, owner);
-  if (record.status === 'running') {
+  if (record.status === 'running' || !isFinalState(agent.state)) {
     throw new UserError(
       `run ${record.id} did not finish (the app was ended while agents worked): finish it first with \`aider-orchestrator resume ${record.id}\``,
     );

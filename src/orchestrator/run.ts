@@ -650,10 +650,10 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
   /** Schedules a finished agent again; after the summary, the run goes on until it settles and rewrites the summary. */
   private runAgainAfter(id: number): void {
     const wasFinished = this.phase === 'summary';
+    // A kill from here on leaves the run resumable, as any unfinished run.
+    this.record(() => this.options.history?.reopenRun(this.runId));
     this.schedule(id);
     if (wasFinished) {
-      // A kill from here on leaves the run resumable, as any unfinished run.
-      this.record(() => this.options.history?.reopenRun(this.runId));
       this.setPhase('agents');
       this.finishing = this.settle().then(() => this.finish());
     }
