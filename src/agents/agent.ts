@@ -75,12 +75,17 @@ export interface AgentOptions {
    * its last conversation (same folder, --restore-chat-history) instead of starting over.
    */
   resume?: { state: AgentState; reason: string | undefined; usage: Usage; startedAt: number | undefined; finishedAt: number | undefined };
+  /**
+   * Once the agent has finished, its aider stays at its prompt (idle) so a follow-up is typed
+   * into it at once; closeIdleSession() or dispose() ends it. Off: aider is closed when the agent finishes.
+   */
+  keepIdleSession?: boolean;
 }
 
 /** What one turn (one message typed into the session, and the LLM calls it caused) did. */
 export interface TurnRecord {
   turn: number;
-  kind: 'task' | 'check-fix' | 'supervisor' | 'resume' | 'person';
+  kind: 'task' | 'check-fix' | 'supervisor' | 'resume' | 'person' | 'follow-up';
   /** Completed LLM calls (`message_send`). */
   iterations: number;
   llmCalls: number;
@@ -140,6 +145,8 @@ const checkFixInstruction = (file: string): string =>
   `The check failed: its output is in the read-only file ${file}. Fix the cause so that the check passes.`;
 const supervisorInstruction = (file: string): string =>
   `Your next instruction is in the read-only file ${file}. Do what it says, then stop.`;
+const followUpInstruction = (file: string): string =>
+  `The user's follow-up request is in the read-only file ${file}. Do what it says, then stop.`;
 
 /** Whether `text` can be typed at aider's prompt as it is (one line, short, not a command). */
 const typeable = (text: string): boolean => {
@@ -152,6 +159,10 @@ const typeable = (text: string): boolean => {
 };
 
 const FOCUS_REASON = WAITING_FOR_PERSON;
+
+/** The highest `message-<n>.md` of a session folder (0 when there is none). */
+const lastMessageNumber = (dir: string): number =>
+  Math.max(0, ...fs.readdirSync(dir).map((name) => Number(/^message-(\d+)\.md$/.exec(name)?.[1] ?? 0)));
 
 /** The highest `run-<n>` folder of an agent (0 when there is none). */
 const lastRunNumber = (runDir: string): number => {
@@ -195,6 +206,8 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
   finishedAt: number | undefined;
 
   private session: AiderSession | undefined;
+  /** The folder of the current (or last) session: `<runDir>/run-<n>`. */
+  private sessionDir: string | undefined;
   private warm: WarmSession | undefined;
   /** The worktree's setup, until the first run has waited for it. */
   private setup: WorktreeSetup | undefined;
@@ -205,6 +218,10 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
   /** Usage of this run before its session (a resumed run's earlier aider). */
   private runBase: Usage = emptyUsage();
   private attempt = 0;
+  /** Iterations of this run before its latest follow-up: the cap counts from there. */
+  private capStart = 0;
+  /** The user's message for the next run (prepareFollowUp), typed as its first turn. */
+  private pendingFollowUp: string | undefined;
   private stopRequested = false;
   /** Why a stopped agent stopped (stop()'s reason). */
   private stopReason = 'stopped by the user';
@@ -267,9 +284,14 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     return addUsage(this.previousUsage, this.runUsage);
   }
 
-  /** This run's LLM calls: what the --max-iterations cap counts. */
+  /** This run's LLM calls. */
   private get runUsage(): Usage {
     return addUsage(this.runBase, this.session?.usage ?? emptyUsage());
+  }
+
+  /** What the --max-iterations cap counts: this run's calls since its start or its latest follow-up. */
+  private get cappedIterations(): number {
+    return this.runUsage.iterations - this.capStart;
   }
 
   result(): AgentResult {
@@ -291,38 +313,64 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     return this.running;
   }
 
-  /** One session: started (or adopted warm), driven turn by turn, closed before the agent's result. */
+  /**
+   * One session: started (or adopted warm, or the idle one a follow-up is typed into), driven
+   * turn by turn; closed before the agent's result unless it is kept idle (keepIdleSession).
+   */
   private async runSession(): Promise<AgentResult> {
     if (isFinalState(this.state)) return this.result();
-    const continuing = this.continuing;
+    const followUp = this.pendingFollowUp;
+    this.pendingFollowUp = undefined;
+    const idle = followUp !== undefined && this.session?.phase === 'prompt' ? this.session : undefined;
+    const resuming = this.continuing;
+    // A follow-up without a live session continues the last conversation in a new aider.
+    const continuing = resuming || (followUp !== undefined && !idle);
     this.continuing = false;
-    this.attempt = continuing ? Math.max(1, lastRunNumber(this.options.runDir)) : this.attempt + 1;
-    this.startedAt = continuing ? (this.options.resume?.startedAt ?? Date.now()) : Date.now();
+    this.startedAt = resuming ? (this.options.resume?.startedAt ?? Date.now()) : Date.now();
     this.finishedAt = undefined;
-    const dir = path.join(this.options.runDir, `run-${this.attempt}`);
-    makePrivateDir(dir);
-    // A resumed run's earlier aider counted its calls in the same analytics log.
-    this.runBase = continuing ? readAnalyticsReport(path.join(dir, 'analytics.jsonl')).usage : emptyUsage();
-    this.setState('starting');
-    const setupFailure = await this.waitForSetup();
-    if (setupFailure) return this.finish(...setupFailure);
     let session: AiderSession;
-    try {
-      session = this.openSession(dir, continuing);
-    } catch (error) {
-      return this.finish('failed', `cannot start aider: ${(error as Error).message}`);
+    let dir: string;
+    if (idle && this.sessionDir) {
+      session = idle;
+      dir = this.sessionDir;
+      this.capStart = this.runUsage.iterations;
+    } else {
+      if (followUp !== undefined) {
+        // The ended session's calls stay in the totals; the new aider counts from zero.
+        this.previousUsage = this.usage;
+        this.session?.dispose();
+        this.session = undefined;
+      }
+      this.attempt = continuing ? Math.max(1, lastRunNumber(this.options.runDir)) : this.attempt + 1;
+      dir = path.join(this.options.runDir, `run-${this.attempt}`);
+      this.sessionDir = dir;
+      makePrivateDir(dir);
+      // A resumed run's earlier aider counted its calls in the same analytics log.
+      this.runBase = resuming ? readAnalyticsReport(path.join(dir, 'analytics.jsonl')).usage : emptyUsage();
+      this.capStart = 0;
+      this.setState('starting');
+      const setupFailure = await this.waitForSetup();
+      if (setupFailure) return this.finish(...setupFailure);
+      try {
+        session = this.openSession(dir, continuing);
+      } catch (error) {
+        return this.finish('failed', `cannot start aider: ${(error as Error).message}`);
+      }
     }
     this.lastSignOfLife = Date.now();
     const watchdog = setInterval(() => this.checkSignOfLife(), Math.min(1000, this.options.idleTimeout / 4));
     let outcome: Outcome;
     try {
-      outcome = await this.drive(session, dir, continuing);
+      outcome = await this.drive(session, dir, { continuing, followUp, idle: idle !== undefined });
     } finally {
       clearInterval(watchdog);
     }
-    const exit = await session.close();
-    this.exitCode = exit.exitCode;
-    this.lines.flush();
+    const keep = this.options.keepIdleSession === true && session.phase === 'prompt' && !this.stopRequested && !this.ending;
+    if (!keep) {
+      const exit = await session.close();
+      this.exitCode = exit.exitCode;
+      this.lines.flush();
+    }
     // Aider's own files (chat and input history, analytics log) are as private as ours.
     makeTreePrivate(dir);
     return this.finish(...outcome);
@@ -351,6 +399,16 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     this.warm?.session.dispose();
     this.warm = undefined;
     return ['failed', result.reason];
+  }
+
+  /** Ends the idle aider of a finished agent (`/exit`, as a person would): the app is quitting. */
+  async closeIdleSession(): Promise<void> {
+    const session = this.session;
+    if (!session || this.running || session.phase === 'exited') return;
+    const exit = await session.close();
+    this.exitCode ??= exit.exitCode;
+    this.lines.flush();
+    if (this.sessionDir) makeTreePrivate(this.sessionDir);
   }
 
   /** The warm session when it is this run's, else a new one in `dir` (continuing its conversation on resume). */
@@ -401,31 +459,54 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
   }
 
   /** Starts the session and types turns until the policy says the agent is done. */
-  private async drive(session: AiderSession, dir: string, continuing: boolean): Promise<Outcome> {
+  private async drive(
+    session: AiderSession,
+    dir: string,
+    start: { continuing: boolean; followUp: string | undefined; idle: boolean },
+  ): Promise<Outcome> {
     // The task file is written first: it is the agent's record of its task even if aider never starts.
     const taskFile = path.join(dir, TASK_FILE);
     // What aider reads reaches its chat history and the model: no secret may be in it.
     writePrivateFile(taskFile, this.redact(agentMessage(this.options.task, this.options.prd)));
     this.watching = true;
-    let ready: SessionReady;
-    try {
-      // A warm session's start may wait on its worktree's setup: its own start is awaited, not a second one.
-      const warmReady = this.ready(session);
-      ready = warmReady ? await warmReady : await session.start();
-    } catch (error) {
-      return this.stopRequested ? this.stopped() : ['failed', this.ending ?? this.sessionError(error)];
+    if (!start.idle) {
+      let ready: SessionReady;
+      try {
+        // A warm session's start may wait on its worktree's setup: its own start is awaited, not a second one.
+        const warmReady = this.ready(session);
+        ready = warmReady ? await warmReady : await session.start();
+      } catch (error) {
+        return this.stopRequested ? this.stopped() : ['failed', this.ending ?? this.sessionError(error)];
+      }
+      if (this.stopRequested) return this.stopped();
+      if (!ready.gitRepo) return ['failed', this.noGitReason()];
     }
-    if (this.stopRequested) return this.stopped();
-    if (!ready.gitRepo) return ['failed', this.noGitReason()];
 
-    let input: TurnInput = {
-      addFiles: this.files,
-      readOnlyFiles: [taskFile],
-      message: continuing ? RESUME_INSTRUCTION : TASK_INSTRUCTION,
-    };
+    // A new aider gets its files and task first; an idle one has them in its chat already.
+    const briefing = start.idle ? {} : { addFiles: this.files, readOnlyFiles: [taskFile] };
+    let input: TurnInput = { ...briefing, message: start.continuing ? RESUME_INSTRUCTION : TASK_INSTRUCTION };
     // Turns so far in this folder (a resumed run goes on numbering its message files).
     let turn = fs.readdirSync(dir).filter((name) => /^message-\d+\.md$/.test(name)).length + 1;
-    let kind: TurnRecord['kind'] = continuing ? 'resume' : 'task';
+    let kind: TurnRecord['kind'] = start.continuing ? 'resume' : 'task';
+    /** What the supervisor is told the turn was asked to do. */
+    let asked = input.message;
+    if (start.followUp !== undefined) {
+      // The user's message is kept as a message file (masked) and typed as it is when it fits one line.
+      turn = Math.max(1, lastMessageNumber(dir)) + 1;
+      kind = 'follow-up';
+      const messageFile = path.join(dir, `message-${turn}.md`);
+      asked = this.redact(start.followUp);
+      writePrivateFile(messageFile, asked);
+      input = typeable(asked)
+        ? { ...briefing, message: asked }
+        : {
+            ...briefing,
+            readOnlyFiles: [...(briefing.readOnlyFiles ?? []), messageFile],
+            message: followUpInstruction(path.basename(messageFile)),
+          };
+      this.writeNotice(`follow-up: ${asked}`);
+      if (start.idle) this.setState('working');
+    }
     for (;;) {
       if (this.stopRequested) return this.stopped();
       await this.untilUnfocused();
@@ -457,7 +538,7 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
       }
 
       // What comes next is the turn policy's (turnPolicy.ts); this loop carries it out.
-      const next = await this.afterTurn(input.message);
+      const next = await this.afterTurn(asked);
       if (next.kind === 'done') return next.outcome;
       // The next turn's text goes in a message file (masked); the previous one leaves the chat.
       // A supervisor's short one-line instruction is typed as it is.
@@ -465,6 +546,7 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
       kind = next.source === 'check' ? 'check-fix' : 'supervisor';
       const messageFile = path.join(dir, `message-${turn}.md`);
       const message = this.redact(next.message);
+      asked = message;
       writePrivateFile(messageFile, message);
       const previous = input.readOnlyFiles?.filter((file) => file !== taskFile) ?? [];
       if (next.source === 'supervisor' && typeable(message)) {
@@ -497,7 +579,7 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
       const uncommittedFiles =
         commits > 0 ? 0 : (await dirtyFiles(this.worktree).catch(() => [])).filter((file) => !file.startsWith('.aider')).length;
       const step = nextStep({
-        iterations: this.runUsage.iterations,
+        iterations: this.cappedIterations,
         maxIterations: this.maxIterations,
         commits,
         uncommittedFiles,
@@ -559,7 +641,7 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
       diff,
       checkCommand: this.options.checkCommand,
       check,
-      iterations: this.runUsage.iterations,
+      iterations: this.cappedIterations,
       maxIterations: this.maxIterations,
       earlierDecisions: [...this.decisions],
     });
@@ -598,7 +680,7 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
   /** An LLM call starts: the cap is enforced before it can pass --max-iterations. */
   private onCallStarting(): void {
     if (isFinalState(this.state)) return;
-    if (this.runUsage.iterations >= this.maxIterations) {
+    if (this.cappedIterations >= this.maxIterations) {
       if (this.capReached) return;
       this.capReached = true;
       // The driver's turn is interrupted (Ctrl-C); a person's turn ends the session.
@@ -742,6 +824,7 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     this.stopRequested = true;
     if (reason) this.stopReason = reason;
     if (!this.running) {
+      this.pendingFollowUp = undefined;
       this.warm?.session.dispose();
       this.warm = undefined;
       this.finish('stopped', reason ?? 'stopped before it started');
@@ -759,6 +842,8 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     if (!isFinalState(this.state)) return;
     this.previousUsage = this.usage;
     this.runBase = emptyUsage();
+    // A fresh conversation: an idle aider of the last one goes.
+    void this.session?.close();
     this.session = undefined;
     this.stopRequested = false;
     this.stopReason = 'stopped by the user';
@@ -767,6 +852,22 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
     this.ending = undefined;
     this.exitCode = undefined;
     this.writeNotice('restarted');
+    this.setState('queued');
+  }
+
+  /**
+   * Makes a finished agent runnable again with `message` as its next turn, in the same
+   * conversation: typed into its idle aider, or into a new one that restores the chat history.
+   * The iteration cap counts from the follow-up.
+   */
+  prepareFollowUp(message: string): void {
+    if (!isFinalState(this.state)) throw new Error(`agent ${this.id} is ${this.state}: a follow-up waits until it has finished`);
+    this.pendingFollowUp = message;
+    this.stopRequested = false;
+    this.capReached = false;
+    this.ending = undefined;
+    this.exitCode = undefined;
+    this.supervision = undefined;
     this.setState('queued');
   }
 

@@ -62,7 +62,9 @@ export const runHeadless = async (run: Run, plainIo: HeadlessIo = consoleIo): Pr
   );
 
   try {
-    if (run.phase === 'agents') {
+    if (run.followingUp) {
+      io.err(`Follow-up for agent ${run.followingUp.agent} of run ${run.runId}: ${run.followingUp.message}`);
+    } else if (run.phase === 'agents') {
       io.err(`Resuming run ${run.runId}: ${run.agents.length || run.plan?.tasks.length || 0} agents, the unfinished ones continue...`);
     } else {
       io.err(`Run ${run.runId}: writing the PRD with ${run.settings.prdModel}...`);

@@ -123,6 +123,7 @@ export const resumeCommand = async (runId: string | undefined, options: { headle
     terminalSize: headless ? { cols: 120, rows: 40 } : { cols: process.stdout.columns ?? 120, rows: process.stdout.rows ?? 40 },
     warn: (message) => (headless ? process.stderr.write(`warning: ${message}\n`) : warnings.push(message)),
     trustRepo: options.trustRepo === true,
+    keepIdleSessions: !headless,
   });
   if (headless) return runHeadless(run);
   return runInTui(run, { warnings, yes: true });

@@ -37,6 +37,9 @@ export const main = async (argv: string[]): Promise<number> => {
       resume: async (runId, options) => {
         exitCode = await (await import('./historyCommands.js')).resumeCommand(runId, options);
       },
+      followUp: async (runId, options) => {
+        exitCode = await (await import('./commands/followUp.js')).followUpCommand(runId, options);
+      },
       merge: async (runId, options) => {
         exitCode = await (await import('./runFilesCommands.js')).mergeCommand(runId, options);
       },

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import os from 'node:os';
 import { DURATION_HINT, parseDuration } from '../config/duration.js';
+import type { FollowUpOptions } from './commands/followUp.js';
 
 /** What the root command's flags say, before config and environment are merged in. */
 export interface RunFlags {
@@ -40,6 +41,7 @@ export interface CommandHandlers {
   run(flags: RunFlags): Promise<void>;
   merge(runId: string | undefined, options: { repo?: string; resolve?: boolean; check?: boolean; trustRepo?: boolean }): Promise<void>;
   resume(runId: string | undefined, options: { headless?: boolean; trustRepo?: boolean }): Promise<void>;
+  followUp(runId: string | undefined, options: FollowUpOptions): Promise<void>;
   runs(options: { limit?: number }): Promise<void>;
   demo(options: { headless?: boolean; agents?: number }): Promise<void>;
   show(runId: string): Promise<void>;
@@ -78,6 +80,7 @@ Examples:
   $ aider-orchestrator --headless --yes --change "Fix lint errors" --files src -- --no-auto-lint
   $ aider-orchestrator --model gpt-4.1 --prd-model openai/gpt-4.1 --change "..."   OPENAI_API_KEY alone
   $ aider-orchestrator --change "..." --agents-per-task 2 --check-cmd "npm test" --first-wins   best of 2
+  $ aider-orchestrator follow-up --agent 2 --message "Also update the docs"   one more turn, after the run
   $ aider-orchestrator setup            install aider into the app's own virtualenv
   $ aider-orchestrator demo             try it on a sample project, no API key needed
 
@@ -192,6 +195,18 @@ export const buildProgram = (handlers: CommandHandlers, version: string): Comman
     .option('--headless', 'no TUI (automatic without a terminal)')
     .option('--trust-repo', "let the repository's tracked aider settings apply, as for the run")
     .action(async (runId: string | undefined, options: { headless?: boolean; trustRepo?: boolean }) => handlers.resume(runId, options));
+
+  program
+    .command('follow-up')
+    .argument('[run]', 'run id (default: the latest run of this repository)')
+    .description('one more turn for an agent of a finished run: its conversation continues in its worktree, the summary is rewritten')
+    .requiredOption('--agent <n>', 'the agent (its number in the summary)', positiveInt('--agent', 1000))
+    .option('--message <text>', 'what the agent should do next')
+    .addOption(new Option('--message-file <path|->', 'read the message from a file, or from stdin with -').conflicts('message'))
+    .option('--headless', 'no TUI: print the agent’s output lines and the summary (automatic without a terminal)')
+    .option('--repo <path>', 'the repository whose latest run is meant (default: the current one)')
+    .option('--trust-repo', "let the repository's tracked aider settings apply, as for the run")
+    .action(async (runId: string | undefined, options: FollowUpOptions) => handlers.followUp(runId, options));
 
   program
     .command('merge')

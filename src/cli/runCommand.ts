@@ -41,6 +41,8 @@ export const runCommand = async (flags: RunFlags, argv: readonly string[]): Prom
     warn,
     signal: checksAbort.signal,
     trustRepo: flags.trustRepo === true,
+    // In the TUI a finished agent's aider waits at its prompt for a follow-up (`f` on the summary).
+    keepIdleSessions: !headless,
   });
   if (headless) return runHeadless(await checks);
   // The TUI draws its first frame as soon as it is loaded, while the checks go on.

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildAiderEnv } from '../agents/aiderArgs.js';
+import { isFinalState } from '../agents/types.js';
 import type { LocatedAider } from '../agents/aiderBinary.js';
 import { locateAiderForModel } from '../agents/aiderModels.js';
 import { checkAgentEndpoint } from '../config/endpoint.js';
@@ -30,7 +31,8 @@ import { Redactor, secretValuesFromArgs, secretValuesFromEnv, withoutMaskedArgs 
 import { validatePaths } from '../plan/validate.js';
 import { UserError } from '../errors.js';
 import { liveRunError, RunHistory, type RunRecord } from './history.js';
-import { Run } from './run.js';
+import { isRunning, sameProcess, thisProcess } from './processIdentity.js';
+import { Run, type ResumeState } from './run.js';
 
 export interface RunRequest {
   change: string;
@@ -49,6 +51,8 @@ export interface RunRequest {
   signal?: AbortSignal | undefined;
   /** --trust-repo: the repo's tracked aider settings (commands...) may apply; see README "Trust rule". */
   trustRepo?: boolean | undefined;
+  /** Finished agents' aiders stay at their prompt for follow-ups (the TUI); see RunOptions. */
+  keepIdleSessions?: boolean | undefined;
 }
 
 const isInside = (file: string, dir: string): boolean =>
@@ -140,6 +144,7 @@ export const createRun = async (request: RunRequest): Promise<Run> => {
     terminalSize: request.terminalSize,
     history: openHistory(settings.dataDir, request.warn),
     worktreeInclude: include.files,
+    keepIdleSessions: request.keepIdleSessions === true,
   });
 };
 
@@ -257,6 +262,7 @@ export interface ResumeRequest {
   warn(message: string): void;
   /** --trust-repo, as for a new run: the repo's files are checked again before aider restarts. */
   trustRepo?: boolean | undefined;
+  keepIdleSessions?: boolean | undefined;
 }
 
 /**
@@ -283,6 +289,21 @@ export const resumeRun = async (request: ResumeRequest): Promise<Run> => {
       `run ${record.id} has finished (${record.status}): nothing to resume; use R on the dashboard of a new run to retry an agent`,
     );
   }
+  return rebuildRun(record, history, early.dataDir, request, {});
+};
+
+/**
+ * A run of the history rebuilt to drive it again (resume, follow-up): the run is taken over by
+ * this process, the repo's files are checked by the trust rule again, and aider gets the same
+ * flags and environment as the run had.
+ */
+const rebuildRun = async (
+  record: RunRecord,
+  history: RunHistory,
+  dataDir: string,
+  request: ResumeRequest,
+  extra: Pick<ResumeState, 'followUp'>,
+): Promise<Run> => {
   // A run whose process still runs is not driven twice; a dead one's is taken over.
   const owner = history.claimRun(record.id);
   if (owner) throw liveRunError(record.id, owner);
@@ -292,7 +313,7 @@ export const resumeRun = async (request: ResumeRequest): Promise<Run> => {
     warn: request.warn,
   });
   // A clone (in the data folder) came from its remote: its .env is never the user's.
-  const cloned = isInside(record.repo, path.join(early.dataDir, 'repos'));
+  const cloned = isInside(record.repo, path.join(dataDir, 'repos'));
   const env = await readEnvironment({
     dirs: cloned ? [request.cwd] : [record.repo, request.cwd],
     env: request.env,
@@ -329,7 +350,14 @@ export const resumeRun = async (request: ResumeRequest): Promise<Run> => {
     redactor,
     terminalSize: request.terminalSize,
     history,
-    resume: { agents: history.agentsOf(record.id), prd: record.prd, prdPath: record.prdPath, startedAt: new Date(record.startedAt) },
+    resume: {
+      agents: history.agentsOf(record.id),
+      prd: record.prd,
+      prdPath: record.prdPath,
+      startedAt: new Date(record.startedAt),
+      ...extra,
+    },
+    keepIdleSessions: request.keepIdleSessions === true,
   });
 };
 
@@ -379,4 +407,62 @@ export const mergeEnvironment = async (
     redactor: new Redactor([...secretValuesFromEnv(env), settings.geminiApiKey]),
     aiderBin,
   };
+};
+
+export interface FollowUpRequest extends ResumeRequest {
+  /** --repo: the repository whose latest run is meant (default: the one in the cwd). */
+  repo?: string | undefined;
+  agent: number;
+  message: string;
+}
+
+/**
+ * A finished run rebuilt so that one agent continues its conversation with `message`
+ * (`aider-orchestrator follow-up`): its last aider session restarts in its worktree with
+ * --restore-chat-history. Default run: the latest of the repository. Every refusal is one line.
+ */
+export const followUpRun = async (request: FollowUpRequest): Promise<Run> => {
+  const message = request.message.trim();
+  if (!message) throw new UserError('the follow-up message is empty: pass --message "<what the agent should do next>"');
+  const early = resolveSettings({
+    stored: openConfigStore().read(),
+    env: settingsFromEnv(await readEnvironment({ dirs: [request.cwd], env: request.env, isRepoData: isTrackedByGit })),
+  });
+  const history = RunHistory.inDataDir(early.dataDir, { warn: request.warn });
+  const given = request.repo ? await findRepoRoot(path.resolve(request.cwd, request.repo)) : undefined;
+  let record: RunRecord | undefined;
+  if (request.runId) {
+    record = history.getRun(request.runId);
+    if (!record) throw new UserError(`no run ${request.runId} in the history (${history.file}): see \`aider-orchestrator runs\``);
+    if (given && given !== record.repo) {
+      throw new UserError(`run ${record.id} was made in ${record.repo}, not in ${given}: leave out --repo, or name a run of ${given}`);
+    }
+  } else {
+    const root = given ?? (await findRepoRoot(request.cwd));
+    record = history.latestRun(root);
+    if (!record) {
+      throw new UserError(
+        `no run of ${root} in the history (${history.file}): name a run (see \`aider-orchestrator runs\`), or cd into the repository it ran on`,
+      );
+    }
+  }
+  const agents = history.agentsOf(record.id);
+  const agent = agents.find((candidate) => candidate.task.agent === request.agent);
+  if (!agent) {
+    const ids = agents.map((candidate) => candidate.task.agent).join(', ');
+    throw new UserError(`run ${record.id} has no agent ${request.agent} (its agents: ${ids || 'none'}): pass one of them to --agent`);
+  }
+  const owner = record.owner && isRunning(record.owner) && !sameProcess(record.owner, thisProcess()) ? record.owner : undefined;
+  if (owner) throw liveRunError(record.id, owner);
+  if (record.status === 'running' || !isFinalState(agent.state)) {
+    throw new UserError(
+      `run ${record.id} did not finish (the app was ended while agents worked): finish it first with \`aider-orchestrator resume ${record.id}\``,
+    );
+  }
+  if (!fs.existsSync(agent.worktree)) {
+    throw new UserError(
+      `agent ${request.agent} of run ${record.id} has no worktree (${agent.worktree} is gone, removed by \`clean\`?): there is no conversation to continue; start a new run`,
+    );
+  }
+  return rebuildRun(record, history, early.dataDir, request, { followUp: { agent: request.agent, message } });
 };

@@ -391,6 +391,11 @@ export class RunHistory {
     ).map((row) => ({ branch: String(row.branch), url: String(row.url), number: Number(row.number) }));
   }
 
+  /** A finished run works again (a follow-up, a restart after its summary): `running` until finishRun. */
+  reopenRun(runId: string): void {
+    this.db.prepare("UPDATE runs SET status = 'running', finished_at = NULL WHERE id = ?").run(runId);
+  }
+
   /** Newest first. */
   listRuns(limit = 50): RunRecord[] {
     return (this.db.prepare('SELECT * FROM runs ORDER BY started_at DESC, id DESC LIMIT ?').all(limit) as Row[]).map(toRun);

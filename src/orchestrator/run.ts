@@ -76,10 +76,15 @@ export interface RunOptions {
   terminalSize: { cols: number; rows: number };
   /** Where runs and agents are recorded as they change (for `runs`, `show`, `resume`). */
   history: RunHistory | undefined;
-  /** Continue a run the app did not finish (see createRun.ts resumeRun). */
+  /** Continue a run the app did not finish (see createRun.ts resumeRun), or send a finished one's agent a follow-up. */
   resume?: ResumeState;
   /** Files of the user's checkout copied into each new worktree (`.worktreeinclude`, checked in createRun.ts). */
   worktreeInclude?: readonly string[] | undefined;
+  /**
+   * Finished agents' aiders stay at their prompt while the run lives, so a follow-up is typed at
+   * once (the TUI); close() ends them. Off (headless): each aider ends with its agent.
+   */
+  keepIdleSessions?: boolean;
 }
 
 /** A run to continue: what the history knows of it. */
@@ -88,6 +93,8 @@ export interface ResumeState {
   prd: string;
   prdPath: string | undefined;
   startedAt: Date;
+  /** Instead of resuming: this agent (finished, as every agent of the run) continues with this message (`follow-up`). */
+  followUp?: { agent: number; message: string };
 }
 
 /** Everything the run knows about one agent. */
@@ -166,6 +173,11 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
 
   get agents(): readonly AgentView[] {
     return [...this.slots.values()].map((slot) => slot.agent);
+  }
+
+  /** The follow-up this run was rebuilt for (`aider-orchestrator follow-up`), if any. */
+  get followingUp(): { agent: number; message: string } | undefined {
+    return this.options.resume?.followUp;
   }
 
   get logDir(): string {
@@ -521,6 +533,7 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
     this.startJudging();
     this.setPhase('agents');
     for (const [id, slot] of this.slots) if (!isFinalState(slot.agent.state)) this.schedule(id);
+    if (resume.followUp) this.sendFollowUp(resume.followUp.agent, resume.followUp.message);
     await this.settle();
     return this.finish();
   }
@@ -553,6 +566,7 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
       checkTimeout: settings.checkTimeout,
       redactor: this.options.redactor,
       supervisor: settings.supervisor ? this.supervisorCall() : undefined,
+      keepIdleSession: this.options.keepIdleSessions === true,
       cols: this.options.terminalSize.cols,
       rows: this.options.terminalSize.rows,
     });
@@ -749,11 +763,56 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
     const slot = this.slots.get(id);
     if (!slot || !isFinalState(slot.agent.state) || this.stopping) return;
     slot.agent.prepareRestart();
+    this.runAgainAfter(id);
+  }
+
+  hasWorktree(id: number): boolean {
+    const agent = this.slots.get(id)?.agent;
+    return agent !== undefined && fs.existsSync(agent.worktree);
+  }
+
+  /**
+   * One more turn for a finished agent, in its conversation: typed into its idle aider, or into
+   * a new one with the chat history restored. The supervisor (if on) goes on after it as after
+   * any turn; once the agent settles the summary and the history are rewritten.
+   */
+  followUp(id: number, message: string): void {
+    const slot = this.slots.get(id);
+    if (!slot) {
+      const ids = [...this.slots.keys()].join(', ');
+      throw new UserError(`there is no agent ${id} in run ${this.runId} (its agents: ${ids || 'none'}): name one of them`);
+    }
+    const text = message.trim();
+    if (!text) throw new UserError(`the follow-up message is empty: say what agent ${id} should do next`);
+    if (this.stopping)
+      throw new UserError('the run is stopping: a follow-up can be sent with `aider-orchestrator follow-up` once it has ended');
+    const { agent } = slot;
+    if (!isFinalState(agent.state)) throw new UserError(`agent ${id} is ${agent.state}: send the follow-up once it has finished`);
+    if (!this.hasWorktree(id)) {
+      throw new UserError(
+        `agent ${id} has no worktree (${agent.worktree} is gone, removed by \`clean\`?): there is no conversation to continue; start a new run`,
+      );
+    }
+    this.sendFollowUp(id, text);
+  }
+
+  private sendFollowUp(id: number, message: string): void {
+    const slot = this.slots.get(id);
+    if (!slot) return;
+    slot.agent.prepareFollowUp(message);
+    slot.log.append('follow-up', { message });
+    this.runAgainAfter(id);
+  }
+
+  /** Schedules a finished agent again; after the summary, the run goes on until it settles and rewrites the summary. */
+  private runAgainAfter(id: number): void {
+    // A follow-up or restart changes the attempt: its task is judged again when it ends.
     this.judging?.restarted(id);
     const wasFinished = this.phase === 'summary';
+    // A kill from here on leaves the run resumable, as any unfinished run.
+    this.record(() => this.options.history?.reopenRun(this.runId));
     this.schedule(id);
     if (wasFinished) {
-      // The run had ended: run again until everything settles, then rewrite the summary.
       this.setPhase('agents');
       this.finishing = this.settle().then(() => this.finish());
     }
@@ -808,9 +867,9 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
     for (const slot of this.slots.values()) slot.agent.dispose();
   }
 
-  /** dispose(), and removes the workspaces prepared for agents that never started. */
+  /** Ends finished agents' idle aiders (`/exit`), dispose(), and removes the workspaces prepared for agents that never started. */
   async close(): Promise<void> {
-    await this.closeWarm();
+    await Promise.all([this.closeWarm(), ...[...this.slots.values()].map((slot) => slot.agent.closeIdleSession())]);
     this.dispose();
     await this.workspaces.release();
   }

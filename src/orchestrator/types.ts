@@ -67,6 +67,14 @@ export interface RunController extends EventEmitter<RunEvents> {
    * (summary JSON and history rewritten; `merge` takes winners). Throws UserError otherwise.
    */
   pickWinner(agent: number): Promise<void>;
+  /**
+   * One more turn for a finished agent, in its conversation (its idle aider, or a new one that
+   * restores the chat history); the summary is rewritten when it settles. Throws UserError
+   * (unknown agent, empty message, agent not finished, worktree gone).
+   */
+  followUp(agent: number, message: string): void;
+  /** The agent's worktree is still there (a follow-up needs it). */
+  hasWorktree(agent: number): boolean;
   /** Stop everything; a running startAgents() still resolves with the summary (status 'stopped'). */
   stopAll(): Promise<void>;
   /** Cancel before agents start (phase becomes 'cancelled'). */

@@ -144,6 +144,20 @@ export class TestRun extends EventEmitter<RunEvents> implements RunController {
     this.calls.push(`pickWinner ${agent}`);
   }
 
+  /** Follow-up messages the screens sent, by agent, in order. */
+  readonly followUps: { agent: number; message: string }[] = [];
+  /** Agents whose worktree the test removed. */
+  readonly worktreesGone = new Set<number>();
+
+  followUp(agent: number, message: string): void {
+    this.calls.push(`followUp ${agent}`);
+    this.followUps.push({ agent, message });
+  }
+
+  hasWorktree(agent: number): boolean {
+    return !this.worktreesGone.has(agent);
+  }
+
   async stopAll(): Promise<void> {
     this.calls.push('stopAll');
   }

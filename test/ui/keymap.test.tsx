@@ -299,6 +299,7 @@ const SCREENS: {
           await h.shows('opened pull request #1 for aider-orchestrator/test/merged: https://github.com/octo/app/pull/1');
         },
       },
+      followUp: { after: (h) => h.shows('Follow-up for agent 1: what should it do next?') },
       back: { after: (h) => h.shows('aider-orchestrator 20260101-000000-test summary') },
       quit: { after: exits },
       help: { after: (h) => h.shows('Keys · Summary') },

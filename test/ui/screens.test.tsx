@@ -332,6 +332,72 @@ describe('a pull request from the summary', () => {
   });
 });
 
+describe('follow-up from the summary', () => {
+  const summaryScreen = async () => {
+    const run = new TestRun();
+    run.phase = 'summary';
+    run.agents = [new TestAgent(1), new TestAgent(2)];
+    for (const agent of run.agents) agent.state = 'succeeded';
+    run.summary = summaryOf(run, 2);
+    const app = renderApp(run);
+    await app.shows('Summary · run');
+    return { run, app };
+  };
+
+  it('f asks for a message and sends it to the selected agent; its row shows it working, then the new summary', async () => {
+    const { run, app } = await summaryScreen();
+    app.stdin.write(KEYS.down);
+    await app.shows('2123456 feat: greet');
+    app.stdin.write('f');
+    await app.shows('Follow-up for agent 2: what should it do next?');
+    app.stdin.write('Also log the greeting.');
+    await app.shows('Also log the greeting.');
+    app.stdin.write(KEYS.enter);
+    await waitFor(() => run.followUps.length === 1, `the follow-up\n${app.frame()}`);
+    expect(run.followUps).toEqual([{ agent: 2, message: 'Also log the greeting.' }]);
+    await app.hides('what should it do next?');
+
+    // The run works again (as Run.followUp makes it): the row shows the agent's live state.
+    const agent = run.agents[1]!;
+    agent.state = 'working';
+    agent.usage = { ...agent.usage, iterations: 3 };
+    run.setPhase('agents');
+    await app.shows(/#2\s+● working\s+3\s/);
+    expect(app.frame()).toContain('working on the follow-up');
+    expect(app.frame()).toMatch(/#1\s+✔ succeeded\s+2\s/);
+    // While it works, a second follow-up waits.
+    app.stdin.write('f');
+    await app.shows('agent 2 is working: send a follow-up once it has finished');
+
+    // It settles: the rewritten summary replaces the live row.
+    agent.state = 'succeeded';
+    const updated = summaryOf(run, 2);
+    updated.agents[1] = {
+      ...updated.agents[1]!,
+      iterations: 3,
+      commits: [...updated.agents[1]!.commits, { hash: 'f00dfeed1234567', message: 'feat: log' }],
+    };
+    run.summary = updated;
+    run.emit('run:summary', updated);
+    run.setPhase('summary');
+    await app.shows(/#2\s+✔ succeeded\s+3\s/);
+    expect(app.frame()).toContain('f00dfee feat: log');
+    expect(app.frame()).not.toContain('working on the follow-up');
+  });
+
+  it('sends nothing for an empty message, and explains why an agent without a worktree cannot follow up', async () => {
+    const { run, app } = await summaryScreen();
+    app.stdin.write('f');
+    await app.shows('what should it do next?');
+    app.stdin.write(KEYS.enter);
+    await app.shows('no message typed: agent 1 stays as it is');
+    run.worktreesGone.add(1);
+    app.stdin.write('f');
+    await app.shows('agent 1 has no worktree (removed?): there is no conversation to continue');
+    expect(run.followUps).toEqual([]);
+  });
+});
+
 describe('settings form', () => {
   it('shows an invalid value inline and does not save it; saves valid values', async () => {
     const dir = makeTempDir('ao-config-');

@@ -314,6 +314,8 @@ export interface SummaryContext {
   selected?: { attempts: number; succeeded: boolean; winner: boolean } | undefined;
   /** A pull request is being prepared or opened. */
   pullRequesting: boolean;
+  /** The selected agent: its state now (a follow-up makes it work again) and whether its worktree is still there. */
+  agent?: { id: number; state: AgentState; worktree: boolean } | undefined;
 }
 export const SUMMARY_KEYS = keymap<SummaryContext>()('Summary', [
   { action: 'up', keys: [key('up')], label: 'select the agent above', footer: 'select' },
@@ -364,6 +366,20 @@ export const SUMMARY_KEYS = keymap<SummaryContext>()('Summary', [
     footer: 'pull request',
     unavailable: (c) =>
       c.pullRequesting ? 'the pull request is being opened' : c.succeeded > 0 ? undefined : 'no agent succeeded: there is nothing to push',
+  },
+  {
+    action: 'followUp',
+    keys: [char('f')],
+    label: 'send the selected agent a follow-up message: one more turn in its conversation, then the summary is updated',
+    footer: 'follow-up',
+    unavailable: ({ agent }) =>
+      !agent
+        ? 'no agent ran'
+        : !isFinished(agent.state)
+          ? `agent ${agent.id} is ${agent.state}: send a follow-up once it has finished`
+          : agent.worktree
+            ? undefined
+            : `agent ${agent.id} has no worktree (removed?): there is no conversation to continue`,
   },
   { action: 'back', keys: [char('b')], label: 'back to the agents’ panes', footer: 'back to the panes' },
   { action: 'quit', keys: [char('q')], label: 'quit (exit 0 when every agent succeeded, else 1)', footer: 'quit' },

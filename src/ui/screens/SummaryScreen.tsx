@@ -1,7 +1,10 @@
 import { Box, Text } from 'ink';
+import { isFinalState, type AgentState, type AgentView } from '../../agents/types.js';
+import { isUserError } from '../../errors.js';
 import type { AgentSummary, RunSummary } from '../../logs/types.js';
 import { Footer } from '../components/Footer.js';
 import { useKeyState } from '../hooks/useKeyState.js';
+import { useRunStore } from '../hooks/useRunStore.js';
 import { useOverlays, useScreenKeys } from '../keys/KeyRouter.js';
 import { SUMMARY_KEYS } from '../keys/keymap.js';
 import { formatCount, formatElapsed, STATE_STYLE } from '../components/stateStyle.js';
@@ -40,6 +43,13 @@ const reportColor = (line: string): string =>
 
 const cell = (text: string, width: number) => text.slice(0, width).padEnd(width);
 
+/** An agent at work again after the summary was written (a follow-up): its live state and iterations, else undefined. */
+const atWork = (run: { phase: string; agents: readonly AgentView[] }, id: number): AgentView | undefined => {
+  if (run.phase === 'summary') return undefined;
+  const live = run.agents.find((agent) => agent.id === id);
+  return live && !isFinalState(live.state) ? live : undefined;
+};
+
 /** Best of n, for the selected agent: its task and attempt, and whether and why it won. */
 const attemptLine = (agent: AgentSummary, agents: readonly AgentSummary[]): string | undefined => {
   const { attempt } = agent;
@@ -72,15 +82,22 @@ export const SummaryScreen = ({
   onBack,
   onQuit,
 }: SummaryScreenProps) => {
+  const { run } = useRunStore();
   const [selected, select] = useKeyState(0);
   const overlays = useOverlays();
   const pullRequesting = pullRequestReport?.[0] === PREPARING_PULL_REQUEST || pullRequestReport?.[0] === OPENING_PULL_REQUEST;
   const agents = summary.agents;
   const agent = agents[selected];
   const bestOfN = agents.some((a) => a.attempt);
+  const working = agent ? atWork(run, agent.id) : undefined;
+  const stateOf = (row: AgentSummary): AgentState => atWork(run, row.id)?.state ?? row.status;
+  const selectedAgent = () => {
+    const row = agents[select((i) => i)];
+    return row ? { id: row.id, state: stateOf(row), worktree: run.hasWorktree(row.id) } : undefined;
+  };
   const keys = useScreenKeys(
     SUMMARY_KEYS,
-    {
+    () => ({
       agents: agents.length,
       succeeded: summary.totals.succeeded,
       merging: mergeReport?.[0] === MERGING,
@@ -88,7 +105,8 @@ export const SummaryScreen = ({
       selected: agent
         ? { attempts: agent.attempt?.of ?? 1, succeeded: agent.status === 'succeeded', winner: agent.winner === true }
         : undefined,
-    },
+      agent: selectedAgent(),
+    }),
     {
       up: () => select((i) => Math.max(0, i - 1)),
       down: () => select((i) => Math.min(agents.length - 1, i + 1)),
@@ -97,6 +115,25 @@ export const SummaryScreen = ({
       resolve: () => onMerge(true),
       pickWinner: () => onPickWinner(agents[select((i) => i)]!.id),
       pullRequest: () => onPullRequest((question, onYes, onNo) => overlays.confirm(question, onYes, onNo)),
+      followUp: () => {
+        const id = selectedAgent()!.id;
+        overlays.prompt({
+          label: `Follow-up for agent ${id}: what should it do next?`,
+          placeholder: 'one more instruction, in the same conversation',
+          onSubmit: (message) => {
+            if (!message.trim()) {
+              overlays.notify(`no message typed: agent ${id} stays as it is`);
+              return;
+            }
+            try {
+              run.followUp(id, message);
+            } catch (error) {
+              if (!isUserError(error)) throw error;
+              overlays.notify((error as Error).message);
+            }
+          },
+        });
+      },
       back: onBack,
       quit: onQuit,
     },
@@ -122,24 +159,27 @@ export const SummaryScreen = ({
         {cell('commits', 8)}
         {cell('files', 6)}branch
       </Text>
-      {agents.map((row, i) => (
-        <Text key={row.id} inverse={i === selected} wrap="truncate">
-          {cell(`#${row.id}`, 6)}
-          {bestOfN ? (
-            <Text color={row.winner ? 'green' : undefined} bold={row.winner}>
-              {cell(row.attempt ? `${row.attempt.task}/${row.attempt.attempt}${row.winner ? ' win' : ''}` : '', 9)}
-            </Text>
-          ) : null}
-          <Text color={STATE_STYLE[row.status].color}>{cell(`${STATE_STYLE[row.status].symbol} ${row.status}`, 13)}</Text>
-          {cell(String(row.iterations), 6)}
-          {cell(formatCount(row.tokens.total), 8)}
-          {cell(`$${row.cost.toFixed(4)}`, 9)}
-          {cell(formatElapsed(row.durationMs), 7)}
-          {cell(String(row.commits.length), 8)}
-          {cell(String(row.filesChanged.length), 6)}
-          {row.branch}
-        </Text>
-      ))}
+      {agents.map((row, i) => {
+        const state = stateOf(row);
+        return (
+          <Text key={row.id} inverse={i === selected} wrap="truncate">
+            {cell(`#${row.id}`, 6)}
+            {bestOfN ? (
+              <Text color={row.winner ? 'green' : undefined} bold={row.winner}>
+                {cell(row.attempt ? `${row.attempt.task}/${row.attempt.attempt}${row.winner ? ' win' : ''}` : '', 9)}
+              </Text>
+            ) : null}
+            <Text color={STATE_STYLE[state].color}>{cell(`${STATE_STYLE[state].symbol} ${state}`, 13)}</Text>
+            {cell(String(atWork(run, row.id)?.usage.iterations ?? row.iterations), 6)}
+            {cell(formatCount(row.tokens.total), 8)}
+            {cell(`$${row.cost.toFixed(4)}`, 9)}
+            {cell(formatElapsed(row.durationMs), 7)}
+            {cell(String(row.commits.length), 8)}
+            {cell(String(row.filesChanged.length), 6)}
+            {row.branch}
+          </Text>
+        );
+      })}
       <Text bold wrap="truncate">
         {cell('total', 6)}
         {bestOfN ? cell('', 9) : null}
@@ -152,7 +192,15 @@ export const SummaryScreen = ({
         {agent ? (
           <>
             <Text wrap="truncate">
-              <Text bold>#{agent.id}</Text> {agent.reason ? <Text color="red">{agent.reason}</Text> : null}
+              <Text bold>#{agent.id}</Text>{' '}
+              {working ? (
+                <Text color="cyan">
+                  working on the follow-up{working.reason ? ` (${working.reason})` : ''}: the summary is updated when it is done · b shows
+                  its pane
+                </Text>
+              ) : agent.reason ? (
+                <Text color="red">{agent.reason}</Text>
+              ) : null}
             </Text>
             {[attemptLine(agent, agents), firstWinsLine(agent)].filter(Boolean).map((line) => (
               <Text key={line} wrap="truncate" color={agent.winner ? 'green' : 'yellow'}>

@@ -101,6 +101,10 @@ describe('run history (SQLite)', () => {
     expect(again.latestUnfinished('/repo')?.id).toBe('r1');
     again.finishRun('r1', { status: 'succeeded', finishedAt: 'now', summaryPath: '/s.json', cost: 0.5 });
     expect(again.latestUnfinished()).toBeUndefined();
+    // A follow-up makes it work again: a kill now leaves it resumable.
+    again.reopenRun('r1');
+    expect(again.getRun('r1')).toMatchObject({ status: 'running', finishedAt: undefined, summaryPath: '/s.json' });
+    expect(again.latestUnfinished('/repo')?.id).toBe('r1');
     again.close();
   });
 

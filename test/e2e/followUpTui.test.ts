@@ -1,0 +1,102 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { findTestAider } from '../support/aider.js';
+import { CLI_MAIN, isolatedEnv } from '../support/cli.js';
+import { startGeminiServer } from '../support/geminiServer.js';
+import { makeTempDir, makeTempRepo } from '../support/gitRepo.js';
+import { startOpenAiServer, wholeFileEdit } from '../support/openaiServer.js';
+import { processesWith, waitForNoProcess } from '../support/processes.js';
+import { PtyScreen } from '../support/ptyScreen.js';
+
+const aider = findTestAider();
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const FOLLOW_UP = 'Now set A to 11 as well.';
+
+describe.skipIf('skip' in aider)(`f on the summary, in a real terminal${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`, () => {
+  it('types the follow-up into the agent’s idle aider: the model gets it, a commit lands, the summary is updated', async () => {
+    const repo = await makeTempRepo({ 'a.py': 'A = 1\n' });
+    const home = makeTempDir('ao-home-');
+    const gemini = await startGeminiServer([{ text: '# PRD\n\nSet A to 10.\n' }]);
+    const openai = await startOpenAiServer((request) =>
+      request.text.includes(FOLLOW_UP)
+        ? { text: wholeFileEdit('a.py', 'A = 11\n', 'python') }
+        : { text: wholeFileEdit('a.py', 'A = 10\n', 'python') },
+    );
+    cleanups.push(
+      repo.cleanup,
+      home.cleanup,
+      () => gemini.close(),
+      () => openai.close(),
+    );
+    const env = isolatedEnv(
+      { home: home.dir },
+      {
+        TERM: 'xterm-256color',
+        GEMINI_API_KEY: 'g',
+        GOOGLE_GEMINI_BASE_URL: gemini.url,
+        OPENAI_API_KEY: 'sk-x',
+        OPENAI_API_BASE: openai.url,
+      },
+    );
+    const screen = new PtyScreen(
+      process.execPath,
+      [
+        CLI_MAIN,
+        '--yes',
+        '--change',
+        'Set A',
+        '--files',
+        'a.py',
+        '--model',
+        'openai/test-model',
+        '--aider-bin',
+        'bin' in aider ? aider.bin : '',
+      ],
+      { cwd: repo.dir, env, cols: 120, rows: 40 },
+    );
+    cleanups.push(() => screen.close());
+    await screen.expectScreen((text) => {
+      expect(text).toContain('Summary · run');
+      expect(text).toMatch(/#1\s+✔ succeeded\s+1\s/);
+      expect(text).toMatch(/f follow-up/);
+    }, 200_000);
+    // The finished agent's aider waits at its prompt.
+    const runsDir = path.join(home.dir, 'data', 'runs');
+    expect((await processesWith(runsDir)).filter((line) => line.includes('--analytics-log'))).toHaveLength(1);
+
+    screen.press('f');
+    await screen.expectScreen((text) => expect(text).toContain('Follow-up for agent 1: what should it do next?'));
+    screen.press(FOLLOW_UP);
+    await screen.expectScreen((text) => expect(text).toContain(FOLLOW_UP));
+    screen.press('\r');
+    await screen.expectScreen((text) => {
+      expect(text).toMatch(/#1\s+✔ succeeded\s+2\s/);
+      expect(text).toMatch(/total\s+1\/1 ok\s+2\s/);
+      expect(text).not.toContain('working on the follow-up');
+    }, 120_000);
+
+    const turns = openai.requests.filter((request) => request.kind === 'turn');
+    expect(turns).toHaveLength(2);
+    expect(turns[1]!.text).toContain(FOLLOW_UP);
+    const runId = fs.readdirSync(runsDir)[0]!;
+    expect((await repo.git('log', '--format=%s', `main..aider-orchestrator/${runId}/agent-1`)).trim().split('\n')).toHaveLength(2);
+    // The same aider took the follow-up: one session in its analytics log.
+    const analytics = fs.readFileSync(path.join(runsDir, runId, 'agent-1', 'run-1', 'analytics.jsonl'), 'utf8');
+    expect(analytics.match(/"event": ?"cli session"/g)).toHaveLength(1);
+    const logDir = path.join(repo.dir, '.aider_logs');
+    const summaryFile = fs.readdirSync(logDir).find((name) => name.startsWith('summary_'))!;
+    const summary = JSON.parse(fs.readFileSync(path.join(logDir, summaryFile), 'utf8'));
+    expect(summary.agents[0].iterations).toBe(2);
+    expect(summary.agents[0].commits).toHaveLength(2);
+
+    // Quitting ends every idle aider.
+    screen.press('q');
+    expect(await screen.exited).toBe(0);
+    await waitForNoProcess(runsDir);
+  }, 300_000);
+});
