@@ -261,6 +261,11 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
     return agent ? diffSince(agent.worktree, this.options.baseCommit) : '';
   }
 
+  // Placeholder: the lead replaces it at merge with the follow-up branch's followUp.
+  followUp(_agent: number, _message: string): void {
+    throw new Error('followUp: merged from the follow-up branch');
+  }
+
   setPrd(text: string): void {
     this.prd = text;
     this.emit('prd:edited', text);

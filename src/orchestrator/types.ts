@@ -45,6 +45,8 @@ export interface RunController extends EventEmitter<RunEvents> {
   /** The agent's changes since the run's base commit, as a patch. */
   diff(agent: number): Promise<string>;
   restartAgent(agent: number): void;
+  /** One more turn for a finished agent, in its conversation (the review's comments); throws UserError when it cannot take one. */
+  followUp(agent: number, message: string): void;
   /** Stop everything; a running startAgents() still resolves with the summary (status 'stopped'). */
   stopAll(): Promise<void>;
   /** Cancel before agents start (phase becomes 'cancelled'). */

@@ -123,6 +123,14 @@ export class TestRun extends EventEmitter<RunEvents> implements RunController {
     this.calls.push(`restartAgent ${agent}`);
   }
 
+  /** Follow-up messages the screens sent, by agent, in order. */
+  readonly followUps: { agent: number; message: string }[] = [];
+
+  followUp(agent: number, message: string): void {
+    this.calls.push(`followUp ${agent}`);
+    this.followUps.push({ agent, message });
+  }
+
   async stopAll(): Promise<void> {
     this.calls.push('stopAll');
   }
