@@ -85,7 +85,8 @@ export const DiffScreen = ({ agent: id, width, height, comments: initial, onComm
     const next = update((s) => ({ ...s, comments: change(s.comments), sent }));
     onComments(next.comments);
   };
-  const moveBy = (delta: number) => update((s) => ({ ...s, cursor: Math.max(0, Math.min(lines.length - 1, Math.min(s.cursor, lines.length - 1) + delta)) }));
+  const moveBy = (delta: number) =>
+    update((s) => ({ ...s, cursor: Math.max(0, Math.min(lines.length - 1, Math.min(s.cursor, lines.length - 1) + delta)) }));
 
   const write = () => {
     const target = commentTarget(lines[Math.min(now().cursor, lines.length - 1)]);

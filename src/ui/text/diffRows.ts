@@ -60,7 +60,10 @@ export const placeComments = (
     if (comment.file === undefined) return { line: 0, comment, index, moved: false };
     const candidates = lines
       .map((line, at) => ({ line, at }))
-      .filter(({ line }) => line.file === comment.file && sameKind(line, comment) && (comment.code === undefined || line.text.slice(1) === comment.code));
+      .filter(
+        ({ line }) =>
+          line.file === comment.file && sameKind(line, comment) && (comment.code === undefined || line.text.slice(1) === comment.code),
+      );
     const number = (line: DiffLine) => (line.kind === 'all' ? undefined : (line.newLine ?? line.oldLine));
     const wanted = comment.line ?? comment.oldLine;
     const best = candidates.sort(
@@ -132,7 +135,8 @@ export const diffRows = (
         ...(moved ? [{ text: `(${targetLabel(comment)}, no longer in the diff) `, dim: true }] : []),
         { text: comment.text, fg: 'yellow' },
       ];
-      for (const wrapped of wrapWords(words, room)) rows.push({ line: at, comment: index, row: [mark, { text: ' '.repeat(digits + 1) }, ...wrapped] });
+      for (const wrapped of wrapWords(words, room))
+        rows.push({ line: at, comment: index, row: [mark, { text: ' '.repeat(digits + 1) }, ...wrapped] });
     }
   });
   return rows;
