@@ -207,7 +207,7 @@ export const App = ({ warnings, yes, editText, openConfigStore, interrupt }: App
   return (
     <KeyRouter onInterrupt={() => latestInterrupt.current()}>
       {/* Under an open diff the screen stays mounted, hidden: going back finds it as it was. */}
-      <Box flexDirection="column" display={reviewing === undefined ? 'flex' : 'none'}>
+      <Box flexDirection="column" flexGrow={1} display={reviewing === undefined ? 'flex' : 'none'}>
         {body}
         {error && screen === 'dashboard' ? (
           <Text color="red" wrap="truncate">

@@ -5,7 +5,7 @@ import { reviewMessage } from '../../src/agents/reviewComments.js';
 import { diffSince } from '../../src/git/commits.js';
 import { KEYS, TestAgent, TestRun, waitFor } from '../support/fakeRun.js';
 import { makeTempRepo, type TempRepo } from '../support/gitRepo.js';
-import { onCleanup, plain, renderApp } from './renderApp.js';
+import { onCleanup, plain, renderApp, summaryOf } from './renderApp.js';
 
 const GREET = 'import os\n\ndef greet(name):\n    return "hi " + name\n';
 
@@ -103,6 +103,24 @@ describe('d on the dashboard: the selected agent’s diff, coloured, live', () =
     expect(app.frame()).not.toContain('output of agent one');
     app.stdin.write('s');
     await waitFor(() => run.calls.includes('stopAgent 2'), `the selected agent to be stopped\n${run.calls.join('\n')}`);
+  });
+
+  it('stays open when the run ends under it; back then shows the summary, and the keys were the diff’s meanwhile', async () => {
+    const { run, app } = await dashboard();
+    app.stdin.write('d');
+    await app.shows('+    return f"hi {name}"');
+    run.summary = summaryOf(run, 2);
+    run.setPhase('summary');
+    run.emit('run:summary', run.summary);
+    await waitFor(
+      () => run.calls.filter((call) => call === 'diff 1').length >= 2,
+      `the diff read again for the summary\n${run.calls.join('\n')}`,
+    );
+    app.stdin.write('j');
+    await app.shows(/› +diff --git a\/greet\.py/);
+    expect(app.frame()).not.toContain('Summary · run');
+    app.stdin.write(KEYS.escape);
+    await app.shows('Summary · run');
   });
 
   it('says why d cannot open a queued agent’s diff', async () => {

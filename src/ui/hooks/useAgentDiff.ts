@@ -3,7 +3,7 @@ import { isUserError } from '../../errors.js';
 import type { RunController } from '../../orchestrator/types.js';
 
 /** Aider's line for a commit it made (`Commit 1a2b3c4 feat: greet`): the diff has changed. */
-const COMMIT_LINE = /^Commit [0-9a-f]{7,40}\b/;
+const COMMIT_LINE = /(^|\s)Commit [0-9a-f]{7,40}\b/;
 
 export interface AgentDiff {
   /** The patch since the run's base; undefined until it is first read. */
