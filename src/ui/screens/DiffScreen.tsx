@@ -10,7 +10,7 @@ import { useRunStore } from '../hooks/useRunStore.js';
 import { useOverlays, useScreenKeys } from '../keys/KeyRouter.js';
 import { DIFF_KEYS, type DiffContext } from '../keys/keymap.js';
 import type { MouseEvent } from '../keys/keys.js';
-import { commentTarget, diffLines, diffRows, placeComments, targetLabel, type DiffRow } from '../text/diffRows.js';
+import { commentTarget, diffLines, diffRows, placeComments, targetLabel, withMark, type DiffRow } from '../text/diffRows.js';
 import { rowToAnsi } from '../text/styledText.js';
 
 /** Lines one notch of the mouse wheel moves the cursor. */
@@ -64,7 +64,7 @@ export const DiffScreen = ({ agent: id, width, height, comments: initial, onComm
   const lines = useMemo(() => diffLines(diff.text), [diff.text]);
   const placed = useMemo(() => placeComments(lines, comments), [lines, comments]);
   const cursor = Math.min(at, lines.length - 1);
-  const rows = useMemo(() => diffRows(lines, placed, cursor, width), [lines, placed, cursor, width]);
+  const rows = useMemo(() => diffRows(lines, placed, width), [lines, placed, width]);
   const bodyHeight = Math.max(3, height - 3);
   const top = follow(topRef.current, rows, cursor, bodyHeight);
   topRef.current = top;
@@ -162,7 +162,7 @@ export const DiffScreen = ({ agent: id, width, height, comments: initial, onComm
         {rows.slice(top, top + bodyHeight).map((row, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: the row's place in the view is its identity
           <Box key={top + i} height={1} overflow="hidden">
-            <Text wrap="truncate">{rowToAnsi(row.row)}</Text>
+            <Text wrap="truncate">{rowToAnsi(withMark(row, cursor))}</Text>
           </Box>
         ))}
       </Box>

@@ -72,13 +72,19 @@ export const placeComments = (
     return best ? { line: best.at, comment, index, moved: false } : { line: 0, comment, index, moved: true };
   });
 
-/** One screen row of the view: the line it shows (or the comment under it). */
+/** One screen row of the view: the line it shows (or the comment under it); the cursor's mark goes before it. */
 export interface DiffRow {
   line: number;
   /** The comment this row shows (an index into the comments), for the rows of a comment. */
   comment?: number;
   row: StyledRow;
 }
+
+/** The gutter's first cells: the cursor's mark on every row of the line under it. */
+export const withMark = (row: DiffRow, cursor: number): StyledRow => [
+  row.line === cursor ? { text: '› ', fg: 'cyan', bold: true } : { text: '  ' },
+  ...row.row,
+];
 
 const HUNK_HEAD = /^(@@ [^@]* @@)(.*)$/;
 
@@ -107,15 +113,10 @@ const styled = (line: DiffLine, text: string, first: boolean): Segment[] => {
 };
 
 /**
- * The view as rows of at most `width` cells: a cursor mark and the new file's line number in a
- * gutter, each line wrapped at spaces where it can, and its comments under it.
+ * The view as rows of at most `width` cells (with the mark, withMark): the new file's line number
+ * in a gutter, each line wrapped at spaces where it can, and its comments under it.
  */
-export const diffRows = (
-  lines: readonly DiffLine[],
-  placed: ReturnType<typeof placeComments>,
-  cursor: number,
-  width: number,
-): DiffRow[] => {
+export const diffRows = (lines: readonly DiffLine[], placed: ReturnType<typeof placeComments>, width: number): DiffRow[] => {
   const numbers = lines.map((line) => (line.kind === 'added' || line.kind === 'unchanged' ? String(line.newLine) : ''));
   const digits = Math.max(3, ...numbers.map((n) => n.length));
   const gutter = 2 + digits + 1;
@@ -124,10 +125,9 @@ export const diffRows = (
   for (const entry of placed) byLine.set(entry.line, [...(byLine.get(entry.line) ?? []), entry]);
   const rows: DiffRow[] = [];
   lines.forEach((line, at) => {
-    const mark: Segment = at === cursor ? { text: '› ', fg: 'cyan', bold: true } : { text: '  ' };
     wrapCode(line.text, room).forEach((piece, i) => {
       const number: Segment = { text: `${(i === 0 ? numbers[at]! : '').padStart(digits)} `, dim: true };
-      rows.push({ line: at, row: [mark, number, ...styled(line, piece || ' ', i === 0)] });
+      rows.push({ line: at, row: [number, ...styled(line, piece || ' ', i === 0)] });
     });
     for (const { comment, index, moved } of byLine.get(at) ?? []) {
       const words: StyledRow = [
@@ -136,7 +136,7 @@ export const diffRows = (
         { text: comment.text, fg: 'yellow' },
       ];
       for (const wrapped of wrapWords(words, room))
-        rows.push({ line: at, comment: index, row: [mark, { text: ' '.repeat(digits + 1) }, ...wrapped] });
+        rows.push({ line: at, comment: index, row: [{ text: ' '.repeat(digits + 1) }, ...wrapped] });
     }
   });
   return rows;
