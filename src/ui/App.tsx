@@ -1,5 +1,6 @@
-import { Text, useApp, useWindowSize } from 'ink';
+import { Box, Text, useApp, useWindowSize } from 'ink';
 import { useEffect, useRef, useState } from 'react';
+import type { ReviewComment } from '../agents/reviewComments.js';
 import type { ConfigStore } from '../config/store.js';
 import { isUserError } from '../errors.js';
 import { EXIT_CANCELLED, exitCodeFor } from '../orchestrator/exitCode.js';
@@ -39,7 +40,10 @@ export const App = ({ warnings, yes, editText, openConfigStore, interrupt }: App
   const [view, setView] = useState<View>(run.change ? 'run' : 'change');
   const [back, setBack] = useState<View>('run');
   const [error, setError] = useState<string>();
-  const [diff, setDiff] = useState<{ agent: number; text: string | undefined }>();
+  /** The agent whose diff is open over the dashboard or the summary (which stay as they were under it). */
+  const [reviewing, setReviewing] = useState<number>();
+  /** Review comments not sent yet, by agent: leaving a diff keeps them. */
+  const drafts = useRef(new Map<number, readonly ReviewComment[]>());
   const [mergeReport, setMergeReport] = useState<string[]>();
   const [pullRequestReport, setPullRequestReport] = useState<string[]>();
   const started = useRef(false);
@@ -107,7 +111,8 @@ export const App = ({ warnings, yes, editText, openConfigStore, interrupt }: App
   }, [view]);
 
   useEffect(() => {
-    if (run.phase === 'summary' && !sawSummary.current && view === 'run') {
+    // Not under an open diff: the screen under it stays the one it was opened over.
+    if (run.phase === 'summary' && !sawSummary.current && view === 'run' && reviewing === undefined) {
       sawSummary.current = true;
       setView('summary');
     }
@@ -125,7 +130,7 @@ export const App = ({ warnings, yes, editText, openConfigStore, interrupt }: App
     setView('config');
   };
 
-  const screen = routeScreen(view, run, diff !== undefined);
+  const screen = routeScreen(view, run);
   const height = rows;
   const body = (() => {
     switch (screen) {
@@ -143,31 +148,12 @@ export const App = ({ warnings, yes, editText, openConfigStore, interrupt }: App
         );
       case 'config':
         return <ConfigScreen store={openConfigStore()} height={height} onBack={() => setView(back)} />;
-      case 'diff': {
-        const agent = run.agents.find((a) => a.id === diff!.agent);
-        return (
-          <DiffScreen
-            title={`Agent ${diff!.agent} · ${agent?.branch ?? ''}`}
-            diff={diff!.text}
-            width={columns}
-            height={height}
-            onBack={() => setView('summary')}
-          />
-        );
-      }
       case 'summary':
         return (
           <SummaryScreen
             summary={run.summary!}
             height={height}
-            onDiff={(agent) => {
-              setDiff({ agent, text: undefined });
-              setView('diff');
-              run.diff(agent).then(
-                (text) => setDiff({ agent, text }),
-                (caught: unknown) => setDiff({ agent, text: messageOf(caught) }),
-              );
-            }}
+            onDiff={setReviewing}
             mergeReport={mergeReport}
             onMerge={(resolve) => {
               setMergeReport([MERGING]);
@@ -212,6 +198,8 @@ export const App = ({ warnings, yes, editText, openConfigStore, interrupt }: App
             height={error ? height - 1 : height}
             onQuit={() => (run.phase === 'summary' && run.summary ? quit(exitCodeFor(run.summary.status)) : stopAndQuit())}
             onConfig={openConfig}
+            onDiff={setReviewing}
+            covered={reviewing !== undefined}
           />
         );
       case 'prd':
@@ -236,11 +224,25 @@ export const App = ({ warnings, yes, editText, openConfigStore, interrupt }: App
   })();
   return (
     <KeyRouter onInterrupt={() => latestInterrupt.current()}>
-      {body}
-      {error && screen === 'dashboard' ? (
-        <Text color="red" wrap="truncate">
-          {error}
-        </Text>
+      {/* Under an open diff the screen stays mounted, hidden: going back finds it as it was. */}
+      <Box flexDirection="column" flexGrow={1} display={reviewing === undefined ? 'flex' : 'none'}>
+        {body}
+        {error && screen === 'dashboard' ? (
+          <Text color="red" wrap="truncate">
+            {error}
+          </Text>
+        ) : null}
+      </Box>
+      {reviewing !== undefined ? (
+        <DiffScreen
+          key={reviewing}
+          agent={reviewing}
+          width={columns}
+          height={height}
+          comments={drafts.current.get(reviewing) ?? []}
+          onComments={(comments) => drafts.current.set(reviewing, comments)}
+          onBack={() => setReviewing(undefined)}
+        />
       ) : null}
     </KeyRouter>
   );

@@ -88,7 +88,13 @@ const summaryScreen = async () => {
   run.summary = summaryOf(run, 2);
   run.diff = async (agent: number) => {
     run.calls.push(`diff ${agent}`);
-    return ['diff --git a/x b/x', ...Array.from({ length: 100 }, (_, i) => `+line ${String(i).padStart(3, '0')}`)].join('\n');
+    return [
+      'diff --git a/x b/x',
+      '--- a/x',
+      '+++ b/x',
+      '@@ -0,0 +1,100 @@',
+      ...Array.from({ length: 100 }, (_, i) => `+line ${String(i).padStart(3, '0')}`),
+    ].join('\n');
   };
   return app(run, 'Summary · run');
 };
@@ -231,6 +237,12 @@ const SCREENS: {
         },
         after: (h) => called(h, 'restartAgent 1'),
       },
+      diff: {
+        after: async (h) => {
+          await called(h, 'diff 1');
+          return h.shows('+added line of agent 1');
+        },
+      },
       settings: { after: (h) => h.shows('Stored in') },
       quit: { after: (h) => h.shows('Stop 2 running agents and quit?') },
       help: { after: (h) => h.shows('Keys · Agents dashboard') },
@@ -309,15 +321,22 @@ const SCREENS: {
   diff: {
     setup: diffScreen,
     checks: {
-      lineDown: { after: (h) => h.hides('diff --git') },
-      lineUp: {
-        before: (h) => type(h, KEYS.down + KEYS.down, /Agent 1 · \S+\s*\n\+line 001/),
-        after: (h) => h.shows(/Agent 1 · \S+\s*\n\+line 000/),
+      lineDown: { after: (h) => h.shows(/› +diff --git/) },
+      lineUp: { before: (h) => type(h, KEYS.down + KEYS.down, /› +--- a\/x/), after: (h) => h.shows(/› +diff --git/) },
+      pageDown: { after: (h) => h.shows(/› +\d+ \+line \d+/) },
+      pageUp: { before: (h) => type(h, KEYS.end, /› +100 \+line 099/), after: (h) => h.shows(/› +\d+ \+line 0[0-8]\d/) },
+      top: { before: (h) => type(h, KEYS.end, /› +100 \+line 099/), after: (h) => h.shows(/› +the whole change/) },
+      bottom: { after: (h) => h.shows(/› +100 \+line 099/) },
+      comment: { after: (h) => h.shows('Comment on the whole change') },
+      deleteComment: { before: (h) => type(h, 'cwhy this?\r', '↳ why this?'), after: (h) => h.hides('↳ why this?') },
+      send: {
+        before: async (h) => {
+          h.run.agents[0]!.state = 'succeeded';
+          h.run.emit('agent:state', 1, 'succeeded', undefined);
+          await type(h, 'cwhy this?\r', '↳ why this?');
+        },
+        after: (h) => called(h, 'followUp 1'),
       },
-      pageDown: { after: (h) => h.hides('+line 010') },
-      pageUp: { before: (h) => type(h, KEYS.end, '+line 099'), after: (h) => h.hides('+line 099') },
-      top: { before: (h) => type(h, KEYS.end, '+line 099'), after: (h) => h.shows('diff --git') },
-      bottom: { after: (h) => h.shows('+line 099') },
       back: { after: (h) => h.shows('Summary · run') },
       help: { after: (h) => h.shows('Keys · Diff') },
       interrupt: { after: exits },

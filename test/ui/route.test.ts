@@ -9,22 +9,20 @@ const summary = {} as RunSummary;
 const run = (phase: RunPhase, extra: { plan?: Plan; summary?: RunSummary } = {}) => ({ phase, plan: extra.plan, summary: extra.summary });
 
 describe('the screen router: one decision from the view and the run', () => {
-  it.each<[View, ReturnType<typeof run>, boolean, string]>([
-    ['change', run('prd'), false, 'change'],
-    ['config', run('agents'), false, 'config'],
-    ['run', run('prd'), false, 'prd'],
-    ['run', run('review'), false, 'prd'],
-    ['run', run('planning'), false, 'prd'],
-    ['run', run('assignment', { plan }), false, 'assignment'],
-    ['run', run('assignment'), false, 'prd'],
-    ['run', run('workspaces'), false, 'dashboard'],
-    ['run', run('agents'), false, 'dashboard'],
-    ['run', run('summary', { summary }), false, 'dashboard'],
-    ['summary', run('summary', { summary }), false, 'summary'],
-    ['summary', run('agents'), false, 'dashboard'],
-    ['diff', run('summary', { summary }), true, 'diff'],
-    ['diff', run('summary', { summary }), false, 'summary'],
-  ])('view %s in %o (diff asked: %s) → %s', (view, state, hasDiff, screen) => {
-    expect(routeScreen(view, state, hasDiff)).toBe(screen);
+  it.each<[View, ReturnType<typeof run>, string]>([
+    ['change', run('prd'), 'change'],
+    ['config', run('agents'), 'config'],
+    ['run', run('prd'), 'prd'],
+    ['run', run('review'), 'prd'],
+    ['run', run('planning'), 'prd'],
+    ['run', run('assignment', { plan }), 'assignment'],
+    ['run', run('assignment'), 'prd'],
+    ['run', run('workspaces'), 'dashboard'],
+    ['run', run('agents'), 'dashboard'],
+    ['run', run('summary', { summary }), 'dashboard'],
+    ['summary', run('summary', { summary }), 'summary'],
+    ['summary', run('agents'), 'dashboard'],
+  ])('view %s in %o → %s', (view, state, screen) => {
+    expect(routeScreen(view, state)).toBe(screen);
   });
 });

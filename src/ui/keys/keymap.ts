@@ -292,6 +292,14 @@ export const DASHBOARD_KEYS = keymap<DashboardContext>()('Agents dashboard', [
       needsAgent(c) ??
       (isFinished(c.agent!.state) ? undefined : `agent ${c.agent!.id} is ${c.agent!.state}: s stops it, then R restarts it`),
   },
+  {
+    action: 'diff',
+    keys: [char('d')],
+    label: 'review the selected agent’s diff against the run’s base, live as it commits (comment on lines, send the comments to it)',
+    footer: 'diff',
+    unavailable: (c) =>
+      needsAgent(c) ?? (c.agent!.state === 'queued' ? `agent ${c.agent!.id} is queued: it has no changes until it starts` : undefined),
+  },
   { action: 'settings', keys: [char('c')], label: 'open the settings (they apply to the next run)', footer: 'settings' },
   HELP,
   STOP_RUN,
@@ -387,11 +395,67 @@ export const SUMMARY_KEYS = keymap<SummaryContext>()('Summary', [
   interrupt('quit'),
 ]);
 
-export const DIFF_KEYS = keymap()('Diff', [
-  ...scrolling<undefined>('diff'),
-  { action: 'back', keys: [key('escape'), char('q'), char('b')], label: 'back to the summary', footer: 'back' },
+export interface DiffContext {
+  /** The agent whose diff it is: its id and state (undefined: not in this run). */
+  agent: { id: number; state: AgentState } | undefined;
+  /** Why the diff cannot be read (the worktree is gone...); undefined when it can. */
+  failed: string | undefined;
+  /** Comments written and not sent yet. */
+  comments: number;
+  /** Comments shown on the line under the cursor. */
+  here: number;
+}
+/** Why the agent cannot take review comments at all (so neither writing nor sending them makes sense). */
+const cannotReview = ({ agent, failed }: DiffContext): string | undefined =>
+  !agent
+    ? 'this agent is not in the run'
+    : failed
+      ? `the diff cannot be read (${failed})`
+      : agent.state === 'queued'
+        ? `agent ${agent.id} is queued: there is nothing to review until it starts`
+        : undefined;
+export const DIFF_KEYS = keymap<DiffContext>()('Diff', [
+  { action: 'lineUp', keys: [key('up'), char('k')], label: 'move the cursor up a line', footer: 'move' },
+  { action: 'lineDown', keys: [key('down'), char('j')], label: 'move the cursor down a line', footer: 'move' },
+  { action: 'pageUp', keys: [key('pageUp')], label: 'move the cursor up a page', footer: 'page' },
+  { action: 'pageDown', keys: [key('pageDown')], label: 'move the cursor down a page', footer: 'page' },
+  { action: 'top', keys: [key('home'), char('g')], label: 'go to the top of the diff', footer: false },
+  { action: 'bottom', keys: [key('end'), char('G')], label: 'go to the end of the diff', footer: false },
+  {
+    action: 'comment',
+    keys: [char('c')],
+    label: 'comment on the line under the cursor (on a file’s header: on the file; on the first line: on the whole change)',
+    footer: 'comment',
+    unavailable: cannotReview,
+  },
+  {
+    action: 'deleteComment',
+    keys: [char('x')],
+    label: 'delete the newest comment on the line under the cursor',
+    footer: false,
+    unavailable: (c) => (c.here > 0 ? undefined : 'no comment on this line: move the cursor to one'),
+  },
+  {
+    action: 'send',
+    keys: [char('S')],
+    label: 'send the comments to the agent as one follow-up turn (file, line, code, comment); the diff updates as it works',
+    footer: 'send',
+    unavailable: (c) =>
+      c.comments === 0
+        ? 'no comments to send: c writes one on the line under the cursor'
+        : (cannotReview(c) ??
+          (isFinished(c.agent!.state)
+            ? undefined
+            : `agent ${c.agent!.id} is ${c.agent!.state}: send the comments once it has finished (they are kept)`)),
+  },
+  {
+    action: 'back',
+    keys: [key('escape'), char('q'), char('b')],
+    label: 'back to where you opened the diff (the dashboard or the summary, as you left it)',
+    footer: 'back',
+  },
   HELP,
-  interrupt('quit'),
+  interrupt('as Ctrl-C on the screen under the diff'),
 ]);
 
 export const CONFIG_KEYS = keymap()('Settings', [

@@ -21,6 +21,10 @@ export interface DashboardScreenProps {
   height: number;
   onQuit(): void;
   onConfig(): void;
+  /** Open the agent's diff over the dashboard. */
+  onDiff(agent: number): void;
+  /** A diff is open over the dashboard: it keeps its state but draws no panes. */
+  covered?: boolean;
 }
 
 /** A pane's search: what was searched, the match shown, and its place among the matches. */
@@ -65,7 +69,7 @@ const rowsOf = (layout: GridLayout) => {
 };
 
 /** Every agent live in a grid of panes; select, zoom, scroll, search, type into, stop and restart agents. */
-export const DashboardScreen = ({ width, height, onQuit, onConfig }: DashboardScreenProps) => {
+export const DashboardScreen = ({ width, height, onQuit, onConfig, onDiff, covered = false }: DashboardScreenProps) => {
   const store = useRunStore();
   const { run } = store;
   const agents = run.agents;
@@ -213,6 +217,7 @@ export const DashboardScreen = ({ width, height, onQuit, onConfig }: DashboardSc
       previousMatch: () => stepSearch('newer'),
       stop: () => void run.stopAgent(selectedAgent()!.id),
       restart: () => run.restartAgent(selectedAgent()!.id),
+      diff: () => onDiff(selectedAgent()!.id),
       settings: onConfig,
       quit: () => {
         const running = agents.filter((a) => isRunning(a.state) || a.state === 'queued').length;
@@ -227,7 +232,7 @@ export const DashboardScreen = ({ width, height, onQuit, onConfig }: DashboardSc
     <Box flexDirection="column" width={width} height={height}>
       <StatusBar phase={run.phase} agents={agents} runId={run.runId} />
       <Box height={gridHeight} width={width} flexDirection="column" overflow="hidden">
-        {rowsOf(layout).map((row) => (
+        {(covered ? [] : rowsOf(layout)).map((row) => (
           <Box key={row.y} height={row.height} width={width} flexDirection="row" overflow="hidden">
             {row.panes.map((pane) => {
               const view = agents[pane.agent]!;
