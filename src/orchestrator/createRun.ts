@@ -10,13 +10,13 @@ import { resolveSettings } from '../config/resolve.js';
 import type { Settings } from '../config/settings.js';
 import { openConfigStore } from '../config/store.js';
 import { cloneRepo, committedFiles, dirtyFiles, findRepoRoot, headCommit, isTrackedByGit, maskUrl, trackedFiles } from '../git/repo.js';
-import { newRunId } from '../git/worktrees.js';
 import { createLlmClient } from '../llm/modelRouter.js';
 import { buildRepoContext } from '../llm/repoContext.js';
 import { Redactor, secretValuesFromArgs, secretValuesFromEnv, withoutMaskedArgs } from '../logs/redact.js';
 import { validatePaths } from '../plan/validate.js';
 import { UserError } from '../errors.js';
 import { liveRunError, RunHistory } from './history.js';
+import { newRunId } from './runId.js';
 import { Run } from './run.js';
 
 export interface RunRequest {

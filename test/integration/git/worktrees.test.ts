@@ -18,11 +18,11 @@ import {
   agentBranchName,
   createWorktree,
   findRunWorktrees,
-  newRunId,
   removeAbandonedWorktrees,
   removeWorktrees,
   WorkspacePool,
 } from '../../../src/git/worktrees.js';
+import { newRunId } from '../../../src/orchestrator/runId.js';
 import { validatePaths } from '../../../src/plan/validate.js';
 import { makeTempDir, makeTempRepo, type TempRepo } from '../../support/gitRepo.js';
 
