@@ -1,4 +1,4 @@
-import { Text, useApp, useWindowSize } from 'ink';
+import { Box, Text, useApp, useWindowSize } from 'ink';
 import { useEffect, useRef, useState } from 'react';
 import type { ConfigStore } from '../config/store.js';
 import { isUserError } from '../errors.js';
@@ -7,7 +7,7 @@ import { interruptAction } from '../orchestrator/interrupt.js';
 import type { Plan } from '../plan/types.js';
 import { useRunStore } from './hooks/useRunStore.js';
 import { KeyRouter } from './keys/KeyRouter.js';
-import { routeScreen, type View } from './route.js';
+import { routeScreen, type Screen, type View } from './route.js';
 import { AssignmentScreen } from './screens/AssignmentScreen.js';
 import { ChangeScreen } from './screens/ChangeScreen.js';
 import { ConfigScreen } from './screens/ConfigScreen.js';
@@ -125,9 +125,12 @@ export const App = ({ warnings, yes, editText, openConfigStore, interrupt }: App
   };
 
   const screen = routeScreen(view, run, diff !== undefined);
+  // The settings open over the screen they came from, which stays mounted (hidden) under them:
+  // closing them returns to it exactly as it was (a zoomed pane, the selected agent, a typed change).
+  const base = screen === 'config' ? routeScreen(back, run, diff !== undefined) : screen;
   const height = rows;
-  const body = (() => {
-    switch (screen) {
+  const render = (shown: Screen) => {
+    switch (shown) {
       case 'change':
         return (
           <ChangeScreen
@@ -215,10 +218,13 @@ export const App = ({ warnings, yes, editText, openConfigStore, interrupt }: App
           />
         );
     }
-  })();
+  };
   return (
     <KeyRouter onInterrupt={() => latestInterrupt.current()}>
-      {body}
+      <Box display={screen === 'config' ? 'none' : 'flex'} flexDirection="column">
+        {render(base)}
+      </Box>
+      {screen === 'config' ? render('config') : null}
       {error && screen === 'dashboard' ? (
         <Text color="red" wrap="truncate">
           {error}
