@@ -75,6 +75,15 @@ describe('usage and configuration errors exit 2 with one clear line', () => {
     expectUserError(result.stderr, /is not inside a git repository: run aider-orchestrator in one, or pass --repo/);
   });
 
+  it('refuses an on/off variable that is neither', async () => {
+    const result = await runCli(['--headless', '--yes', '--change', 'x'], {
+      cwd: await repo(),
+      env: isolatedEnv({ home: temp() }, { ...keys, AIDER_ORCHESTRATOR_MOUSE: 'maybe' }),
+    });
+    expect(result.exitCode).toBe(2);
+    expectUserError(result.stderr, /AIDER_ORCHESTRATOR_MOUSE=maybe is neither on nor off; fix it in the environment or \.env/);
+  });
+
   it('requires --yes in headless mode', async () => {
     const result = await runCli(['--headless', '--change', 'x'], { cwd: await repo(), env: isolatedEnv({ home: temp() }, keys) });
     expect(result.exitCode).toBe(2);
