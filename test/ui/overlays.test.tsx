@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { KEYS, TestAgent, TestRun, waitFor } from '../support/fakeRun.js';
+import { KEYS, TestAgent, TestRun } from '../support/fakeRun.js';
+import { waitFor } from '../support/waitFor.js';
 import { plan, renderApp } from './renderApp.js';
 
 const dashboard = async (count: number) => {

@@ -1,14 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { mergeBranches } from '../../../src/git/merge.js';
 import { mergeRun } from '../../../src/orchestrator/merge.js';
 import { makeTempRepo, type TempRepo } from '../../support/gitRepo.js';
-
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
-});
 
 /** A branch off `base` with one commit that writes `files`. */
 const branchWith = async (repo: TempRepo, branch: string, base: string, files: Record<string, string>) => {
@@ -21,7 +16,7 @@ const branchWith = async (repo: TempRepo, branch: string, base: string, files: R
 describe('merging agent branches', () => {
   it('merges clean branches into a new branch, skips a conflicting one, and leaves the checkout alone', async () => {
     const repo = await makeTempRepo({ 'a.txt': 'a\n', 'b.txt': 'b\n' });
-    cleanups.push(repo.cleanup);
+    onTestFinished(repo.cleanup);
     const base = (await repo.git('rev-parse', 'HEAD')).trim();
     await branchWith(repo, 'agent-1', base, { 'a.txt': 'a from agent 1\n' });
     await branchWith(repo, 'agent-2', base, { 'b.txt': 'b from agent 2\n' });
@@ -52,7 +47,7 @@ describe('merging agent branches', () => {
 
   it('refuses to overwrite an existing integration branch', async () => {
     const repo = await makeTempRepo({ 'a.txt': 'a\n' });
-    cleanups.push(repo.cleanup);
+    onTestFinished(repo.cleanup);
     await repo.git('branch', 'run/merged');
     const base = (await repo.git('rev-parse', 'HEAD')).trim();
     await expect(mergeBranches({ root: repo.dir, base, target: 'run/merged', branches: [] })).rejects.toThrow(
@@ -62,7 +57,7 @@ describe('merging agent branches', () => {
 
   it('refuses a base commit the repository does not have in one line, and leaves no integration branch', async () => {
     const repo = await makeTempRepo({ 'a.txt': 'a\n' });
-    cleanups.push(repo.cleanup);
+    onTestFinished(repo.cleanup);
     // The run's base commit is not in this repository (the history is older than a re-clone).
     const missing = '0123456789abcdef0123456789abcdef01234567';
     await expect(mergeBranches({ root: repo.dir, base: missing, target: 'run/merged', branches: [] })).rejects.toThrow(
@@ -74,7 +69,7 @@ describe('merging agent branches', () => {
 
   it('says in one line when the temporary folder cannot be written (TMPDIR is a file: ENOTDIR), and leaves no branch', async () => {
     const repo = await makeTempRepo({ 'a.txt': 'a\n' });
-    cleanups.push(repo.cleanup);
+    onTestFinished(repo.cleanup);
     const notAFolder = path.join(repo.dir, 'a.txt');
     const before = process.env.TMPDIR;
     process.env.TMPDIR = notAFolder;
@@ -93,7 +88,7 @@ describe('merging agent branches', () => {
 
   it("merges a run's succeeded agents with commits, and names a branch deleted since", async () => {
     const repo = await makeTempRepo({ 'a.txt': 'a\n', 'b.txt': 'b\n' });
-    cleanups.push(repo.cleanup);
+    onTestFinished(repo.cleanup);
     const base = (await repo.git('rev-parse', 'HEAD')).trim();
     await branchWith(repo, 'aider-orchestrator/r/agent-1', base, { 'a.txt': 'a from agent 1\n' });
     await repo.git('branch', 'aider-orchestrator/r/agent-2', base); // succeeded without a commit
