@@ -8,7 +8,7 @@ import { buildAiderArgs, buildAiderEnv, localModelMetadata } from '../src/agents
 import { startGeminiServer } from '../src/standins/geminiStandIn.js';
 import { startOpenAiServer, wholeFileEdit } from '../src/standins/openaiStandIn.js';
 import { CLI_MAIN } from '../test/support/cli.js';
-import { waitFor } from '../test/support/fakeRun.js';
+import { waitFor } from '../test/support/waitFor.js';
 import { makeTempRepo } from '../test/support/gitRepo.js';
 
 export interface ParallelResult {

@@ -29,17 +29,6 @@ export interface Usage {
 
 export const emptyUsage = (): Usage => ({ iterations: 0, tokens: { prompt: 0, completion: 0, total: 0 }, cost: 0 });
 
-export interface CommitInfo {
-  hash: string;
-  message: string;
-}
-
-export interface FileChange {
-  path: string;
-  added: number;
-  removed: number;
-}
-
 /**
  * What the UI may read of a running agent. A pane draws `viewport` (styled rows from the
  * agent's headless terminal, never raw pty bytes or the emulator itself); `write` sends

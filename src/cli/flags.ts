@@ -1,5 +1,5 @@
 import type { Settings } from '../config/settings.js';
-import type { RunFlags } from './program.js';
+import type { RunFlags } from './commands/run.js';
 
 /** Aider's alias for the current Claude Sonnet. */
 export const CLAUDE_MODEL_ALIAS = 'sonnet';

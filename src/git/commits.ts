@@ -1,4 +1,4 @@
-import type { CommitInfo, FileChange } from '../agents/types.js';
+import type { CommitInfo, FileChange } from './types.js';
 import { git, nulFields } from './exec.js';
 
 /** Commits on HEAD (or on `head`, e.g. `refs/heads/<branch>`) since `base`, oldest first. */

@@ -1,15 +1,8 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { git, GitError } from './exec.js';
 import { copyIncludedFiles, excludeFromCommits, WORKTREE_INCLUDE } from './worktreeInclude.js';
-
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/** `YYYYMMDD-HHMMSS-<4 hex>` in local time: sortable, readable, unique enough for two runs a second. */
-export const newRunId = (now: Date = new Date()): string =>
-  `${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}-${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}-${crypto.randomBytes(2).toString('hex')}`;
 
 export const agentBranchName = (runId: string, agent: number): string => `aider-orchestrator/${runId}/agent-${agent}`;
 

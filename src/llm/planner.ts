@@ -3,13 +3,7 @@ import { UserError } from '../errors.js';
 import { UnusableOutputError, type JsonSchema, type LlmClient } from './client.js';
 import { planPrompt, PLAN_SYSTEM_INSTRUCTION } from './prompts.js';
 import { DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from './retry.js';
-
-/** One task as the PRD model proposes it; src/plan validates paths and assigns agents. */
-export interface ProposedTask {
-  title: string;
-  description: string;
-  files: string[];
-}
+import type { ProposedTask } from '../plan/types.js';
 
 export interface ProposePlanOptions {
   /** The PRD model, in aider's notation: it writes the plan too. */

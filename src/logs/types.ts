@@ -1,4 +1,5 @@
-import type { AgentState, CommitInfo, FileChange, TokenCounts } from '../agents/types.js';
+import type { AgentState, TokenCounts } from '../agents/types.js';
+import type { CommitInfo, FileChange } from '../git/types.js';
 
 /**
  * One answer of the supervisor after a turn, as the summary and the agent's log keep it; a call

@@ -22,7 +22,6 @@ import {
   maskUrl,
   trackedFiles,
 } from '../git/repo.js';
-import { newRunId } from '../git/worktrees.js';
 import { listWorktreeIncludes, WORKTREE_INCLUDE } from '../git/worktreeInclude.js';
 import type { RepoSettings } from '../agents/aiderArgs.js';
 import { createLlmClient } from '../llm/modelRouter.js';
@@ -32,6 +31,7 @@ import { validatePaths } from '../plan/validate.js';
 import { UserError } from '../errors.js';
 import { liveRunError, RunHistory, type RunRecord } from './history.js';
 import { isRunning, sameProcess, thisProcess } from './processIdentity.js';
+import { newRunId } from './runId.js';
 import { Run, type ResumeState } from './run.js';
 
 export interface RunRequest {

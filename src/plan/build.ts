@@ -1,6 +1,5 @@
-import type { ProposedTask } from '../llm/planner.js';
 import { splitFiles, type SizedFile } from './split.js';
-import type { AgentTask, Plan } from './types.js';
+import type { AgentTask, Plan, ProposedTask } from './types.js';
 
 export interface PlanLimits {
   /** Agents at once; with --files also the most tasks the files are split into. */

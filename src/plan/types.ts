@@ -1,3 +1,10 @@
+/** One task as the PRD model proposes it; plan/build validates its paths and assigns agents. */
+export interface ProposedTask {
+  title: string;
+  description: string;
+  files: string[];
+}
+
 /** One agent's share of the work. */
 export interface AgentTask {
   /** 1-based agent number; also names the branch (`agent-<n>`) and the log (`agent<N>_<ts>.jsonl`). */

@@ -8,7 +8,7 @@ import { interruptAction } from '../orchestrator/interrupt.js';
 import type { Plan } from '../plan/types.js';
 import { useRunStore } from './hooks/useRunStore.js';
 import { KeyRouter } from './keys/KeyRouter.js';
-import { routeScreen, type View } from './route.js';
+import { routeScreen, type Screen, type View } from './route.js';
 import { AssignmentScreen } from './screens/AssignmentScreen.js';
 import { ChangeScreen } from './screens/ChangeScreen.js';
 import { ConfigScreen } from './screens/ConfigScreen.js';
@@ -131,9 +131,12 @@ export const App = ({ warnings, yes, editText, openConfigStore, interrupt }: App
   };
 
   const screen = routeScreen(view, run);
+  // The settings open over the screen they came from, which stays mounted (hidden) under them:
+  // closing them returns to it exactly as it was (a zoomed pane, the selected agent, a typed change).
+  const base = screen === 'config' ? routeScreen(back, run) : screen;
   const height = rows;
-  const body = (() => {
-    switch (screen) {
+  const render = (shown: Screen) => {
+    switch (shown) {
       case 'change':
         return (
           <ChangeScreen
@@ -221,18 +224,19 @@ export const App = ({ warnings, yes, editText, openConfigStore, interrupt }: App
           />
         );
     }
-  })();
+  };
   return (
     <KeyRouter onInterrupt={() => latestInterrupt.current()}>
-      {/* Under an open diff the screen stays mounted, hidden: going back finds it as it was. */}
-      <Box flexDirection="column" flexGrow={1} display={reviewing === undefined ? 'flex' : 'none'}>
-        {body}
+      {/* Under an open diff or the settings the screen stays mounted, hidden: going back finds it as it was. */}
+      <Box flexDirection="column" flexGrow={1} display={reviewing === undefined && screen !== 'config' ? 'flex' : 'none'}>
+        {render(base)}
         {error && screen === 'dashboard' ? (
           <Text color="red" wrap="truncate">
             {error}
           </Text>
         ) : null}
       </Box>
+      {screen === 'config' ? render('config') : null}
       {reviewing !== undefined ? (
         <DiffScreen
           key={reviewing}

@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AgentSummary, RunSummary } from '../../src/logs/types.js';
 import { findTestAider } from '../support/aider.js';
 import { isolatedEnv, runCli } from '../support/cli.js';
 import { startGeminiServer } from '../support/geminiServer.js';
 import { makeTempDir, makeTempRepo } from '../support/gitRepo.js';
 import { startOpenAiServer, wholeFileEdit } from '../support/openaiServer.js';
+import { cleanUp } from '../support/cleanUp.js';
 
 // Best of 2 with --first-wins and the real aider: two attempts at one task start together; the
 // scripted model answers the first turn it is asked at once and never answers the other, so one
@@ -16,11 +17,6 @@ const aider = findTestAider();
 const PRD = '# PRD: greetings\n\n## Goal\nThe greeting says hello.\n';
 const FILES = { 'app/greet.py': 'def greet():\n    return "hi"\n' };
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
 const setup = async () => {
   const repo = await makeTempRepo(FILES);
   const home = makeTempDir('ao-home-');
@@ -29,7 +25,7 @@ const setup = async () => {
   const openai = await startOpenAiServer(() =>
     turns++ === 0 ? { text: wholeFileEdit('app/greet.py', 'def greet():\n    return "hello"\n', 'python') } : { hang: true },
   );
-  cleanups.push(
+  cleanUp(
     repo.cleanup,
     home.cleanup,
     () => gemini.close(),

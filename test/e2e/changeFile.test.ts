@@ -1,40 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { afterEach, describe, expect, it } from 'vitest';
-import { CLI_MAIN, isolatedEnv, runCli } from '../support/cli.js';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { CLI_MAIN, expectUserError, isolatedEnv, runCli, TEST_KEYS, tempDir, tempRepo } from '../support/cli.js';
 import { startGeminiServer } from '../support/geminiServer.js';
-import { makeTempDir, makeTempRepo } from '../support/gitRepo.js';
-
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-const temp = () => {
-  const made = makeTempDir();
-  cleanups.push(made.cleanup);
-  return made.dir;
-};
-const repo = async () => {
-  const made = await makeTempRepo({ 'a.py': 'A = 1\n' });
-  cleanups.push(made.cleanup);
-  return made.dir;
-};
-const keys = { GEMINI_API_KEY: 'g-key', OPENAI_API_KEY: 'sk-x' };
 
 /** An executable that answers --version like aider 0.86.2 and fails on anything else: the run ends right after its plan. */
 const failingAider = () => {
-  const file = path.join(temp(), 'aider');
+  const file = path.join(tempDir(), 'aider');
   fs.writeFileSync(file, '#!/bin/sh\nif [ "$1" = "--version" ]; then echo "aider 0.86.2"; exit 0; fi\nexit 3\n', { mode: 0o755 });
   return file;
-};
-
-const expectUserError = (stderr: string, pattern: RegExp) => {
-  const lines = stderr.trim().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(/^error: /);
-  expect(lines[0]).toMatch(pattern);
 };
 
 /** A change text longer than Linux allows for one command-line argument (MAX_ARG_STRLEN, 128 KiB). */
@@ -43,13 +18,13 @@ const LONG_CHANGE = `Rename the settings module.\n\n${'Keep every public name wo
 describe('--change-file gives the change request from a file or stdin', () => {
   it('takes a change longer than the OS argument limit from a file, sends it whole, and `runs` shows it on one short line', async () => {
     expect(LONG_CHANGE.length).toBeGreaterThan(131_072);
-    const dir = await repo();
-    const home = temp();
+    const dir = await tempRepo();
+    const home = tempDir();
     const gemini = await startGeminiServer([{ text: '# PRD\n\nRename it.\n' }]);
-    cleanups.push(() => gemini.close());
-    const file = path.join(temp(), 'change.md');
+    onTestFinished(() => gemini.close());
+    const file = path.join(tempDir(), 'change.md');
     fs.writeFileSync(file, LONG_CHANGE);
-    const env = isolatedEnv({ home }, { ...keys, GOOGLE_GEMINI_BASE_URL: gemini.url });
+    const env = isolatedEnv({ home }, { ...TEST_KEYS, GOOGLE_GEMINI_BASE_URL: gemini.url });
 
     const result = await runCli(['--headless', '--yes', '--change-file', file, '--files', 'a.py', '--aider-bin', failingAider()], {
       cwd: dir,
@@ -67,10 +42,10 @@ describe('--change-file gives the change request from a file or stdin', () => {
   });
 
   it('reads the change from stdin with -', async () => {
-    const dir = await repo();
+    const dir = await tempRepo();
     const gemini = await startGeminiServer([{ text: '# PRD\n' }]);
-    cleanups.push(() => gemini.close());
-    const env = isolatedEnv({ home: temp() }, { ...keys, GOOGLE_GEMINI_BASE_URL: gemini.url });
+    onTestFinished(() => gemini.close());
+    const env = isolatedEnv({ home: tempDir() }, { ...TEST_KEYS, GOOGLE_GEMINI_BASE_URL: gemini.url });
     const result = await execa(
       process.execPath,
       [CLI_MAIN, '--headless', '--yes', '--change-file', '-', '--files', 'a.py', '--aider-bin', failingAider()],
@@ -88,17 +63,21 @@ describe('--change-file gives the change request from a file or stdin', () => {
   });
 
   it('names a missing file, an empty file, empty stdin, and refuses --change with it, before anything is checked', async () => {
-    const dir = await repo();
-    const env = isolatedEnv({ home: temp() }, keys);
+    const dir = await tempRepo();
+    const env = isolatedEnv({ home: tempDir() }, TEST_KEYS);
     const missing = await runCli(['--headless', '--yes', '--change-file', 'nope.md'], { cwd: dir, env });
     expect(missing.exitCode).toBe(2);
-    expectUserError(missing.stderr, /^error: the change file nope\.md does not exist: check the path given to --change-file$/);
+    expectUserError(missing.stderr, /^error: the change file nope\.md does not exist: check the path given to --change-file$/, {
+      alone: true,
+    });
 
-    const empty = path.join(temp(), 'empty.md');
+    const empty = path.join(tempDir(), 'empty.md');
     fs.writeFileSync(empty, ' \n\n');
     const blank = await runCli(['--headless', '--yes', '--change-file', empty], { cwd: dir, env });
     expect(blank.exitCode).toBe(2);
-    expectUserError(blank.stderr, /the change file .*empty\.md is empty: write the change request in it, or pass --change "\.\.\."$/);
+    expectUserError(blank.stderr, /the change file .*empty\.md is empty: write the change request in it, or pass --change "\.\.\."$/, {
+      alone: true,
+    });
 
     const noInput = await execa(process.execPath, [CLI_MAIN, '--headless', '--yes', '--change-file', '-'], {
       cwd: dir,
@@ -108,7 +87,7 @@ describe('--change-file gives the change request from a file or stdin', () => {
       input: '',
     });
     expect(noInput.exitCode).toBe(2);
-    expectUserError(String(noInput.stderr), /stdin held no change request \(--change-file -\): pipe the text in/);
+    expectUserError(String(noInput.stderr), /stdin held no change request \(--change-file -\): pipe the text in/, { alone: true });
 
     const both = await runCli(['--headless', '--yes', '--change', 'x', '--change-file', empty], { cwd: dir, env });
     expect(both.exitCode).toBe(2);

@@ -1,37 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { findTestAider } from '../support/aider.js';
-import { CLI_MAIN, isolatedEnv, runCli } from '../support/cli.js';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { aiderBin, itWithAider } from '../support/aider.js';
+import { CLI_MAIN, expectUserError, isolatedEnv, runCli, TEST_KEYS, tempDir, tempRepo } from '../support/cli.js';
 import { startGeminiServer } from '../support/geminiServer.js';
-import { makeTempDir, makeTempRepo } from '../support/gitRepo.js';
-
-const aider = findTestAider();
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-const temp = () => {
-  const made = makeTempDir();
-  cleanups.push(made.cleanup);
-  return made.dir;
-};
-const repo = async () => {
-  const made = await makeTempRepo({ 'a.py': 'A = 1\n' });
-  cleanups.push(made.cleanup);
-  return made.dir;
-};
-const keys = { GEMINI_API_KEY: 'g-key', OPENAI_API_KEY: 'sk-x' };
-
-/** One line on stderr, `error: ...`, and no stack trace. */
-const expectUserError = (stderr: string, pattern: RegExp) => {
-  const lines = stderr.trim().split('\n');
-  expect(lines.at(-1)).toMatch(/^error: /);
-  expect(lines.at(-1)).toMatch(pattern);
-  expect(stderr).not.toMatch(/\n\s+at /);
-};
 
 /** A Node older than the app supports (this machine's system Node is 20), if there is one. */
 const oldNode = ((): { bin: string; version: string } | undefined => {
@@ -69,28 +42,40 @@ describe('usage and configuration errors exit 2 with one clear line', () => {
   );
 
   it('refuses a folder that is not a git repository', async () => {
-    const dir = temp();
-    const result = await runCli(['--headless', '--yes', '--change', 'x'], { cwd: dir, env: isolatedEnv({ home: temp() }, keys) });
+    const dir = tempDir();
+    const result = await runCli(['--headless', '--yes', '--change', 'x'], { cwd: dir, env: isolatedEnv({ home: tempDir() }, TEST_KEYS) });
     expect(result.exitCode).toBe(2);
     expectUserError(result.stderr, /is not inside a git repository: run aider-orchestrator in one, or pass --repo/);
   });
 
+  it('refuses an on/off variable that is neither', async () => {
+    const result = await runCli(['--headless', '--yes', '--change', 'x'], {
+      cwd: await tempRepo(),
+      env: isolatedEnv({ home: tempDir() }, { ...TEST_KEYS, AIDER_ORCHESTRATOR_MOUSE: 'maybe' }),
+    });
+    expect(result.exitCode).toBe(2);
+    expectUserError(result.stderr, /AIDER_ORCHESTRATOR_MOUSE=maybe is neither on nor off; fix it in the environment or \.env/);
+  });
+
   it('requires --yes in headless mode', async () => {
-    const result = await runCli(['--headless', '--change', 'x'], { cwd: await repo(), env: isolatedEnv({ home: temp() }, keys) });
+    const result = await runCli(['--headless', '--change', 'x'], {
+      cwd: await tempRepo(),
+      env: isolatedEnv({ home: tempDir() }, TEST_KEYS),
+    });
     expect(result.exitCode).toBe(2);
     expectUserError(result.stderr, /--yes is required with --headless/);
   });
 
   it('requires --change without a terminal', async () => {
-    const result = await runCli(['--yes'], { cwd: await repo(), env: isolatedEnv({ home: temp() }, keys) });
+    const result = await runCli(['--yes'], { cwd: await tempRepo(), env: isolatedEnv({ home: tempDir() }, TEST_KEYS) });
     expect(result.exitCode).toBe(2);
     expectUserError(result.stderr, /--change is required without a terminal/);
   });
 
   it('rejects a bad flag value', async () => {
     const result = await runCli(['--headless', '--yes', '--change', 'x', '--max-agents', '0'], {
-      cwd: await repo(),
-      env: isolatedEnv({ home: temp() }, keys),
+      cwd: await tempRepo(),
+      env: isolatedEnv({ home: tempDir() }, TEST_KEYS),
     });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(/--max-agents must be a whole number from 1 to 64/);
@@ -98,8 +83,8 @@ describe('usage and configuration errors exit 2 with one clear line', () => {
 
   it('refuses an aider argument that would end the interactive session, in one line', async () => {
     const result = await runCli(['--headless', '--yes', '--change', 'x', '--', '--message-file', 'task.md'], {
-      cwd: await repo(),
-      env: isolatedEnv({ home: temp() }, keys),
+      cwd: await tempRepo(),
+      env: isolatedEnv({ home: tempDir() }, TEST_KEYS),
     });
     expect(result.exitCode).toBe(2);
     expectUserError(
@@ -110,8 +95,8 @@ describe('usage and configuration errors exit 2 with one clear line', () => {
 
   it('names the missing Google key', async () => {
     const result = await runCli(['--headless', '--yes', '--change', 'x'], {
-      cwd: await repo(),
-      env: isolatedEnv({ home: temp() }, { OPENAI_API_KEY: 'sk-x' }),
+      cwd: await tempRepo(),
+      env: isolatedEnv({ home: tempDir() }, { OPENAI_API_KEY: 'sk-x' }),
     });
     expect(result.exitCode).toBe(2);
     expectUserError(result.stderr, /set GEMINI_API_KEY \(or GOOGLE_API_KEY\)/);
@@ -119,8 +104,8 @@ describe('usage and configuration errors exit 2 with one clear line', () => {
 
   it('names the agent model key that is missing', async () => {
     const result = await runCli(['--headless', '--yes', '--change', 'x', '--claude'], {
-      cwd: await repo(),
-      env: isolatedEnv({ home: temp() }, keys),
+      cwd: await tempRepo(),
+      env: isolatedEnv({ home: tempDir() }, TEST_KEYS),
     });
     expect(result.exitCode).toBe(2);
     expectUserError(result.stderr, /sonnet needs Anthropic's key: set ANTHROPIC_API_KEY/);
@@ -128,10 +113,10 @@ describe('usage and configuration errors exit 2 with one clear line', () => {
 
   it("names the supervisor model's missing key before the PRD model is called", async () => {
     const gemini = await startGeminiServer([{ text: '# PRD' }]);
-    cleanups.push(() => gemini.close());
+    onTestFinished(() => gemini.close());
     const result = await runCli(['--headless', '--yes', '--change', 'x', '--supervisor-model', 'anthropic/claude-haiku-4-5'], {
-      cwd: await repo(),
-      env: isolatedEnv({ home: temp() }, { ...keys, GOOGLE_GEMINI_BASE_URL: gemini.url, AIDER_ORCHESTRATOR_SUPERVISOR: 'on' }),
+      cwd: await tempRepo(),
+      env: isolatedEnv({ home: tempDir() }, { ...TEST_KEYS, GOOGLE_GEMINI_BASE_URL: gemini.url, AIDER_ORCHESTRATOR_SUPERVISOR: 'on' }),
     });
     expect(result.exitCode).toBe(2);
     expectUserError(
@@ -143,8 +128,8 @@ describe('usage and configuration errors exit 2 with one clear line', () => {
 
   it('rejects --files outside the repository', async () => {
     const result = await runCli(['--headless', '--yes', '--change', 'x', '--files', '../x.py'], {
-      cwd: await repo(),
-      env: isolatedEnv({ home: temp() }, keys),
+      cwd: await tempRepo(),
+      env: isolatedEnv({ home: tempDir() }, TEST_KEYS),
     });
     expect(result.exitCode).toBe(2);
     expectUserError(result.stderr, /is outside the repository/);
@@ -152,122 +137,116 @@ describe('usage and configuration errors exit 2 with one clear line', () => {
 
   it('says how to get aider when --aider-bin points nowhere', async () => {
     const result = await runCli(['--headless', '--yes', '--change', 'x', '--aider-bin', '/nonexistent/aider'], {
-      cwd: await repo(),
-      env: isolatedEnv({ home: temp() }, keys),
+      cwd: await tempRepo(),
+      env: isolatedEnv({ home: tempDir() }, TEST_KEYS),
     });
     expect(result.exitCode).toBe(2);
     expectUserError(result.stderr, /aider not found at \/nonexistent\/aider .*aider-orchestrator setup/);
   });
 
   it('says how to get aider when it is nowhere to be found', async () => {
-    const env = isolatedEnv({ home: temp() }, { ...keys, PATH: `${process.execPath.replace(/\/node$/, '')}:/usr/bin:/bin` });
-    const result = await runCli(['--headless', '--yes', '--change', 'x'], { cwd: await repo(), env });
+    const env = isolatedEnv({ home: tempDir() }, { ...TEST_KEYS, PATH: `${process.execPath.replace(/\/node$/, '')}:/usr/bin:/bin` });
+    const result = await runCli(['--headless', '--yes', '--change', 'x'], { cwd: await tempRepo(), env });
     expect(result.exitCode).toBe(2);
     expectUserError(result.stderr, /aider is not installed .*run `aider-orchestrator setup`/);
   });
 
-  it.skipIf('skip' in aider)(
-    `refuses to start when the agents' model server is not running${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`,
-    async () => {
-      const gemini = await startGeminiServer([{ text: '# PRD\n' }]);
-      cleanups.push(() => gemini.close());
-      const env = isolatedEnv({ home: temp() }, { ...keys, GOOGLE_GEMINI_BASE_URL: gemini.url, OPENAI_API_BASE: 'http://127.0.0.1:9/v1' });
-      const result = await runCli(
-        ['--headless', '--yes', '--change', 'x', '--model', 'openai/local', '--aider-bin', 'bin' in aider ? aider.bin : ''],
-        { cwd: await repo(), env },
-      );
-      expect(result.exitCode).toBe(2);
-      expectUserError(
-        result.stderr,
-        /cannot reach the agents' model server http:\/\/127\.0\.0\.1:9\/v1 \(ECONNREFUSED\): start it, or fix OPENAI_API_BASE/,
-      );
-      // Caught before the PRD is paid for.
-      expect(gemini.requests).toHaveLength(0);
-    },
-  );
+  itWithAider(`refuses to start when the agents' model server is not running`, async () => {
+    const gemini = await startGeminiServer([{ text: '# PRD\n' }]);
+    onTestFinished(() => gemini.close());
+    const env = isolatedEnv(
+      { home: tempDir() },
+      { ...TEST_KEYS, GOOGLE_GEMINI_BASE_URL: gemini.url, OPENAI_API_BASE: 'http://127.0.0.1:9/v1' },
+    );
+    const result = await runCli(['--headless', '--yes', '--change', 'x', '--model', 'openai/local', '--aider-bin', aiderBin()], {
+      cwd: await tempRepo(),
+      env,
+    });
+    expect(result.exitCode).toBe(2);
+    expectUserError(
+      result.stderr,
+      /cannot reach the agents' model server http:\/\/127\.0\.0\.1:9\/v1 \(ECONNREFUSED\): start it, or fix OPENAI_API_BASE/,
+    );
+    // Caught before the PRD is paid for.
+    expect(gemini.requests).toHaveLength(0);
+  });
 
-  it.skipIf('skip' in aider)(
-    `names an agent model aider does not know, before the PRD is paid for${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`,
-    async () => {
-      const gemini = await startGeminiServer([{ text: '# PRD\n' }]);
-      cleanups.push(() => gemini.close());
-      const env = isolatedEnv({ home: temp() }, { ...keys, GOOGLE_GEMINI_BASE_URL: gemini.url });
-      const bin = 'bin' in aider ? aider.bin : '';
-      const typo = await runCli(['--headless', '--yes', '--change', 'x', '--model', 'gpt-4oo', '--aider-bin', bin], {
-        cwd: await repo(),
-        env,
-      });
-      expect(typo.exitCode).toBe(2);
-      expectUserError(
-        typo.stderr,
-        /^error: aider does not know the agent model gpt-4oo \(not in its model list; close: gpt-4o.*\): see `aider --list-models gpt-4oo` for valid names and pass one with --model/,
-      );
-      const provider = await runCli(['--headless', '--yes', '--change', 'x', '--model', 'openia/gpt-4o', '--aider-bin', bin], {
-        cwd: await repo(),
-        env,
-      });
-      expect(provider.exitCode).toBe(2);
-      expectUserError(
-        provider.stderr,
-        /^error: the agent model openia\/gpt-4o names the provider "openia", which aider \(litellm\) does not know: see `aider --list-models gpt-4o`/,
-      );
-      expect(gemini.requests).toHaveLength(0);
-    },
-  );
+  itWithAider(`names an agent model aider does not know, before the PRD is paid for`, async () => {
+    const gemini = await startGeminiServer([{ text: '# PRD\n' }]);
+    onTestFinished(() => gemini.close());
+    const env = isolatedEnv({ home: tempDir() }, { ...TEST_KEYS, GOOGLE_GEMINI_BASE_URL: gemini.url });
+    const bin = aiderBin();
+    const typo = await runCli(['--headless', '--yes', '--change', 'x', '--model', 'gpt-4oo', '--aider-bin', bin], {
+      cwd: await tempRepo(),
+      env,
+    });
+    expect(typo.exitCode).toBe(2);
+    expectUserError(
+      typo.stderr,
+      /^error: aider does not know the agent model gpt-4oo \(not in its model list; close: gpt-4o.*\): see `aider --list-models gpt-4oo` for valid names and pass one with --model/,
+    );
+    const provider = await runCli(['--headless', '--yes', '--change', 'x', '--model', 'openia/gpt-4o', '--aider-bin', bin], {
+      cwd: await tempRepo(),
+      env,
+    });
+    expect(provider.exitCode).toBe(2);
+    expectUserError(
+      provider.stderr,
+      /^error: the agent model openia\/gpt-4o names the provider "openia", which aider \(litellm\) does not know: see `aider --list-models gpt-4o`/,
+    );
+    expect(gemini.requests).toHaveLength(0);
+  });
 
-  it.skipIf('skip' in aider)(
-    `reports a rejected Google key without retrying${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`,
-    async () => {
-      const gemini = await startGeminiServer([{ error: 401, message: 'API key not valid. Please pass a valid API key.' }]);
-      cleanups.push(() => gemini.close());
-      const env = isolatedEnv({ home: temp() }, { ...keys, GOOGLE_GEMINI_BASE_URL: gemini.url });
-      const result = await runCli(['--headless', '--yes', '--change', 'x', '--aider-bin', 'bin' in aider ? aider.bin : ''], {
-        cwd: await repo(),
-        env,
-      });
-      expect(result.exitCode).toBe(2);
-      expectUserError(result.stderr, /GEMINI_API_KEY|API key/);
-      expect(gemini.requests).toHaveLength(1);
-    },
-  );
+  itWithAider(`reports a rejected Google key without retrying`, async () => {
+    const gemini = await startGeminiServer([{ error: 401, message: 'API key not valid. Please pass a valid API key.' }]);
+    onTestFinished(() => gemini.close());
+    const env = isolatedEnv({ home: tempDir() }, { ...TEST_KEYS, GOOGLE_GEMINI_BASE_URL: gemini.url });
+    const result = await runCli(['--headless', '--yes', '--change', 'x', '--aider-bin', aiderBin()], {
+      cwd: await tempRepo(),
+      env,
+    });
+    expect(result.exitCode).toBe(2);
+    expectUserError(result.stderr, /GEMINI_API_KEY|API key/);
+    expect(gemini.requests).toHaveLength(1);
+  });
 
   it('setup refuses a Python that does not exist, naming the fix', async () => {
-    const result = await runCli(['setup', '--python', '/nonexistent/python3'], { cwd: temp(), env: isolatedEnv({ home: temp() }) });
+    const result = await runCli(['setup', '--python', '/nonexistent/python3'], { cwd: tempDir(), env: isolatedEnv({ home: tempDir() }) });
     expect(result.exitCode).toBe(2);
     expectUserError(result.stderr, /\/nonexistent\/python3 not found: install Python 3.10, 3.11 or 3.12, or pass --python/);
   });
 
   it('the settings form needs a terminal', async () => {
-    const result = await runCli(['config'], { cwd: temp(), env: isolatedEnv({ home: temp() }) });
+    const result = await runCli(['config'], { cwd: tempDir(), env: isolatedEnv({ home: tempDir() }) });
     expect(result.exitCode).toBe(2);
     expectUserError(result.stderr, /the config form needs a terminal; edit .*config\.json by hand/);
   });
 
   it('rejects an unquoted change text', async () => {
     const result = await runCli(['--headless', '--yes', '--change', 'Add', 'dark', 'mode'], {
-      cwd: await repo(),
-      env: isolatedEnv({ home: temp() }, keys),
+      cwd: await tempRepo(),
+      env: isolatedEnv({ home: tempDir() }, TEST_KEYS),
     });
     expect(result.exitCode).toBe(2);
     expectUserError(result.stderr, /unexpected argument 'dark': quote the change text/);
   });
 
   it('names a corrupted stored configuration', async () => {
-    const home = temp();
+    const home = tempDir();
     fs.mkdirSync(path.join(home, 'config'));
     fs.writeFileSync(path.join(home, 'config', 'config.json'), '{"maxAgents": "lots"');
-    const result = await runCli(['--headless', '--yes', '--change', 'x'], { cwd: await repo(), env: isolatedEnv({ home }, keys) });
+    const result = await runCli(['--headless', '--yes', '--change', 'x'], { cwd: await tempRepo(), env: isolatedEnv({ home }, TEST_KEYS) });
     expect(result.exitCode).toBe(2);
     expectUserError(result.stderr, /the stored configuration is invalid .*fix or delete the file/);
   });
 
   it('refuses an aider that is too old', async () => {
-    const dir = temp();
+    const dir = tempDir();
     const old = path.join(dir, 'aider');
     fs.writeFileSync(old, '#!/bin/sh\necho "aider 0.50.1"\n', { mode: 0o755 });
     const result = await runCli(['--headless', '--yes', '--change', 'x', '--aider-bin', old], {
-      cwd: await repo(),
-      env: isolatedEnv({ home: temp() }, keys),
+      cwd: await tempRepo(),
+      env: isolatedEnv({ home: tempDir() }, TEST_KEYS),
     });
     expect(result.exitCode).toBe(2);
     expectUserError(result.stderr, /is aider 0\.50\.1, older than the 0\.86 this app needs/);
@@ -277,7 +256,7 @@ describe('usage and configuration errors exit 2 with one clear line', () => {
 describe('failures during a run: the run ends, reports and exits 1', () => {
   /** An executable that answers --version like aider 0.86.2 and crashes on anything else. */
   const crashingAider = () => {
-    const file = path.join(temp(), 'aider');
+    const file = path.join(tempDir(), 'aider');
     fs.writeFileSync(
       file,
       '#!/bin/sh\nif [ "$1" = "--version" ]; then echo "aider 0.86.2"; exit 0; fi\necho "Traceback: ImportError: boom" >&2\nexit 3\n',
@@ -288,10 +267,10 @@ describe('failures during a run: the run ends, reports and exits 1', () => {
 
   it('an aider that crashes at start fails its agent with its exit code', async () => {
     const gemini = await startGeminiServer([{ text: '# PRD' }]);
-    cleanups.push(() => gemini.close());
-    const env = isolatedEnv({ home: temp() }, { ...keys, GOOGLE_GEMINI_BASE_URL: gemini.url });
+    onTestFinished(() => gemini.close());
+    const env = isolatedEnv({ home: tempDir() }, { ...TEST_KEYS, GOOGLE_GEMINI_BASE_URL: gemini.url });
     const result = await runCli(['--headless', '--yes', '--change', 'x', '--files', 'a.py', '--aider-bin', crashingAider()], {
-      cwd: await repo(),
+      cwd: await tempRepo(),
       env,
     });
     expect(result.exitCode).toBe(1);
@@ -300,11 +279,14 @@ describe('failures during a run: the run ends, reports and exits 1', () => {
 
   it('a log folder that cannot be written is reported, and the run still ends with its summary table', async () => {
     const gemini = await startGeminiServer([{ text: '# PRD' }]);
-    cleanups.push(() => gemini.close());
+    onTestFinished(() => gemini.close());
     // A file where the log folder should be: every write under it fails, even as root.
-    const env = isolatedEnv({ home: temp() }, { ...keys, GOOGLE_GEMINI_BASE_URL: gemini.url, AIDER_ORCHESTRATOR_LOG_DIR: 'a.py/logs' });
+    const env = isolatedEnv(
+      { home: tempDir() },
+      { ...TEST_KEYS, GOOGLE_GEMINI_BASE_URL: gemini.url, AIDER_ORCHESTRATOR_LOG_DIR: 'a.py/logs' },
+    );
     const result = await runCli(['--headless', '--yes', '--change', 'x', '--files', 'a.py', '--aider-bin', crashingAider()], {
-      cwd: await repo(),
+      cwd: await tempRepo(),
       env,
     });
     expect(result.exitCode).toBe(1);

@@ -1,24 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { afterEach, describe, expect, it } from 'vitest';
-import { findTestAider } from '../support/aider.js';
+import { expect, it, onTestFinished } from 'vitest';
+import { aiderBin, describeWithAider } from '../support/aider.js';
 import { isolatedEnv, runCli } from '../support/cli.js';
 import { makeTempDir } from '../support/gitRepo.js';
 
-const aider = findTestAider();
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
-});
-
-describe.skipIf('skip' in aider)(`the offline demo${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`, () => {
+describeWithAider(`the offline demo`, () => {
   it('runs three real aider agents on the sample project without any API key, and their merged work runs', async () => {
     const home = makeTempDir('ao-home-');
     const tmp = makeTempDir('ao-tmp-');
-    cleanups.push(home.cleanup, tmp.cleanup);
+    onTestFinished(home.cleanup);
+    onTestFinished(tmp.cleanup);
     // No provider keys at all: the demo brings its own local stand-ins.
-    const env = isolatedEnv({ home: home.dir }, { TMPDIR: tmp.dir, AIDER_ORCHESTRATOR_AIDER_BIN: 'bin' in aider ? aider.bin : '' });
+    const env = isolatedEnv({ home: home.dir }, { TMPDIR: tmp.dir, AIDER_ORCHESTRATOR_AIDER_BIN: aiderBin() });
     const result = await runCli(['demo', '--headless'], { cwd: home.dir, env });
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/total\s+3\/3 ok/);

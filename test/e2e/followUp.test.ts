@@ -1,18 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findTestAider } from '../support/aider.js';
 import { isolatedEnv, runCli } from '../support/cli.js';
 import { startGeminiServer } from '../support/geminiServer.js';
 import { makeTempDir, makeTempRepo } from '../support/gitRepo.js';
 import { startOpenAiServer, wholeFileEdit } from '../support/openaiServer.js';
 import { waitForNoProcess } from '../support/processes.js';
+import { cleanUp } from '../support/cleanUp.js';
 
 const aider = findTestAider();
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
 
 /** One line on stderr, `error: ...`, and no stack trace. */
 const expectUserError = (result: { exitCode: number | undefined; stderr: string }, pattern: RegExp) => {
@@ -35,7 +32,7 @@ describe.skipIf('skip' in aider)(`follow-up after the app has exited${'skip' in 
         ? { text: wholeFileEdit('a.py', 'A = 11\n', 'python') }
         : { text: wholeFileEdit('a.py', 'A = 10\n', 'python') },
     );
-    cleanups.push(
+    cleanUp(
       repo.cleanup,
       home.cleanup,
       () => gemini.close(),

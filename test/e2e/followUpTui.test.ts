@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findTestAider } from '../support/aider.js';
 import { CLI_MAIN, isolatedEnv } from '../support/cli.js';
 import { startGeminiServer } from '../support/geminiServer.js';
@@ -8,12 +8,9 @@ import { makeTempDir, makeTempRepo } from '../support/gitRepo.js';
 import { startOpenAiServer, wholeFileEdit } from '../support/openaiServer.js';
 import { processesWith, waitForNoProcess } from '../support/processes.js';
 import { PtyScreen } from '../support/ptyScreen.js';
+import { cleanUp } from '../support/cleanUp.js';
 
 const aider = findTestAider();
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
 
 const FOLLOW_UP = 'Now set A to 11 as well.';
 
@@ -27,7 +24,7 @@ describe.skipIf('skip' in aider)(`f on the summary, in a real terminal${'skip' i
         ? { text: wholeFileEdit('a.py', 'A = 11\n', 'python') }
         : { text: wholeFileEdit('a.py', 'A = 10\n', 'python') },
     );
-    cleanups.push(
+    cleanUp(
       repo.cleanup,
       home.cleanup,
       () => gemini.close(),
@@ -59,7 +56,7 @@ describe.skipIf('skip' in aider)(`f on the summary, in a real terminal${'skip' i
       ],
       { cwd: repo.dir, env, cols: 120, rows: 40 },
     );
-    cleanups.push(() => screen.close());
+    cleanUp(() => screen.close());
     await screen.expectScreen((text) => {
       expect(text).toContain('Summary · run');
       expect(text).toMatch(/#1\s+✔ succeeded\s+1\s/);

@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { findTestAider } from '../support/aider.js';
+import { expect, it, onTestFinished } from 'vitest';
+import { aiderBin, describeWithAider } from '../support/aider.js';
 import { execa } from 'execa';
 import { isolatedEnv, runCli, startCli } from '../support/cli.js';
 import { startGeminiServer, type GeminiServer } from '../support/geminiServer.js';
 import { makeTempDir, makeTempRepo, type TempRepo } from '../support/gitRepo.js';
 import { startOpenAiServer, wholeFileEdit, type OpenAiServer } from '../support/openaiServer.js';
+import { waitFor } from '../support/waitFor.js';
 
-const aider = findTestAider();
 const GEMINI_KEY = 'AIzaSy-test-gemini-key-0123456789';
 const OPENAI_KEY = 'sk-test-openai-key-0123456789';
 const PRD = '# PRD: greetings\n\n## Goal\nEvery module says hello in its own words.\n';
@@ -30,15 +30,11 @@ const fileInChat = (messages: readonly { content?: unknown }[]): string | undefi
   return Object.keys(EDITS).find((file) => text.includes(`${file}\n\`\`\``));
 };
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
 const setup = async () => {
   const repo: TempRepo = await makeTempRepo(FILES);
   const home = makeTempDir('ao-home-');
-  cleanups.push(repo.cleanup, home.cleanup);
+  onTestFinished(repo.cleanup);
+  onTestFinished(home.cleanup);
   return { repo, home: home.dir };
 };
 
@@ -49,10 +45,8 @@ const servers = async (options: { gemini?: Parameters<typeof startGeminiServer>[
     if (file && file === options.failFile) return { error: 500, message: 'scripted outage' };
     return file ? { text: wholeFileEdit(file, EDITS[file]!, 'python') } : { text: 'Nothing to change.' };
   });
-  cleanups.push(
-    () => gemini.close(),
-    () => openai.close(),
-  );
+  onTestFinished(() => gemini.close());
+  onTestFinished(() => openai.close());
   return { gemini, openai };
 };
 
@@ -86,8 +80,8 @@ const readSummary = (repoDir: string) => {
   return JSON.parse(fs.readFileSync(path.join(logDir, file), 'utf8'));
 };
 
-describe.skipIf('skip' in aider)(`headless run with the real aider${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`, () => {
-  const bin = 'bin' in aider ? aider.bin : '';
+describeWithAider(`headless run with the real aider`, () => {
+  const bin = aiderBin();
 
   it('splits two files over two agents that each commit on their own branch, leaving the checkout alone', async () => {
     const { repo, home } = await setup();
@@ -210,21 +204,20 @@ describe.skipIf('skip' in aider)(`headless run with the real aider${'skip' in ai
     const { repo, home } = await setup();
     const gemini = await startGeminiServer([{ text: PRD }]);
     const openai = await startOpenAiServer([{ hang: true }]);
-    cleanups.push(
-      () => gemini.close(),
-      () => openai.close(),
-    );
+    onTestFinished(() => gemini.close());
+    onTestFinished(() => openai.close());
     const child = startCli(runArgs(bin, ['--files', 'app/greet.py', 'lib/calc.py', '--max-agents', '2']), {
       cwd: repo.dir,
       env: cliEnv(home, gemini, openai),
     });
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const deadline = Date.now() + 120_000;
-    while ((stderr.match(/state: working/g) ?? []).length < 2) {
-      if (Date.now() > deadline) throw new Error(`agents never started working:\n${stderr}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await waitFor(
+      () => (stderr.match(/state: working/g) ?? []).length >= 2,
+      () => `agents to start working:\n${stderr}`,
+      120_000,
+      100,
+    );
     child.kill('SIGINT');
     const result = await child;
     expect(result.exitCode, stderr).toBe(130);
@@ -249,18 +242,17 @@ describe.skipIf('skip' in aider)(`headless run with the real aider${'skip' in ai
     const { repo, home } = await setup();
     const gemini = await startGeminiServer([{ text: PRD }]);
     const openai = await startOpenAiServer([{ hang: true }]);
-    cleanups.push(
-      () => gemini.close(),
-      () => openai.close(),
-    );
+    onTestFinished(() => gemini.close());
+    onTestFinished(() => openai.close());
     const child = startCli(runArgs(bin, ['--files', 'app/greet.py']), { cwd: repo.dir, env: cliEnv(home, gemini, openai) });
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const deadline = Date.now() + 120_000;
-    while (!stderr.includes('state: working')) {
-      if (Date.now() > deadline) throw new Error(`the agent never started working:\n${stderr}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await waitFor(
+      () => stderr.includes('state: working'),
+      () => `the agent to start working:\n${stderr}`,
+      120_000,
+      100,
+    );
     child.kill('SIGHUP');
     const result = await child;
     expect(result.exitCode, stderr).toBe(130);

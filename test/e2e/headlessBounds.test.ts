@@ -1,19 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { findTestAider } from '../support/aider.js';
+import { expect, it, onTestFinished } from 'vitest';
+import { aiderBin, describeWithAider } from '../support/aider.js';
 import { isolatedEnv, runCli, startCli } from '../support/cli.js';
 import { startGeminiServer } from '../support/geminiServer.js';
 import { makeTempDir, makeTempRepo } from '../support/gitRepo.js';
 import { startOpenAiServer, wholeFileEdit, type RecordedChatRequest } from '../support/openaiServer.js';
 import { waitForNoProcess, waitForProcess } from '../support/processes.js';
-
-const aider = findTestAider();
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
 
 const GEMINI_KEY = 'AIzaSy-bounds-test-gemini-key-0123456789';
 const OPENAI_KEY = 'sk-bounds-test-openai-key-0123456789';
@@ -35,12 +29,10 @@ const setup = async (script: (request: RecordedChatRequest) => { text: string } 
   const home = makeTempDir('ao-home-');
   const gemini = await startGeminiServer([{ text: '# PRD\n\nSet A to 10 and B to 20.\n' }]);
   const openai = await startOpenAiServer(script);
-  cleanups.push(
-    repo.cleanup,
-    home.cleanup,
-    () => gemini.close(),
-    () => openai.close(),
-  );
+  onTestFinished(repo.cleanup);
+  onTestFinished(home.cleanup);
+  onTestFinished(() => gemini.close());
+  onTestFinished(() => openai.close());
   const env = (extra: NodeJS.ProcessEnv = {}) =>
     isolatedEnv(
       { home: home.dir },
@@ -57,14 +49,14 @@ const runArgs = (extra: string[]) => [
   '--model',
   'openai/test-model',
   '--aider-bin',
-  'bin' in aider ? aider.bin : '',
+  aiderBin(),
   ...extra,
 ];
 
 /** Every file and folder under `dir`. */
 const walk = (dir: string): string[] => fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((name) => path.join(dir, name));
 
-describe.skipIf('skip' in aider)(`a run bounded in time, with the real aider${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`, () => {
+describeWithAider(`a run bounded in time, with the real aider`, () => {
   it('leaves no process of a running check behind when the app is killed with SIGKILL', async () => {
     const marker = `ao-check-${randomUUID()}`;
     const { repo, home, env } = await setup(() => ({ text: wholeFileEdit('a.py', 'A = 10\n', 'python') }));

@@ -1,20 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { findTestAider } from '../support/aider.js';
+import { expect, it, onTestFinished } from 'vitest';
+import { aiderBin, describeWithAider } from '../support/aider.js';
 import { isolatedEnv, runCli } from '../support/cli.js';
 import { startGeminiServer } from '../support/geminiServer.js';
 import { makeTempDir, makeTempRepo } from '../support/gitRepo.js';
 import { startOpenAiServer, wholeFileEdit } from '../support/openaiServer.js';
 
-const aider = findTestAider();
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
 // Its own file: aider retries a failing LLM for about a minute, so this runs beside the others.
-describe.skipIf('skip' in aider)(`an agent whose LLM always fails${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`, () => {
+describeWithAider(`an agent whose LLM always fails`, () => {
   it('fails that agent, lets the other succeed, and exits 1', async () => {
     const repo = await makeTempRepo({ 'a.py': 'A = 1\n', 'b.py': 'B = 2\n' });
     const home = makeTempDir('ao-home-');
@@ -24,12 +18,10 @@ describe.skipIf('skip' in aider)(`an agent whose LLM always fails${'skip' in aid
       if (text.includes('b.py\n```')) return { error: 500, message: 'scripted outage' };
       return { text: wholeFileEdit('a.py', 'A = 10\n', 'python') };
     });
-    cleanups.push(
-      repo.cleanup,
-      home.cleanup,
-      () => gemini.close(),
-      () => openai.close(),
-    );
+    onTestFinished(repo.cleanup);
+    onTestFinished(home.cleanup);
+    onTestFinished(() => gemini.close());
+    onTestFinished(() => openai.close());
 
     const result = await runCli(
       [
@@ -45,7 +37,7 @@ describe.skipIf('skip' in aider)(`an agent whose LLM always fails${'skip' in aid
         '--model',
         'openai/test-model',
         '--aider-bin',
-        'bin' in aider ? aider.bin : '',
+        aiderBin(),
       ],
       {
         cwd: repo.dir,

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { PRD_SYSTEM_INSTRUCTION } from '../../src/llm/prompts.js';
-import { findTestAider } from '../support/aider.js';
+import { aiderBin, describeWithAider } from '../support/aider.js';
 import { startAnthropicServer, type MessagesReply, type RecordedMessagesRequest } from '../support/anthropicServer.js';
 import { isolatedEnv, runCli } from '../support/cli.js';
 import { makeTempDir, makeTempRepo } from '../support/gitRepo.js';
@@ -11,7 +11,6 @@ import { startOpenAiServer, wholeFileEdit, type ChatReply, type RecordedChatRequ
 // Whole headless runs where one provider other than Google serves every model role: the PRD
 // (streamed), the plan without --files (structured output) and the agents (the real aider).
 
-const aider = findTestAider();
 const OPENAI_KEY = 'sk-test-openai-only-0123456789';
 const ANTHROPIC_KEY = 'sk-ant-test-anthropic-0123456789';
 const PRD = '# PRD: greetings\n\n## Goal\nEvery module says hello in its own words.\n';
@@ -41,15 +40,11 @@ const agentReply = (text: string): { text: string } => {
   return file ? { text: wholeFileEdit(file, EDITS[file]!, 'python') } : { text: 'Nothing to change.' };
 };
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
 const setup = async () => {
   const repo = await makeTempRepo(FILES);
   const home = makeTempDir('ao-home-');
-  cleanups.push(repo.cleanup, home.cleanup);
+  onTestFinished(repo.cleanup);
+  onTestFinished(home.cleanup);
   return { repo, home: home.dir };
 };
 
@@ -93,128 +88,125 @@ const expectTwoAgentsDone = async (repo: Awaited<ReturnType<typeof makeTempRepo>
   expect(fs.readFileSync(path.join(repo.dir, 'docs/prd', prdFiles[0]!), 'utf8')).toContain('Every module says hello');
 };
 
-describe.skipIf('skip' in aider)(
-  `every model role on one provider, headless, with the real aider${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`,
-  () => {
-    const bin = 'bin' in aider ? aider.bin : '';
+describeWithAider(`every model role on one provider, headless, with the real aider`, () => {
+  const bin = aiderBin();
 
-    it('OPENAI_API_KEY alone: the PRD, the plan (json_schema) and the agents all from OpenAI, no Google key asked for', async () => {
-      const { repo, home } = await setup();
-      let prdRequests = 0;
-      const openai = await startOpenAiServer((request: RecordedChatRequest): ChatReply => {
-        const role = roleOf(request.text, request.responseFormat !== undefined);
-        // The first PRD request is rate-limited: the PRD is retried, not lost.
-        if (role === 'prd') return prdRequests++ === 0 ? { error: 429, headers: { 'retry-after-ms': '50' } } : { text: PRD, chunks: 3 };
-        return role === 'plan' ? { json: PLAN } : agentReply(request.text);
-      });
-      cleanups.push(() => openai.close());
-
-      const result = await runCli(
-        [
-          '--headless',
-          '--yes',
-          '--change',
-          'Make every module say hello',
-          '--model',
-          'openai/test-model',
-          '--prd-model',
-          'openai/test-model',
-          '--max-agents',
-          '2',
-          '--aider-bin',
-          bin,
-        ],
-        { cwd: repo.dir, env: isolatedEnv({ home }, { OPENAI_API_KEY: OPENAI_KEY, OPENAI_API_BASE: openai.url }) },
-      );
-
-      expect(result.exitCode, result.stderr).toBe(0);
-      expect(result.stderr).toContain('writing the PRD with openai/test-model');
-      expect(result.stderr).toMatch(/OpenAI: 429 rate limited; trying again in [\d.]+s \(attempt 2\)/);
-      await expectTwoAgentsDone(repo);
-
-      const byRole = (role: string) =>
-        openai.requests.filter((request) => roleOf(request.text, request.responseFormat !== undefined) === role);
-      expect(byRole('prd').map((request) => request.stream)).toEqual([true, true]);
-      const [planRequest] = byRole('plan');
-      expect(byRole('plan')).toHaveLength(1);
-      expect(planRequest!.stream).toBe(false);
-      expect(planRequest!.responseFormat).toMatchObject({ type: 'json_schema', json_schema: { name: 'plan' } });
-      expect(planRequest!.text).toContain('Every module says hello');
-      expect(byRole('agent').filter((request) => request.kind === 'turn').length).toBeGreaterThanOrEqual(2);
-      expect(openai.requests.every((request) => request.authorization === `Bearer ${OPENAI_KEY}` && request.model === 'test-model')).toBe(
-        true,
-      );
-      for (const file of writtenFiles(repo.dir, home)) expect(fs.readFileSync(file, 'latin1'), file).not.toContain(OPENAI_KEY);
-    }, 240_000);
-
-    it('ANTHROPIC_API_KEY alone: the PRD (SSE) and the plan (a forced tool) from the Messages API, the agents through litellm to the same server', async () => {
-      const { repo, home } = await setup();
-      const anthropic = await startAnthropicServer((request: RecordedMessagesRequest): MessagesReply => {
-        const role = roleOf(request.text, request.structured !== undefined);
-        if (role === 'prd') return { text: PRD, chunks: 3 };
-        return role === 'plan' ? { json: PLAN } : agentReply(request.text);
-      });
-      cleanups.push(() => anthropic.close());
-
-      const result = await runCli(
-        [
-          '--headless',
-          '--yes',
-          '--change',
-          'Make every module say hello',
-          '--model',
-          'anthropic/test-model',
-          '--prd-model',
-          'anthropic/test-model',
-          '--max-agents',
-          '2',
-          '--aider-bin',
-          bin,
-        ],
-        { cwd: repo.dir, env: isolatedEnv({ home }, { ANTHROPIC_API_KEY: ANTHROPIC_KEY, ANTHROPIC_API_BASE: anthropic.url }) },
-      );
-
-      expect(result.exitCode, result.stderr).toBe(0);
-      expect(result.stderr).toContain('writing the PRD with anthropic/test-model');
-      await expectTwoAgentsDone(repo);
-
-      const byRole = (role: string) =>
-        anthropic.requests.filter((request) => roleOf(request.text, request.structured !== undefined) === role);
-      expect(byRole('prd').map((request) => request.stream)).toEqual([true]);
-      expect(byRole('plan').map((request) => [request.stream, request.structured])).toEqual([[false, { tool: 'json' }]]);
-      const agentTurns = byRole('agent').filter((request) => request.kind === 'turn');
-      expect(agentTurns.length).toBeGreaterThanOrEqual(2);
-      expect(agentTurns.every((request) => request.stream)).toBe(true);
-      expect(anthropic.requests.some((request) => request.kind === 'commit')).toBe(true);
-      expect(anthropic.requests.every((request) => request.apiKey === ANTHROPIC_KEY && request.model === 'test-model')).toBe(true);
-      for (const file of writtenFiles(repo.dir, home)) expect(fs.readFileSync(file, 'latin1'), file).not.toContain(ANTHROPIC_KEY);
-    }, 240_000);
-
-    it('a key the provider rejects: one line naming the variable, exit 2, no retry', async () => {
-      const { repo, home } = await setup();
-      const anthropic = await startAnthropicServer([{ error: 401, message: 'invalid x-api-key' }]);
-      cleanups.push(() => anthropic.close());
-      const result = await runCli(
-        [
-          '--headless',
-          '--yes',
-          '--change',
-          'x',
-          '--model',
-          'anthropic/test-model',
-          '--prd-model',
-          'anthropic/test-model',
-          '--aider-bin',
-          bin,
-        ],
-        { cwd: repo.dir, env: isolatedEnv({ home }, { ANTHROPIC_API_KEY: ANTHROPIC_KEY, ANTHROPIC_API_BASE: anthropic.url }) },
-      );
-      expect(result.exitCode).toBe(2);
-      expectUserError(result.stderr, /^error: Anthropic API key rejected \(401\): check ANTHROPIC_API_KEY$/);
-      expect(anthropic.requests).toHaveLength(1);
+  it('OPENAI_API_KEY alone: the PRD, the plan (json_schema) and the agents all from OpenAI, no Google key asked for', async () => {
+    const { repo, home } = await setup();
+    let prdRequests = 0;
+    const openai = await startOpenAiServer((request: RecordedChatRequest): ChatReply => {
+      const role = roleOf(request.text, request.responseFormat !== undefined);
+      // The first PRD request is rate-limited: the PRD is retried, not lost.
+      if (role === 'prd') return prdRequests++ === 0 ? { error: 429, headers: { 'retry-after-ms': '50' } } : { text: PRD, chunks: 3 };
+      return role === 'plan' ? { json: PLAN } : agentReply(request.text);
     });
-  },
-);
+    onTestFinished(() => openai.close());
+
+    const result = await runCli(
+      [
+        '--headless',
+        '--yes',
+        '--change',
+        'Make every module say hello',
+        '--model',
+        'openai/test-model',
+        '--prd-model',
+        'openai/test-model',
+        '--max-agents',
+        '2',
+        '--aider-bin',
+        bin,
+      ],
+      { cwd: repo.dir, env: isolatedEnv({ home }, { OPENAI_API_KEY: OPENAI_KEY, OPENAI_API_BASE: openai.url }) },
+    );
+
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toContain('writing the PRD with openai/test-model');
+    expect(result.stderr).toMatch(/OpenAI: 429 rate limited; trying again in [\d.]+s \(attempt 2\)/);
+    await expectTwoAgentsDone(repo);
+
+    const byRole = (role: string) =>
+      openai.requests.filter((request) => roleOf(request.text, request.responseFormat !== undefined) === role);
+    expect(byRole('prd').map((request) => request.stream)).toEqual([true, true]);
+    const [planRequest] = byRole('plan');
+    expect(byRole('plan')).toHaveLength(1);
+    expect(planRequest!.stream).toBe(false);
+    expect(planRequest!.responseFormat).toMatchObject({ type: 'json_schema', json_schema: { name: 'plan' } });
+    expect(planRequest!.text).toContain('Every module says hello');
+    expect(byRole('agent').filter((request) => request.kind === 'turn').length).toBeGreaterThanOrEqual(2);
+    expect(openai.requests.every((request) => request.authorization === `Bearer ${OPENAI_KEY}` && request.model === 'test-model')).toBe(
+      true,
+    );
+    for (const file of writtenFiles(repo.dir, home)) expect(fs.readFileSync(file, 'latin1'), file).not.toContain(OPENAI_KEY);
+  }, 240_000);
+
+  it('ANTHROPIC_API_KEY alone: the PRD (SSE) and the plan (a forced tool) from the Messages API, the agents through litellm to the same server', async () => {
+    const { repo, home } = await setup();
+    const anthropic = await startAnthropicServer((request: RecordedMessagesRequest): MessagesReply => {
+      const role = roleOf(request.text, request.structured !== undefined);
+      if (role === 'prd') return { text: PRD, chunks: 3 };
+      return role === 'plan' ? { json: PLAN } : agentReply(request.text);
+    });
+    onTestFinished(() => anthropic.close());
+
+    const result = await runCli(
+      [
+        '--headless',
+        '--yes',
+        '--change',
+        'Make every module say hello',
+        '--model',
+        'anthropic/test-model',
+        '--prd-model',
+        'anthropic/test-model',
+        '--max-agents',
+        '2',
+        '--aider-bin',
+        bin,
+      ],
+      { cwd: repo.dir, env: isolatedEnv({ home }, { ANTHROPIC_API_KEY: ANTHROPIC_KEY, ANTHROPIC_API_BASE: anthropic.url }) },
+    );
+
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toContain('writing the PRD with anthropic/test-model');
+    await expectTwoAgentsDone(repo);
+
+    const byRole = (role: string) =>
+      anthropic.requests.filter((request) => roleOf(request.text, request.structured !== undefined) === role);
+    expect(byRole('prd').map((request) => request.stream)).toEqual([true]);
+    expect(byRole('plan').map((request) => [request.stream, request.structured])).toEqual([[false, { tool: 'json' }]]);
+    const agentTurns = byRole('agent').filter((request) => request.kind === 'turn');
+    expect(agentTurns.length).toBeGreaterThanOrEqual(2);
+    expect(agentTurns.every((request) => request.stream)).toBe(true);
+    expect(anthropic.requests.some((request) => request.kind === 'commit')).toBe(true);
+    expect(anthropic.requests.every((request) => request.apiKey === ANTHROPIC_KEY && request.model === 'test-model')).toBe(true);
+    for (const file of writtenFiles(repo.dir, home)) expect(fs.readFileSync(file, 'latin1'), file).not.toContain(ANTHROPIC_KEY);
+  }, 240_000);
+
+  it('a key the provider rejects: one line naming the variable, exit 2, no retry', async () => {
+    const { repo, home } = await setup();
+    const anthropic = await startAnthropicServer([{ error: 401, message: 'invalid x-api-key' }]);
+    onTestFinished(() => anthropic.close());
+    const result = await runCli(
+      [
+        '--headless',
+        '--yes',
+        '--change',
+        'x',
+        '--model',
+        'anthropic/test-model',
+        '--prd-model',
+        'anthropic/test-model',
+        '--aider-bin',
+        bin,
+      ],
+      { cwd: repo.dir, env: isolatedEnv({ home }, { ANTHROPIC_API_KEY: ANTHROPIC_KEY, ANTHROPIC_API_BASE: anthropic.url }) },
+    );
+    expect(result.exitCode).toBe(2);
+    expectUserError(result.stderr, /^error: Anthropic API key rejected \(401\): check ANTHROPIC_API_KEY$/);
+    expect(anthropic.requests).toHaveLength(1);
+  });
+});
 
 describe('the key check names the variable each role is missing', () => {
   const run = async (args: string[], env: NodeJS.ProcessEnv) => {

@@ -1,10 +1,11 @@
 import { execa } from 'execa';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { emptyUsage } from '../../src/agents/types.js';
 import { headCommit } from '../../src/git/repo.js';
-import { agentBranchName, createWorktree, newRunId } from '../../src/git/worktrees.js';
+import { agentBranchName, createWorktree } from '../../src/git/worktrees.js';
+import { newRunId } from '../../src/orchestrator/runId.js';
 import type { RunSummary } from '../../src/logs/types.js';
 import { RunHistory } from '../../src/orchestrator/history.js';
 import { processStartTime, type ProcessIdentity } from '../../src/orchestrator/processIdentity.js';
@@ -12,12 +13,9 @@ import { findTestAider } from '../support/aider.js';
 import { isolatedEnv, runCli } from '../support/cli.js';
 import { makeTempDir, makeTempRepo, type TempRepo } from '../support/gitRepo.js';
 import { startOpenAiServer, wholeFileEdit } from '../support/openaiServer.js';
+import { cleanUp } from '../support/cleanUp.js';
 
 const aider = findTestAider();
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
 
 const BASE = 'def greet(name):\n    return f"Hello, {name}!"\n';
 const WITH_ADD = `${BASE}\n\ndef add(a, b):\n    return a + b\n`;
@@ -87,7 +85,7 @@ const endedProcess = async (): Promise<ProcessIdentity> => {
 const setup = async () => {
   const repo = await makeTempRepo({ 'calc.py': BASE });
   const home = makeTempDir('ao-home-');
-  cleanups.push(repo.cleanup, home.cleanup);
+  cleanUp(repo.cleanup, home.cleanup);
   return { repo, home: home.dir, dataDir: path.join(home.dir, 'data') };
 };
 
@@ -97,7 +95,7 @@ describe.skipIf('skip' in aider)(`merge --resolve with the real aider${'skip' in
   it('resolves the conflicting branch with an agent, runs the check on the result, records both in the summary and exits 0', async () => {
     const { repo, home, dataDir } = await setup();
     const server = await startOpenAiServer([{ text: wholeFileEdit('calc.py', BOTH, 'python') }]);
-    cleanups.push(() => server.close());
+    cleanUp(() => server.close());
     const check = 'python3 -c "import calc; assert calc.add(2, 1) == 3 and calc.sub(2, 1) == 1" && echo both functions work';
     const run = await recordFinishedRun(repo, dataDir, [WITH_ADD, WITH_SUB], {
       agentModel: 'openai/test-model',

@@ -1,20 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { emptyUsage } from '../../src/agents/types.js';
 import { headCommit } from '../../src/git/repo.js';
-import { agentBranchName, createWorktree, newRunId } from '../../src/git/worktrees.js';
+import { agentBranchName, createWorktree } from '../../src/git/worktrees.js';
+import { newRunId } from '../../src/orchestrator/runId.js';
 import { RunHistory } from '../../src/orchestrator/history.js';
 import { isolatedEnv, runCli } from '../support/cli.js';
 import { makeTempDir, makeTempRepo, type TempRepo } from '../support/gitRepo.js';
+import { cleanUp } from '../support/cleanUp.js';
 
 // `merge` of a best-of-n run, from the real history: two attempts at task 1 that both rewrite a.py
 // (they would conflict) and one agent at task 2 on b.py. Only the winner of task 1 is merged.
-
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0).reverse()) cleanup();
-});
 
 /** The run as the app records it: real worktrees and commits, the agents in the real history (its process ended). */
 const recordBestOf2 = async (repo: TempRepo, dataDir: string, winner: number | undefined) => {
@@ -69,7 +66,7 @@ const recordBestOf2 = async (repo: TempRepo, dataDir: string, winner: number | u
 const setup = async () => {
   const repo = await makeTempRepo({ 'a.py': 'A = 1\n', 'b.py': 'B = 2\n' });
   const home = makeTempDir('ao-home-');
-  cleanups.push(repo.cleanup, home.cleanup);
+  cleanUp(repo.cleanup, home.cleanup);
   return { repo, dataDir: path.join(home.dir, 'data'), env: isolatedEnv({ home: home.dir }) };
 };
 

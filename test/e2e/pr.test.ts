@@ -1,26 +1,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isolatedEnv, runCli, type CliResult } from '../support/cli.js';
 import { addBareRemote, recordFinishedRun } from '../support/finishedRun.js';
 import { startGeminiServer } from '../support/geminiServer.js';
 import { startGithubServer } from '../support/githubServer.js';
 import { makeTempDir, makeTempRepo } from '../support/gitRepo.js';
+import { cleanUp } from '../support/cleanUp.js';
 
 const TOKEN = 'ghp_e2eStandInToken0123456789abcdefghijkl';
 const PR_TEXT = { title: 'Change a and b together', body: 'Both files change.\n\n## Agents\n\n- Agent 1: a.py\n- Agent 2: b.py' };
-
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
 
 /** A finished run of two agents (real branches, history, summary file), a bare `origin`, GitHub and Gemini stand-ins. */
 const setup = async () => {
   const repo = await makeTempRepo({ 'a.py': 'A = 1\n', 'b.py': 'B = 2\n' });
   const home = makeTempDir('ao-home-');
-  cleanups.push(repo.cleanup, home.cleanup);
+  cleanUp(repo.cleanup, home.cleanup);
   const dataDir = path.join(home.dir, 'data');
   const bare = await addBareRemote(repo, home.dir);
   const run = await recordFinishedRun({
@@ -33,7 +29,7 @@ const setup = async () => {
   });
   const github = await startGithubServer({ token: TOKEN });
   const gemini = await startGeminiServer([{ json: PR_TEXT }]);
-  cleanups.push(github.close, gemini.close);
+  cleanUp(github.close, gemini.close);
   const env = isolatedEnv(
     { home: home.dir },
     {
@@ -157,7 +153,7 @@ describe('aider-orchestrator pr', () => {
 
     // The user's own untracked .env (in the folder they run from) gives the token.
     const elsewhere = makeTempDir('ao-cwd-');
-    cleanups.push(elsewhere.cleanup);
+    cleanUp(elsewhere.cleanup);
     fs.writeFileSync(path.join(elsewhere.dir, '.env'), `GITHUB_TOKEN=${TOKEN}\n`);
     const fromDotEnv = await runCli(['pr', run.id, '--per-agent', '--yes'], { cwd: elsewhere.dir, env: noToken });
     expect(fromDotEnv.exitCode, fromDotEnv.stderr).toBe(0);

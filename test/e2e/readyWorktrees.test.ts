@@ -1,21 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findTestAider } from '../support/aider.js';
 import { isolatedEnv, runCli } from '../support/cli.js';
 import { startGeminiServer } from '../support/geminiServer.js';
 import { makeTempDir, makeTempRepo } from '../support/gitRepo.js';
 import { startOpenAiServer, wholeFileEdit } from '../support/openaiServer.js';
+import { cleanUp } from '../support/cleanUp.js';
 
 const aider = findTestAider();
 const PRD = '# PRD: greetings\n\n## Goal\nEvery module says hello.\n';
 const FILES = { 'app/greet.py': 'def greet():\n    return "hi"\n', 'lib/calc.py': 'TOTAL = 0\n', 'README.md': '# Demo\n' };
 const EDITS: Record<string, string> = { 'app/greet.py': 'def greet():\n    return "hello"\n', 'lib/calc.py': 'TOTAL = 42\n' };
-
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
 
 /** Every agent worktree of the run (under the data folder), whether its setup has made `ready.txt` yet. */
 const worktreesReady = (home: string): Record<string, boolean> => {
@@ -41,7 +37,7 @@ const start = async (options: { files: string[] }) => {
     if (request.stream) turns.push({ file, ready: worktreesReady(home.dir) });
     return file ? { text: wholeFileEdit(file, EDITS[file]!, 'python') } : { text: 'Nothing to change.' };
   });
-  cleanups.push(
+  cleanUp(
     repo.cleanup,
     home.cleanup,
     outside.cleanup,

@@ -1,28 +1,15 @@
 import { execa } from 'execa';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { findTestAider } from '../support/aider.js';
+import { expect, it, onTestFinished } from 'vitest';
+import { aiderBin, describeWithAider } from '../support/aider.js';
 import { isolatedEnv, runCli, startCli } from '../support/cli.js';
 import { startGeminiServer } from '../support/geminiServer.js';
 import { makeTempDir, makeTempRepo } from '../support/gitRepo.js';
 import { startOpenAiServer, wholeFileEdit } from '../support/openaiServer.js';
+import { waitFor } from '../support/waitFor.js';
 
-const aider = findTestAider();
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-const waitUntil = async (condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 120_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-};
-
-describe.skipIf('skip' in aider)(`a run that survives being killed${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`, () => {
+describeWithAider(`a run that survives being killed`, () => {
   it('leaves no aider behind after SIGKILL, keeps the commits, and resume finishes the unfinished agent', async () => {
     const repo = await makeTempRepo({ 'a.py': 'A = 1\n', 'b.py': 'B = 2\n' });
     const home = makeTempDir('ao-home-');
@@ -32,17 +19,15 @@ describe.skipIf('skip' in aider)(`a run that survives being killed${'skip' in ai
       if (request.text.includes('a.py\n```')) return { text: wholeFileEdit('a.py', 'A = 10\n', 'python') };
       return answerB ? { text: wholeFileEdit('b.py', 'B = 20\n', 'python') } : { hang: true };
     });
-    cleanups.push(
-      repo.cleanup,
-      home.cleanup,
-      () => gemini.close(),
-      () => openai.close(),
-    );
+    onTestFinished(repo.cleanup);
+    onTestFinished(home.cleanup);
+    onTestFinished(() => gemini.close());
+    onTestFinished(() => openai.close());
     const env = isolatedEnv(
       { home: home.dir },
       { GEMINI_API_KEY: 'g', GOOGLE_GEMINI_BASE_URL: gemini.url, OPENAI_API_KEY: 'sk-x', OPENAI_API_BASE: openai.url },
     );
-    const bin = 'bin' in aider ? aider.bin : '';
+    const bin = aiderBin();
 
     const child = startCli(
       [
@@ -64,9 +49,11 @@ describe.skipIf('skip' in aider)(`a run that survives being killed${'skip' in ai
     );
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    await waitUntil(
+    await waitFor(
       () => /state: succeeded/.test(stderr) && (stderr.match(/state: working/g) ?? []).length >= 2,
-      `one agent done and the other working:\n${stderr}`,
+      () => `one agent done and the other working:\n${stderr}`,
+      120_000,
+      100,
     );
     // While the run's process lives, nothing else may drive it: resume, clean and merge refuse, naming it.
     for (const args of [['resume'], ['clean', '--branches', '--yes'], ['merge']]) {
@@ -81,10 +68,11 @@ describe.skipIf('skip' in aider)(`a run that survives being killed${'skip' in ai
 
     // The pty hang-up ends every aider of the run.
     const runsDir = path.join(home.dir, 'data', 'runs');
-    await waitUntil(
+    await waitFor(
       async () => !String((await execa('ps', ['-eo', 'args'])).stdout).includes(runsDir),
       'the aider processes to end',
       30_000,
+      100,
     );
     // The finished agent's commit is on its branch; no summary was written.
     const branches = (await repo.git('branch', '--list', 'aider-orchestrator/*', '--format=%(refname:short)')).trim().split('\n');

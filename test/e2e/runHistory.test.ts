@@ -1,27 +1,23 @@
 import { execa } from 'execa';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { emptyUsage, type AgentState } from '../../src/agents/types.js';
 import { headCommit } from '../../src/git/repo.js';
-import { agentBranchName, createWorktree, newRunId } from '../../src/git/worktrees.js';
+import { agentBranchName, createWorktree } from '../../src/git/worktrees.js';
+import { newRunId } from '../../src/orchestrator/runId.js';
 import { RunHistory } from '../../src/orchestrator/history.js';
 import { processStartTime, type ProcessIdentity } from '../../src/orchestrator/processIdentity.js';
-import { findTestAider } from '../support/aider.js';
+import { aiderBin, describeWithAider } from '../support/aider.js';
 import { isolatedEnv, runCli } from '../support/cli.js';
 import { startGeminiServer } from '../support/geminiServer.js';
 import { makeTempDir, makeTempRepo, type TempRepo } from '../support/gitRepo.js';
 
-const aider = findTestAider();
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
 const setup = async () => {
   const repo = await makeTempRepo({ 'a.py': 'A = 1\n', 'b.py': 'B = 2\n' });
   const home = makeTempDir('ao-home-');
-  cleanups.push(repo.cleanup, home.cleanup);
+  onTestFinished(repo.cleanup);
+  onTestFinished(home.cleanup);
   const dataDir = path.join(home.dir, 'data');
   return { repo, home: home.dir, dataDir, env: isolatedEnv({ home: home.dir }, { OPENAI_API_KEY: 'sk-test' }) };
 };
@@ -33,7 +29,7 @@ const startProcess = () => {
     child.kill('SIGKILL');
     await child;
   };
-  cleanups.push(end);
+  onTestFinished(end);
   const identity: ProcessIdentity = { pid: child.pid!, startTime: processStartTime(child.pid!) };
   expect(identity.startTime).toBeDefined();
   return { identity, end };
@@ -158,13 +154,13 @@ describe('a run whose process still runs (the live-run lock)', () => {
   });
 });
 
-describe.skipIf('skip' in aider)(`resume takes over a killed run${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`, () => {
+describeWithAider(`resume takes over a killed run`, () => {
   // The log folder is full, simulated honestly: the summary's temp file is a symbolic link to
   // /dev/full, whose every write fails with ENOSPC.
   it('fails an agent whose worktree is gone (the run still finishes), and says once when the summary cannot be written', async () => {
     const { repo, dataDir, env } = await setup();
     const owner = startProcess();
-    const bin = 'bin' in aider ? aider.bin : '';
+    const bin = aiderBin();
     const run = await recordRun({
       repo,
       dataDir,
@@ -291,7 +287,7 @@ describe('clean of a summary placed in the repository', () => {
     await repo.git('branch', `aider-orchestrator/${run.id}/agent-9`);
     const mine = path.join(path.dirname(repo.dir), `${path.basename(repo.dir)}-mine`);
     await repo.git('worktree', 'add', '-q', '-b', 'my-work', mine);
-    cleanups.push(() => fs.rmSync(mine, { recursive: true, force: true }));
+    onTestFinished(() => fs.rmSync(mine, { recursive: true, force: true }));
     // Summaries placed in the repository (committed by anyone), naming those.
     const logDir = path.join(repo.dir, '.aider_logs');
     fs.mkdirSync(logDir);
@@ -326,7 +322,7 @@ describe('merge and clean of a run elsewhere', () => {
     const run = await recordRun({ repo, dataDir, owner: owner.identity, agents: [{ state: 'succeeded', edit: 'a.py' }] });
     await owner.end();
     const other = await makeTempRepo({ 'c.py': 'C = 3\n' });
-    cleanups.push(other.cleanup);
+    onTestFinished(other.cleanup);
     expectOneLineError(
       await runCli(['merge', run.id, '--repo', other.dir], { cwd: home, env }),
       new RegExp(`^error: run ${run.id} was made in ${repo.dir}, not in ${other.dir}: leave out --repo`),
@@ -370,15 +366,15 @@ describe('clean of what it cannot remove', () => {
   });
 });
 
-describe.skipIf('skip' in aider)(`a workspace that cannot be made${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`, () => {
+describeWithAider(`a workspace that cannot be made`, () => {
   // The data folder cannot take the worktrees, simulated honestly: its `worktrees` is a file (ENOTDIR).
   it('ends the run with one line before any agent starts, leaving no branch, worktree or unfinished run', async () => {
     const { repo, dataDir, env } = await setup();
     const gemini = await startGeminiServer([{ text: '# PRD\n\nSet A to 10.\n' }]);
-    cleanups.push(() => gemini.close());
+    onTestFinished(() => gemini.close());
     fs.mkdirSync(dataDir, { recursive: true });
     fs.writeFileSync(path.join(dataDir, 'worktrees'), 'not a folder');
-    const bin = 'bin' in aider ? aider.bin : '';
+    const bin = aiderBin();
     const result = await runCli(['--headless', '--yes', '--change', 'Set A', '--files', 'a.py', '--model', 'gpt-4o', '--aider-bin', bin], {
       cwd: repo.dir,
       env: { ...env, GEMINI_API_KEY: 'g', GOOGLE_GEMINI_BASE_URL: gemini.url },

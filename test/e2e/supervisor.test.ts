@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { findTestAider } from '../support/aider.js';
+import { expect, it, onTestFinished } from 'vitest';
+import { aiderBin, describeWithAider } from '../support/aider.js';
 import { isolatedEnv, runCli } from '../support/cli.js';
 import { startGeminiServer } from '../support/geminiServer.js';
 import { makeTempDir, makeTempRepo } from '../support/gitRepo.js';
@@ -11,7 +11,6 @@ import { startOpenAiServer, wholeFileEdit, type ChatReply, type RecordedChatRequ
 // and the supervisor (--supervisor-model openai/test-supervisor) to the same server, told apart by
 // the model name of each request.
 
-const aider = findTestAider();
 const PRD = '# PRD: greetings\n\n## Goal\nThe greeting is friendly and loud.\n';
 const FILES = { 'app/greet.py': 'def greet():\n    return "hi"\n' };
 const FIRST = 'def greet():\n    return "hello"\n';
@@ -24,11 +23,6 @@ const decision = (action: string, progress: string, message = '') => ({
   action,
   message,
   future: 'the agent goes on',
-});
-
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
 const lastUserText = (request: RecordedChatRequest): string => {
@@ -51,12 +45,10 @@ const runWithSupervisor = async (decisions: ChatReply[]) => {
     aiderTurns.push(request);
     return { text: wholeFileEdit('app/greet.py', lastUserText(request).includes(INSTRUCTION) ? SECOND : FIRST, 'python') };
   });
-  cleanups.push(
-    repo.cleanup,
-    home.cleanup,
-    () => gemini.close(),
-    () => openai.close(),
-  );
+  onTestFinished(repo.cleanup);
+  onTestFinished(home.cleanup);
+  onTestFinished(() => gemini.close());
+  onTestFinished(() => openai.close());
   const result = await runCli(
     [
       '--headless',
@@ -70,7 +62,7 @@ const runWithSupervisor = async (decisions: ChatReply[]) => {
       '--supervisor-model',
       'openai/test-supervisor',
       '--aider-bin',
-      'bin' in aider ? aider.bin : '',
+      aiderBin(),
     ],
     {
       cwd: repo.dir,
@@ -99,7 +91,7 @@ const runWithSupervisor = async (decisions: ChatReply[]) => {
   return { repo, result, summary, agent, logEvents, supervisorRequests, aiderTurns };
 };
 
-describe.skipIf('skip' in aider)(`the supervisor drives the real aider${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`, () => {
+describeWithAider(`the supervisor drives the real aider`, () => {
   it('instructs a second turn, then finishes: two turns, two commits, every decision kept', async () => {
     const { repo, result, summary, agent, logEvents, supervisorRequests, aiderTurns } = await runWithSupervisor([
       { json: decision('instruct', 'greeting changed, not yet loud', INSTRUCTION) },

@@ -1,14 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { findTestAider } from '../support/aider.js';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { aiderBin, itWithAider } from '../support/aider.js';
 import { isolatedEnv, runCli } from '../support/cli.js';
 import { startGeminiServer, type GeminiServer } from '../support/geminiServer.js';
 import { makeTempDir, makeTempRepo } from '../support/gitRepo.js';
 import { startOpenAiServer, wholeFileEdit, type OpenAiServer } from '../support/openaiServer.js';
 import { startTripwire, type Tripwire } from '../support/tripwire.js';
 
-const aider = findTestAider();
 const GEMINI_KEY = 'AIzaSy-user-gemini-key-0123456789';
 const OPENAI_KEY = 'sk-user-openai-key-0123456789';
 const REPO_KEY = 'sk-repo-key-0123456789';
@@ -16,14 +15,9 @@ const PRD = '# PRD: answer\n\n## Goal\nThe answer is 42.\n';
 const APP = 'def answer():\n    return 41\n';
 const EDITED = 'def answer():\n    return 42\n';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
 const temp = (prefix: string) => {
   const made = makeTempDir(prefix);
-  cleanups.push(made.cleanup);
+  onTestFinished(made.cleanup);
   return made.dir;
 };
 
@@ -69,7 +63,7 @@ const makeEvilRepo = async (tripwire: Tripwire) => {
       '',
     ].join('\n'),
   });
-  cleanups.push(repo.cleanup);
+  onTestFinished(repo.cleanup);
   return { repo, markers, marker };
 };
 
@@ -79,11 +73,9 @@ const startModels = async () => {
     request.text.includes('app.py\n```') ? { text: wholeFileEdit('app.py', EDITED, 'python') } : { text: 'Nothing to change.' },
   );
   const tripwire = await startTripwire();
-  cleanups.push(
-    () => gemini.close(),
-    () => openai.close(),
-    () => tripwire.close(),
-  );
+  onTestFinished(() => gemini.close());
+  onTestFinished(() => openai.close());
+  onTestFinished(() => tripwire.close());
   return { gemini, openai, tripwire };
 };
 
@@ -133,75 +125,69 @@ describe("a repository's committed .env and .aider.conf.yml are data, never conf
     expect(models.gemini.requests).toHaveLength(0);
   });
 
-  it.skipIf('skip' in aider)(
-    `with --trust-repo runs the repo's aider commands, but never its app settings, endpoints or keys${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`,
-    async () => {
-      const models = await startModels();
-      const { repo, marker } = await makeEvilRepo(models.tripwire);
-      const home = temp('ao-home-');
-      // The user's Gemini endpoint in the stored config, below the environment: a tracked .env read as
-      // the app's environment would win over it and send the PRD request to the tripwire.
-      fs.mkdirSync(path.join(home, 'config'));
-      fs.writeFileSync(path.join(home, 'config', 'config.json'), JSON.stringify({ geminiBaseUrl: models.gemini.url }));
-      const { GOOGLE_GEMINI_BASE_URL: _fromConfig, ...env } = userEnv(home, models, 'bin' in aider ? aider.bin : undefined);
-      const result = await runCli([...RUN, '--repo', `file://${repo.dir}`, '--trust-repo'], { cwd: temp('ao-cwd-'), env });
+  itWithAider(`with --trust-repo runs the repo's aider commands, but never its app settings, endpoints or keys`, async () => {
+    const models = await startModels();
+    const { repo, marker } = await makeEvilRepo(models.tripwire);
+    const home = temp('ao-home-');
+    // The user's Gemini endpoint in the stored config, below the environment: a tracked .env read as
+    // the app's environment would win over it and send the PRD request to the tripwire.
+    fs.mkdirSync(path.join(home, 'config'));
+    fs.writeFileSync(path.join(home, 'config', 'config.json'), JSON.stringify({ geminiBaseUrl: models.gemini.url }));
+    const { GOOGLE_GEMINI_BASE_URL: _fromConfig, ...env } = userEnv(home, models, aiderBin());
+    const result = await runCli([...RUN, '--repo', `file://${repo.dir}`, '--trust-repo'], { cwd: temp('ao-cwd-'), env });
 
-      expect(result.exitCode, `${result.stdout}\n${result.stderr}`).toBe(0);
-      expect(result.stderr).toMatch(
-        /warning: the tracked \.env of file:\/\/\S+ sets OPENAI_API_BASE, OPENAI_API_KEY, GOOGLE_GEMINI_BASE_URL, AIDER_ORCHESTRATOR_AIDER_BIN, AIDER_ORCHESTRATOR_CHECK_CMD, ignored: the app's settings never come from a repository's files/,
-      );
-      // Trusted: aider ran the repo's lint and test commands after its edit.
-      expect(fs.existsSync(marker('aider-lint-cmd'))).toBe(true);
-      expect(fs.existsSync(marker('aider-test-cmd'))).toBe(true);
-      // Never the app's own settings, even trusted.
-      expect(fs.existsSync(marker('aider-bin'))).toBe(false);
-      expect(fs.existsSync(marker('check-cmd'))).toBe(false);
-      // The user's endpoints and keys won over the repo's .env, AIDER_OPENAI_API_BASE, openai-api-base and set-env.
-      expect(models.tripwire.connections).toBe(0);
-      expect(models.gemini.requests.length).toBeGreaterThan(0);
-      expect(models.openai.requests.some((request) => request.kind === 'turn')).toBe(true);
-      expect(models.openai.requests.every((request) => request.authorization === `Bearer ${OPENAI_KEY}`)).toBe(true);
-      // The pin file names the user's variables but holds none of their values.
-      const runs = path.join(home, 'data', 'runs');
-      const pinFiles = fs.readdirSync(runs, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('aider.env'));
-      expect(pinFiles).toHaveLength(1);
-      const pins = fs.readFileSync(path.join(runs, pinFiles[0]!), 'utf8');
-      expect(pins).toMatch(/^OPENAI_API_KEY="\$\{AIDER_ORCHESTRATOR_PIN_[0-9a-f]{16}_OPENAI_API_KEY\}"$/m);
-      expect(pins).toMatch(/^OPENAI_BASE_URL=$/m);
-      expect(pins).not.toContain(OPENAI_KEY);
-      expect(pins).not.toContain(models.openai.url);
-    },
-  );
+    expect(result.exitCode, `${result.stdout}\n${result.stderr}`).toBe(0);
+    expect(result.stderr).toMatch(
+      /warning: the tracked \.env of file:\/\/\S+ sets OPENAI_API_BASE, OPENAI_API_KEY, GOOGLE_GEMINI_BASE_URL, AIDER_ORCHESTRATOR_AIDER_BIN, AIDER_ORCHESTRATOR_CHECK_CMD, ignored: the app's settings never come from a repository's files/,
+    );
+    // Trusted: aider ran the repo's lint and test commands after its edit.
+    expect(fs.existsSync(marker('aider-lint-cmd'))).toBe(true);
+    expect(fs.existsSync(marker('aider-test-cmd'))).toBe(true);
+    // Never the app's own settings, even trusted.
+    expect(fs.existsSync(marker('aider-bin'))).toBe(false);
+    expect(fs.existsSync(marker('check-cmd'))).toBe(false);
+    // The user's endpoints and keys won over the repo's .env, AIDER_OPENAI_API_BASE, openai-api-base and set-env.
+    expect(models.tripwire.connections).toBe(0);
+    expect(models.gemini.requests.length).toBeGreaterThan(0);
+    expect(models.openai.requests.some((request) => request.kind === 'turn')).toBe(true);
+    expect(models.openai.requests.every((request) => request.authorization === `Bearer ${OPENAI_KEY}`)).toBe(true);
+    // The pin file names the user's variables but holds none of their values.
+    const runs = path.join(home, 'data', 'runs');
+    const pinFiles = fs.readdirSync(runs, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('aider.env'));
+    expect(pinFiles).toHaveLength(1);
+    const pins = fs.readFileSync(path.join(runs, pinFiles[0]!), 'utf8');
+    expect(pins).toMatch(/^OPENAI_API_KEY="\$\{AIDER_ORCHESTRATOR_PIN_[0-9a-f]{16}_OPENAI_API_KEY\}"$/m);
+    expect(pins).toMatch(/^OPENAI_BASE_URL=$/m);
+    expect(pins).not.toContain(OPENAI_KEY);
+    expect(pins).not.toContain(models.openai.url);
+  });
 
-  it.skipIf('skip' in aider)(
-    `reads the user's own untracked .env in the repository${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`,
-    async () => {
-      const models = await startModels();
-      const markers = temp('ao-markers-');
-      const repo = await makeTempRepo({ 'app.py': APP, '.gitignore': '.env\n' });
-      cleanups.push(repo.cleanup);
-      fs.writeFileSync(
-        path.join(repo.dir, '.env'),
-        [
-          `GEMINI_API_KEY=${GEMINI_KEY}`,
-          `GOOGLE_GEMINI_BASE_URL=${models.gemini.url}`,
-          `OPENAI_API_KEY=${OPENAI_KEY}`,
-          `OPENAI_API_BASE=${models.openai.url}`,
-          `AIDER_ORCHESTRATOR_CHECK_CMD=touch ${path.join(markers, 'user-check')}`,
-          '',
-        ].join('\n'),
-      );
-      const result = await runCli([...RUN, '--aider-bin', 'bin' in aider ? aider.bin : ''], {
-        cwd: repo.dir,
-        env: isolatedEnv({ home: temp('ao-home-') }),
-      });
+  itWithAider(`reads the user's own untracked .env in the repository`, async () => {
+    const models = await startModels();
+    const markers = temp('ao-markers-');
+    const repo = await makeTempRepo({ 'app.py': APP, '.gitignore': '.env\n' });
+    onTestFinished(repo.cleanup);
+    fs.writeFileSync(
+      path.join(repo.dir, '.env'),
+      [
+        `GEMINI_API_KEY=${GEMINI_KEY}`,
+        `GOOGLE_GEMINI_BASE_URL=${models.gemini.url}`,
+        `OPENAI_API_KEY=${OPENAI_KEY}`,
+        `OPENAI_API_BASE=${models.openai.url}`,
+        `AIDER_ORCHESTRATOR_CHECK_CMD=touch ${path.join(markers, 'user-check')}`,
+        '',
+      ].join('\n'),
+    );
+    const result = await runCli([...RUN, '--aider-bin', aiderBin()], {
+      cwd: repo.dir,
+      env: isolatedEnv({ home: temp('ao-home-') }),
+    });
 
-      expect(result.exitCode, `${result.stdout}\n${result.stderr}`).toBe(0);
-      expect(result.stderr).not.toMatch(/^error:/m);
-      expect(fs.readdirSync(markers)).toEqual(['user-check']);
-      expect(models.gemini.requests.length).toBeGreaterThan(0);
-      expect(models.openai.requests.every((request) => request.authorization === `Bearer ${OPENAI_KEY}`)).toBe(true);
-      expect(models.tripwire.connections).toBe(0);
-    },
-  );
+    expect(result.exitCode, `${result.stdout}\n${result.stderr}`).toBe(0);
+    expect(result.stderr).not.toMatch(/^error:/m);
+    expect(fs.readdirSync(markers)).toEqual(['user-check']);
+    expect(models.gemini.requests.length).toBeGreaterThan(0);
+    expect(models.openai.requests.every((request) => request.authorization === `Bearer ${OPENAI_KEY}`)).toBe(true);
+    expect(models.tripwire.connections).toBe(0);
+  });
 });

@@ -1,22 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { findTestAider } from '../support/aider.js';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { aiderBin, describeWithAider } from '../support/aider.js';
 import { CLI_MAIN, isolatedEnv } from '../support/cli.js';
 import { startGeminiServer } from '../support/geminiServer.js';
 import { makeTempDir, makeTempRepo } from '../support/gitRepo.js';
 import { startOpenAiServer, wholeFileEdit } from '../support/openaiServer.js';
 import { PtyScreen } from '../support/ptyScreen.js';
 
-const aider = findTestAider();
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
 const EDITS: Record<string, string> = { 'app/greet.py': 'GREETING = "hello"\n', 'lib/calc.py': 'TOTAL = 42\n' };
 
-describe.skipIf('skip' in aider)(`the TUI in a real terminal${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`, () => {
+describeWithAider(`the TUI in a real terminal`, () => {
   it('walks a person from PRD review through live panes to the summary', async () => {
     const repo = await makeTempRepo({ 'app/greet.py': 'GREETING = "hi"\n', 'lib/calc.py': 'TOTAL = 0\n', 'README.md': '# Demo\n' });
     const home = makeTempDir('ao-home-');
@@ -29,12 +23,10 @@ describe.skipIf('skip' in aider)(`the TUI in a real terminal${'skip' in aider ? 
       const file = Object.keys(EDITS).find((name) => request.text.includes(`${name}\n\`\`\``));
       return file ? { text: wholeFileEdit(file, EDITS[file]!, 'python') } : { text: 'Nothing to do.' };
     });
-    cleanups.push(
-      repo.cleanup,
-      home.cleanup,
-      () => gemini.close(),
-      () => openai.close(),
-    );
+    onTestFinished(repo.cleanup);
+    onTestFinished(home.cleanup);
+    onTestFinished(() => gemini.close());
+    onTestFinished(() => openai.close());
 
     const env = isolatedEnv(
       { home: home.dir },
@@ -60,14 +52,12 @@ describe.skipIf('skip' in aider)(`the TUI in a real terminal${'skip' in aider ? 
         '--model',
         'openai/test-model',
         '--aider-bin',
-        'bin' in aider ? aider.bin : '',
+        aiderBin(),
       ],
       { cwd: repo.dir, env, cols: 120, rows: 40 },
     );
-    cleanups.push(
-      () => release(),
-      () => screen.close(),
-    );
+    onTestFinished(() => release());
+    onTestFinished(() => screen.close());
 
     // PRD review: the streamed PRD, drawn as markdown, then the help over it, then approve.
     await screen.expectScreen((text) => {
@@ -175,12 +165,10 @@ describe.skipIf('skip' in aider)(`the TUI in a real terminal${'skip' in aider ? 
     const home = makeTempDir('ao-home-');
     const gemini = await startGeminiServer([{ text: '# PRD\n\nSet A.\n' }]);
     const openai = await startOpenAiServer([{ hang: true }]);
-    cleanups.push(
-      repo.cleanup,
-      home.cleanup,
-      () => gemini.close(),
-      () => openai.close(),
-    );
+    onTestFinished(repo.cleanup);
+    onTestFinished(home.cleanup);
+    onTestFinished(() => gemini.close());
+    onTestFinished(() => openai.close());
     const env = isolatedEnv(
       { home: home.dir },
       {
@@ -193,21 +181,10 @@ describe.skipIf('skip' in aider)(`the TUI in a real terminal${'skip' in aider ? 
     );
     const screen = new PtyScreen(
       process.execPath,
-      [
-        CLI_MAIN,
-        '--yes',
-        '--change',
-        'Set A',
-        '--files',
-        'a.py',
-        '--model',
-        'openai/test-model',
-        '--aider-bin',
-        'bin' in aider ? aider.bin : '',
-      ],
+      [CLI_MAIN, '--yes', '--change', 'Set A', '--files', 'a.py', '--model', 'openai/test-model', '--aider-bin', aiderBin()],
       { cwd: repo.dir, env, cols: 100, rows: 30 },
     );
-    cleanups.push(() => screen.close());
+    onTestFinished(() => screen.close());
     // --yes: straight from the PRD to the agents.
     await screen.expectScreen((text) => expect(text).toMatch(/#1 ● working/));
     screen.signal('SIGTERM');
@@ -220,18 +197,16 @@ describe.skipIf('skip' in aider)(`the TUI in a real terminal${'skip' in aider ? 
   }, 120_000);
 });
 
-describe.skipIf('skip' in aider)(`the TUI when its terminal is closed${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`, () => {
+describeWithAider(`the TUI when its terminal is closed`, () => {
   it('stops the agents, writes the summary and exits 130 on SIGHUP, though the terminal is gone', async () => {
     const repo = await makeTempRepo({ 'a.py': 'A = 1\n' });
     const home = makeTempDir('ao-home-');
     const gemini = await startGeminiServer([{ text: '# PRD\n\nSet A.\n' }]);
     const openai = await startOpenAiServer([{ hang: true }]);
-    cleanups.push(
-      repo.cleanup,
-      home.cleanup,
-      () => gemini.close(),
-      () => openai.close(),
-    );
+    onTestFinished(repo.cleanup);
+    onTestFinished(home.cleanup);
+    onTestFinished(() => gemini.close());
+    onTestFinished(() => openai.close());
     const env = isolatedEnv(
       { home: home.dir },
       {
@@ -244,21 +219,10 @@ describe.skipIf('skip' in aider)(`the TUI when its terminal is closed${'skip' in
     );
     const screen = new PtyScreen(
       process.execPath,
-      [
-        CLI_MAIN,
-        '--yes',
-        '--change',
-        'Set A',
-        '--files',
-        'a.py',
-        '--model',
-        'openai/test-model',
-        '--aider-bin',
-        'bin' in aider ? aider.bin : '',
-      ],
+      [CLI_MAIN, '--yes', '--change', 'Set A', '--files', 'a.py', '--model', 'openai/test-model', '--aider-bin', aiderBin()],
       { cwd: repo.dir, env, cols: 100, rows: 30 },
     );
-    cleanups.push(() => screen.close());
+    onTestFinished(() => screen.close());
     await screen.waitFor('#1 ● working');
     screen.hangUp();
     expect(await screen.exited).toBe(130);
@@ -276,7 +240,8 @@ describe('the TUI while the run is checked', () => {
   const start = async (aiderScript: string): Promise<PtyScreen> => {
     const repo = await makeTempRepo({ 'a.py': 'A = 1\n' });
     const home = makeTempDir('ao-home-');
-    cleanups.push(repo.cleanup, home.cleanup);
+    onTestFinished(repo.cleanup);
+    onTestFinished(home.cleanup);
     const aiderBin = path.join(home.dir, 'aider');
     fs.writeFileSync(aiderBin, aiderScript, { mode: 0o755 });
     const env = isolatedEnv({ home: home.dir }, { TERM: 'xterm-256color', GEMINI_API_KEY: 'g', OPENAI_API_KEY: 'sk-x' });
@@ -290,7 +255,7 @@ describe('the TUI while the run is checked', () => {
         rows: 20,
       },
     );
-    cleanups.push(() => screen.close());
+    onTestFinished(() => screen.close());
     return screen;
   };
 

@@ -1,20 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { isolatedEnv, runCli } from '../support/cli.js';
 import { startGeminiServer, type GeminiServer } from '../support/geminiServer.js';
 import { makeTempDir } from '../support/gitRepo.js';
 import { makeHostileRepo, SECRET_MARKER, type HostileRepo } from '../support/hostileRepo.js';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
 const setup = async () => {
   const repo: HostileRepo = await makeHostileRepo();
   const home = makeTempDir('ao-home-');
-  cleanups.push(repo.cleanup, home.cleanup);
+  onTestFinished(repo.cleanup);
+  onTestFinished(home.cleanup);
   return { repo, home: home.dir };
 };
 
@@ -47,7 +43,7 @@ describe('a repository whose symlinks lead out of it', () => {
   it('--files refuses a link outside, a symlinked folder, /proc/self/environ, a broken link and a deleted file: one line, exit 2, nothing sent', async () => {
     const { repo, home } = await setup();
     const gemini = await startGeminiServer([{ text: '# PRD\n' }]);
-    cleanups.push(() => gemini.close());
+    onTestFinished(() => gemini.close());
     const cases: [string, RegExp][] = [
       [
         'README.md',
@@ -91,9 +87,9 @@ describe('a repository whose symlinks lead out of it', () => {
         ],
       },
     ]);
-    cleanups.push(() => gemini.close());
+    onTestFinished(() => gemini.close());
     const aiderDir = makeTempDir('ao-aider-');
-    cleanups.push(aiderDir.cleanup);
+    onTestFinished(aiderDir.cleanup);
     const aider = recordingAider(aiderDir.dir);
 
     const result = await runCli(['--headless', '--yes', '--change', 'Touch everything', '--aider-bin', aider.file], {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { onTestFinished } from 'vitest';
 import { Agent, type AgentOptions } from '../../src/agents/agent.js';
 import { buildAiderEnv } from '../../src/agents/aiderArgs.js';
 import { headCommit } from '../../src/git/repo.js';
@@ -17,11 +18,10 @@ export interface TestAgent {
 
 /**
  * One Agent on a fresh repository (a.py, b.py) with its own worktree, the real aider `aiderBin`
- * and a scripted model; teardown steps go to `cleanups`. `extraEnv` adds to aider's environment.
+ * and a scripted model, all torn down when the test ends. `extraEnv` adds to aider's environment.
  */
 export const makeTestAgent = async (
   aiderBin: string,
-  cleanups: (() => Promise<void> | void)[],
   script: ChatScript,
   overrides: Partial<AgentOptions> = {},
   extraEnv: NodeJS.ProcessEnv = {},
@@ -53,12 +53,10 @@ export const makeTestAgent = async (
     rows: 30,
     ...overrides,
   });
-  cleanups.push(
-    repo.cleanup,
-    data.cleanup,
-    () => server.close(),
-    () => agent.dispose(),
-  );
+  onTestFinished(repo.cleanup);
+  onTestFinished(data.cleanup);
+  onTestFinished(() => server.close());
+  onTestFinished(() => agent.dispose());
   return { agent, server, worktree, data: data.dir };
 };
 

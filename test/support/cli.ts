@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { expect, onTestFinished } from 'vitest';
+import { makeTempDir, makeTempRepo } from './gitRepo.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** The built CLI (test/support/buildCli.ts builds it before the tests run). */
@@ -55,3 +57,32 @@ export const isolatedEnv = (dirs: { home: string }, extra: NodeJS.ProcessEnv = {
   AIDER_ORCHESTRATOR_NOTIFY_DESKTOP: 'off',
   ...extra,
 });
+
+/** A temp folder, removed when the test ends. */
+export const tempDir = (prefix?: string): string => {
+  const made = makeTempDir(prefix);
+  onTestFinished(made.cleanup);
+  return made.dir;
+};
+
+/** A repository with one commit (a.py), removed when the test ends. */
+export const tempRepo = async (): Promise<string> => {
+  const made = await makeTempRepo({ 'a.py': 'A = 1\n' });
+  onTestFinished(made.cleanup);
+  return made.dir;
+};
+
+/** Placeholder keys for the default models (the stand-ins take any). */
+export const TEST_KEYS = { GEMINI_API_KEY: 'g-key', OPENAI_API_KEY: 'sk-x' };
+
+/**
+ * A user mistake: stderr ends with one `error: ...` line matching `pattern`, and has no stack
+ * trace; with `alone`, that line is all stderr says.
+ */
+export const expectUserError = (stderr: string, pattern: RegExp, options: { alone?: boolean } = {}): void => {
+  const lines = stderr.trim().split('\n');
+  if (options.alone) expect(lines).toHaveLength(1);
+  expect(lines.at(-1)).toMatch(/^error: /);
+  expect(lines.at(-1)).toMatch(pattern);
+  expect(stderr).not.toMatch(/\n\s+at /);
+};

@@ -167,15 +167,6 @@ export class TestRun extends EventEmitter<RunEvents> implements RunController {
   }
 }
 
-/** Polls `condition` until it holds (Ink renders asynchronously); fails after the deadline. */
-export const waitFor = async (condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-};
-
 export const KEYS = {
   up: '\x1b[A',
   down: '\x1b[B',

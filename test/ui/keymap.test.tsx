@@ -1,14 +1,15 @@
 import { render } from 'ink-testing-library';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { openConfigStore } from '../../src/config/store.js';
 import { KeyRouter } from '../../src/ui/keys/KeyRouter.js';
 import { KEYMAPS, type Binding, type KeymapName } from '../../src/ui/keys/keymap.js';
 import { keyBytes, keyLabel, type KeyCombo } from '../../src/ui/keys/keys.js';
 import { CheckingScreen } from '../../src/ui/screens/CheckingScreen.js';
 import { ConfigScreen } from '../../src/ui/screens/ConfigScreen.js';
-import { KEYS, TestAgent, TestRun, waitFor } from '../support/fakeRun.js';
+import { KEYS, TestAgent, TestRun } from '../support/fakeRun.js';
+import { waitFor } from '../support/waitFor.js';
 import { makeTempDir } from '../support/gitRepo.js';
-import { hasExited, onCleanup, plan, renderApp, summaryOf, withFrame } from './renderApp.js';
+import { hasExited, plan, renderApp, summaryOf, withFrame } from './renderApp.js';
 
 /**
  * Every key of every keymap does what its label says: the cases below are driven from the
@@ -109,14 +110,14 @@ const diffScreen = async () => {
 const standalone = async (element: (flags: Set<string>) => React.JSX.Element, shown: string): Promise<Harness> => {
   const flags = new Set<string>();
   const rendered = withFrame(render(element(flags)));
-  onCleanup(() => rendered.unmount());
+  onTestFinished(() => rendered.unmount());
   await rendered.shows(shown);
   return harnessOf(rendered as unknown as ReturnType<typeof renderApp>, new TestRun(), flags);
 };
 
 const settingsScreen = () => {
   const dir = makeTempDir('ao-config-');
-  onCleanup(dir.cleanup);
+  onTestFinished(dir.cleanup);
   const store = openConfigStore({ AIDER_ORCHESTRATOR_CONFIG_DIR: dir.dir });
   return standalone(
     (flags) => (

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { KEYS, TestAgent, TestRun, waitFor } from '../support/fakeRun.js';
+import { KEYS, TestAgent, TestRun } from '../support/fakeRun.js';
+import { waitFor } from '../support/waitFor.js';
 import { plan, renderApp } from './renderApp.js';
 
 const dashboard = async (count: number) => {
@@ -48,6 +49,38 @@ describe('overlays are drawn over the screen, which keeps its state under them',
     expect(app.frame()).not.toContain('and quit?');
     app.stdin.write('s');
     await waitFor(() => run.calls.includes('stopAgent 2'), 'the selected agent still selected');
+  });
+
+  it('keeps the dashboard zoomed on the selected pane through the settings', async () => {
+    const { run, app } = await dashboard(3);
+    app.stdin.write(KEYS.tab);
+    app.stdin.write('z');
+    await app.hides('output of agent 1');
+    app.stdin.write('c');
+    await app.shows('Settings');
+    expect(app.frame()).not.toContain('output of agent 2');
+    app.stdin.write(KEYS.escape);
+    await app.shows('output of agent 2');
+    expect(app.frame()).not.toContain('Settings');
+    expect(app.frame()).not.toContain('output of agent 1');
+    app.stdin.write('s');
+    await waitFor(() => run.calls.includes('stopAgent 2'), 'the selected agent still selected');
+  });
+
+  it('keeps the change typed so far through the settings', async () => {
+    const run = new TestRun();
+    run.change = '';
+    const app = renderApp(run);
+    await app.shows('What should the agents change?');
+    app.stdin.write('Add dark mode');
+    await app.shows('Add dark mode');
+    app.stdin.write('\x0f'); // Ctrl-O
+    await app.shows('Settings');
+    app.stdin.write(KEYS.escape);
+    await app.shows('What should the agents change?');
+    expect(app.frame()).toContain('Add dark mode');
+    app.stdin.write(KEYS.enter);
+    await waitFor(() => run.calls.includes('setChange Add dark mode'), 'the typed change submitted');
   });
 
   it('gives the question the keys first: nothing reaches the dashboard under it', async () => {

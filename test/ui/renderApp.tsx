@@ -1,11 +1,12 @@
 import { render } from 'ink-testing-library';
-import { afterEach } from 'vitest';
+import { onTestFinished } from 'vitest';
 import { openConfigStore } from '../../src/config/store.js';
 import type { RunSummary } from '../../src/logs/types.js';
 import { App } from '../../src/ui/App.js';
 import { RunStoreContext } from '../../src/ui/hooks/useRunStore.js';
 import { RunStore } from '../../src/ui/state/runStore.js';
-import { type TestRun, waitFor } from '../support/fakeRun.js';
+import type { TestRun } from '../support/fakeRun.js';
+import { waitFor } from '../support/waitFor.js';
 import { makeTempDir } from '../support/gitRepo.js';
 
 /**
@@ -13,12 +14,6 @@ import { makeTempDir } from '../support/gitRepo.js';
  * effect of the commit that draws it, which has run once the next macrotask starts.
  */
 export const settled = () => new Promise((resolve) => setImmediate(resolve));
-
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
-});
-export const onCleanup = (cleanup: () => void) => cleanups.push(cleanup);
 
 /** The frame as a person reads it: colours and styles dropped. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: colour codes start with ESC
@@ -55,11 +50,10 @@ export const renderApp = (run: TestRun, options: { yes?: boolean; edit?: (text: 
       />
     </RunStoreContext.Provider>,
   );
-  cleanups.push(
-    () => app.unmount(),
-    () => store.dispose(),
-    config.cleanup,
-  );
+  // Run last to first: unmount, then dispose of the store, then remove the config folder.
+  onTestFinished(config.cleanup);
+  onTestFinished(() => store.dispose());
+  onTestFinished(() => app.unmount());
   return withFrame(app);
 };
 

@@ -1,18 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { reviewMessage } from '../../src/agents/reviewComments.js';
 import { diffSince } from '../../src/git/commits.js';
-import { KEYS, TestAgent, TestRun, waitFor } from '../support/fakeRun.js';
+import { KEYS, TestAgent, TestRun } from '../support/fakeRun.js';
 import { makeTempRepo, type TempRepo } from '../support/gitRepo.js';
-import { onCleanup, plain, renderApp, summaryOf } from './renderApp.js';
+import { plain, renderApp, summaryOf } from './renderApp.js';
+import { waitFor } from '../support/waitFor.js';
 
 const GREET = 'import os\n\ndef greet(name):\n    return "hi " + name\n';
 
 /** A real repository as agent 1's worktree: the run's base, then one commit of the agent. */
 const agentRepo = async (): Promise<{ repo: TempRepo; base: string }> => {
   const repo = await makeTempRepo({ 'greet.py': GREET });
-  onCleanup(repo.cleanup);
+  onTestFinished(repo.cleanup);
   const base = (await repo.git('rev-parse', 'HEAD')).trim();
   await commit(repo, 'greet.py', GREET.replace('"hi " + name', 'f"hi {name}"'), 'feat: f-string');
   return { repo, base };

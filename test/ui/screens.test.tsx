@@ -1,14 +1,15 @@
 import fs from 'node:fs';
 import { render } from 'ink-testing-library';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { editInEditor } from '../../src/cli/editor.js';
 import { openConfigStore } from '../../src/config/store.js';
 import { UserError } from '../../src/errors.js';
 import { KeyRouter } from '../../src/ui/keys/KeyRouter.js';
 import { ConfigScreen } from '../../src/ui/screens/ConfigScreen.js';
-import { KEYS, TestAgent, TestRun, waitFor } from '../support/fakeRun.js';
+import { KEYS, TestAgent, TestRun } from '../support/fakeRun.js';
+import { waitFor } from '../support/waitFor.js';
 import { makeTempDir } from '../support/gitRepo.js';
-import { onCleanup, plan, renderApp, summaryOf, withFrame } from './renderApp.js';
+import { plan, renderApp, summaryOf, withFrame } from './renderApp.js';
 
 describe('change screen', () => {
   it('asks for the change when --change was not given, then writes the PRD', async () => {
@@ -401,7 +402,7 @@ describe('follow-up from the summary', () => {
 describe('settings form', () => {
   it('shows an invalid value inline and does not save it; saves valid values', async () => {
     const dir = makeTempDir('ao-config-');
-    onCleanup(dir.cleanup);
+    onTestFinished(dir.cleanup);
     const store = openConfigStore({ AIDER_ORCHESTRATOR_CONFIG_DIR: dir.dir });
     const app = withFrame(
       render(
@@ -410,7 +411,7 @@ describe('settings form', () => {
         </KeyRouter>,
       ),
     );
-    onCleanup(() => app.unmount());
+    onTestFinished(() => app.unmount());
     const frame = app.frame;
     for (let i = 0; i < 4; i += 1) app.stdin.write(KEYS.down); // Max agents at once
     app.stdin.write(KEYS.enter);
@@ -435,7 +436,7 @@ describe('settings form', () => {
 
   it('takes time limits as durations (90s, 10m) and shows them so', async () => {
     const dir = makeTempDir('ao-config-');
-    onCleanup(dir.cleanup);
+    onTestFinished(dir.cleanup);
     const store = openConfigStore({ AIDER_ORCHESTRATOR_CONFIG_DIR: dir.dir });
     const app = withFrame(
       render(
@@ -444,7 +445,7 @@ describe('settings form', () => {
         </KeyRouter>,
       ),
     );
-    onCleanup(() => app.unmount());
+    onTestFinished(() => app.unmount());
     const frame = app.frame;
     expect(frame()).toMatch(/Check command timeout\s+default: 10m/);
     for (let i = 0; i < 10; i += 1) app.stdin.write(KEYS.down); // Check command timeout
@@ -468,7 +469,7 @@ describe('settings form', () => {
   });
   it('turns the supervisor on or off and gives it a model of its own (default: the PRD model)', async () => {
     const dir = makeTempDir('ao-config-');
-    onCleanup(dir.cleanup);
+    onTestFinished(dir.cleanup);
     const store = openConfigStore({ AIDER_ORCHESTRATOR_CONFIG_DIR: dir.dir });
     const app = withFrame(
       render(
@@ -477,7 +478,7 @@ describe('settings form', () => {
         </KeyRouter>,
       ),
     );
-    onCleanup(() => app.unmount());
+    onTestFinished(() => app.unmount());
     const frame = app.frame;
     expect(frame()).toMatch(/Supervisor after each turn\s+default: on/);
     expect(frame()).toMatch(/Supervisor model\s+default: the PRD model/);

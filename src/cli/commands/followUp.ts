@@ -1,3 +1,5 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
 import fs from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
 import { UserError } from '../../errors.js';
@@ -5,6 +7,7 @@ import { followUpRun } from '../../orchestrator/createRun.js';
 import { exitCodeFor } from '../../orchestrator/exitCode.js';
 import { runHeadless } from '../headless.js';
 import { runInTui } from '../tui.js';
+import { type CommandContext, isHeadless, positiveInt, terminalSize } from './command.js';
 
 export interface FollowUpOptions {
   agent: number;
@@ -15,6 +18,19 @@ export interface FollowUpOptions {
   repo?: string;
   trustRepo?: boolean;
 }
+
+export const registerFollowUp = (program: Command, context: CommandContext): Command =>
+  program
+    .command('follow-up')
+    .argument('[run]', 'run id (default: the latest run of this repository)')
+    .description('one more turn for an agent of a finished run: its conversation continues in its worktree, the summary is rewritten')
+    .requiredOption('--agent <n>', 'the agent (its number in the summary)', positiveInt('--agent', 1000))
+    .option('--message <text>', 'what the agent should do next')
+    .addOption(new Option('--message-file <path|->', 'read the message from a file, or from stdin with -').conflicts('message'))
+    .option('--headless', 'no TUI: print the agent’s output lines and the summary (automatic without a terminal)')
+    .option('--repo <path>', 'the repository whose latest run is meant (default: the current one)')
+    .option('--trust-repo', "let the repository's tracked aider settings apply, as for the run")
+    .action(async (runId: string | undefined, options: FollowUpOptions) => context.exit(await followUpCommand(runId, options)));
 
 /** The message of `--message-file <path|->`: a file's text, or stdin's with `-`. */
 const readMessageFile = async (file: string, stdin: NodeJS.ReadStream = process.stdin): Promise<string> => {
@@ -46,7 +62,7 @@ const readMessageFile = async (file: string, stdin: NodeJS.ReadStream = process.
 export const followUpCommand = async (runId: string | undefined, options: FollowUpOptions): Promise<number> => {
   // No message at all is refused as an empty one (followUpRun), before anything starts.
   const message = options.messageFile !== undefined ? await readMessageFile(options.messageFile) : (options.message ?? '');
-  const headless = options.headless === true || !process.stdout.isTTY || !process.stdin.isTTY;
+  const headless = isHeadless(options.headless);
   const warnings: string[] = [];
   const run = await followUpRun({
     runId,
@@ -55,7 +71,7 @@ export const followUpCommand = async (runId: string | undefined, options: Follow
     message,
     cwd: process.cwd(),
     env: process.env,
-    terminalSize: headless ? { cols: 120, rows: 40 } : { cols: process.stdout.columns ?? 120, rows: process.stdout.rows ?? 40 },
+    terminalSize: terminalSize(headless),
     warn: (line) => (headless ? process.stderr.write(`warning: ${line}\n`) : warnings.push(line)),
     trustRepo: options.trustRepo === true,
     keepIdleSessions: !headless,

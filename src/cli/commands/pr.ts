@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import { settingsFromEnv } from '../../config/env.js';
 import { resolveSettings } from '../../config/resolve.js';
 import type { Settings } from '../../config/settings.js';
@@ -18,7 +19,9 @@ import {
   recordPullRequests,
   type RunToShip,
 } from '../../orchestrator/pullRequest.js';
-import { confirm, findRun, repositoryGone } from '../runFilesCommands.js';
+import { findRun, repositoryGone } from '../history.js';
+import { confirm } from './clean.js';
+import type { CommandContext } from './command.js';
 
 export interface PrOptions {
   repo?: string;
@@ -27,6 +30,20 @@ export interface PrOptions {
   base?: string;
   yes?: boolean;
 }
+
+export const registerPr = (program: Command, context: CommandContext): Command =>
+  program
+    .command('pr')
+    .argument('[run]', 'run id (default: the latest run of this repository)')
+    .description(
+      "push the run's integration branch (made by merge) to a remote and open a GitHub pull request, its title and body written by the PRD model (asks first)",
+    )
+    .option('--per-agent', "each succeeded agent's own branch instead, one pull request each")
+    .option('--remote <name>', 'the remote to push to; its URL names the GitHub repository (else GITHUB_REPOSITORY)', 'origin')
+    .option('--base <branch>', 'the branch the pull requests go into (default: the branch the run started from)')
+    .option('-y, --yes', 'do not ask')
+    .option('--repo <path>', 'the repository (default: the current one)')
+    .action(async (runId: string | undefined, options: PrOptions) => context.exit(await prCommand(runId, options)));
 
 /** A run as the history recorded it, in the shape `pr` ships. */
 export const runToShip = (run: RunRecord, agents: readonly AgentRecord[], settings: Partial<Settings>): RunToShip => ({

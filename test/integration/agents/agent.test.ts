@@ -1,30 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { AgentOptions, TurnRecord } from '../../../src/agents/agent.js';
-import { findTestAider } from '../../support/aider.js';
+import { aiderBin, describeWithAider } from '../../support/aider.js';
 import { makeTestAgent, screenText } from '../../support/agentFixture.js';
 import { wholeFileEdit, type ChatScript } from '../../support/openaiServer.js';
+import { waitFor } from '../../support/waitFor.js';
 
-const aider = findTestAider();
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const makeAgent = (script: ChatScript, overrides: Partial<AgentOptions> = {}) => makeTestAgent(aiderBin(), script, overrides);
 
-/** Polls until `condition` holds; fails with `what` after the deadline. */
-const waitFor = async (condition: () => boolean, what: string, timeoutMs = 60_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-};
-
-const makeAgent = (script: ChatScript, overrides: Partial<AgentOptions> = {}) =>
-  makeTestAgent('bin' in aider ? aider.bin : '', cleanups, script, overrides);
-
-describe.skipIf('skip' in aider)(`one agent: real aider in a pty${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`, () => {
+describeWithAider(`one agent: real aider in a pty`, () => {
   it('goes starting → working → succeeded, with aider’s screen in the headless terminal', async () => {
     const { agent, worktree } = await makeAgent([{ text: wholeFileEdit('a.py', 'A = 10\n', 'python') }]);
     const states: string[] = [];
@@ -55,7 +40,7 @@ describe.skipIf('skip' in aider)(`one agent: real aider in a pty${'skip' in aide
     let hang = true;
     const { agent } = await makeAgent(() => (hang ? { hang: true } : { text: wholeFileEdit('a.py', 'A = 11\n', 'python') }));
     const running = agent.run();
-    await waitFor(() => agent.state === 'working', 'aider to start its LLM call');
+    await waitFor(() => agent.state === 'working', 'aider to start its LLM call', 60_000, 50);
     await agent.stop();
     const result = await running;
     expect(result.state).toBe('stopped');
@@ -81,13 +66,13 @@ describe.skipIf('skip' in aider)(`one agent: real aider in a pty${'skip' in aide
     const turns: TurnRecord[] = [];
     agent.on('turn', (turn) => turns.push(turn));
     const running = agent.run();
-    await waitFor(() => agent.state === 'working', 'the task’s LLM call to start', 180_000);
+    await waitFor(() => agent.state === 'working', 'the task’s LLM call to start', 180_000, 50);
     agent.setFocused(true);
     release();
     // The task's turn ends; with a person in focus mode the agent waits instead of finishing.
-    await waitFor(() => agent.state === 'waiting' && turns.length === 1, 'the task turn to end with the agent waiting', 180_000);
+    await waitFor(() => agent.state === 'waiting' && turns.length === 1, 'the task turn to end with the agent waiting', 180_000, 50);
     agent.write('Now set A to 11.\r');
-    await waitFor(() => turns.some((turn) => turn.kind === 'person'), 'the person’s turn to end', 180_000);
+    await waitFor(() => turns.some((turn) => turn.kind === 'person'), 'the person’s turn to end', 180_000, 50);
     expect(agent.state).toBe('waiting');
     agent.setFocused(false);
     const result = await running;
@@ -106,7 +91,7 @@ describe.skipIf('skip' in aider)(`one agent: real aider in a pty${'skip' in aide
   it('resizes the pty and the terminal together', async () => {
     const { agent } = await makeAgent([{ hang: true }]);
     const running = agent.run();
-    await waitFor(() => agent.state === 'working', 'aider to start its LLM call');
+    await waitFor(() => agent.state === 'working', 'aider to start its LLM call', 60_000, 50);
     agent.resize(80, 20);
     expect([agent.terminal.cols, agent.terminal.rows]).toEqual([80, 20]);
     await agent.stop();

@@ -1,21 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { NO_CHANGES, type AgentOptions } from '../../../src/agents/agent.js';
-import { findTestAider } from '../../support/aider.js';
+import { aiderBin, describeWithAider } from '../../support/aider.js';
 import { makeTestAgent, screenText } from '../../support/agentFixture.js';
 import { wholeFileEdit, type ChatScript } from '../../support/openaiServer.js';
 import { processesWith, waitForNoProcess, waitForProcess } from '../../support/processes.js';
 
-const aider = findTestAider();
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
 const makeAgent = (script: ChatScript, overrides: Partial<AgentOptions> = {}, env: NodeJS.ProcessEnv = {}) =>
-  makeTestAgent('bin' in aider ? aider.bin : '', cleanups, script, overrides, env);
+  makeTestAgent(aiderBin(), script, overrides, env);
 
 /** Real aider starts take seconds each, tens of seconds on a loaded machine. */
 const AIDER_TEST_TIMEOUT_MS = 240_000;
@@ -35,7 +29,7 @@ const everlastingCheck = (marker: string): string => {
 /** Every file and folder under `dir`. */
 const walk = (dir: string): string[] => fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((name) => path.join(dir, name));
 
-describe.skipIf('skip' in aider)(`what ends an agent that cannot finish${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`, () => {
+describeWithAider(`what ends an agent that cannot finish`, () => {
   it(
     'fails an agent whose model never answers after --idle-timeout, and ends its aider',
     async () => {
@@ -121,7 +115,7 @@ describe.skipIf('skip' in aider)(`what ends an agent that cannot finish${'skip' 
   );
 });
 
-describe.skipIf('skip' in aider)(`outcomes that are not a success${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`, () => {
+describeWithAider(`outcomes that are not a success`, () => {
   it(
     'fails an agent whose aider made no commit: "no changes"',
     async () => {

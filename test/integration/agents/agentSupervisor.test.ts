@@ -1,21 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { SupervisorCall } from '../../../src/agents/agent.js';
 import type { SupervisorDecision, SupervisorOutcome } from '../../../src/llm/supervisor.js';
 import type { SupervisorInput } from '../../../src/llm/supervisorContext.js';
-import { findTestAider } from '../../support/aider.js';
+import { aiderBin, describeWithAider } from '../../support/aider.js';
 import { makeTestAgent } from '../../support/agentFixture.js';
 import { wholeFileEdit, type RecordedChatRequest } from '../../support/openaiServer.js';
 
 // One Agent on the real aider with a supervisor callback (the run binds it to the supervisor
 // model; here it answers from a script): what it is given, and how its answers are carried out.
-
-const aider = findTestAider();
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
 
 const USAGE = { prompt: 100, completion: 20, total: 120 };
 const decided = (decision: Partial<SupervisorDecision> & Pick<SupervisorDecision, 'action'>): SupervisorOutcome => ({
@@ -39,15 +33,14 @@ const lastUser = (request: RecordedChatRequest): string => {
   return typeof last?.content === 'string' ? last.content : JSON.stringify(last?.content ?? '');
 };
 
-describe.skipIf('skip' in aider)(`an agent with a supervisor${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`, () => {
-  const bin = 'bin' in aider ? aider.bin : '';
+describeWithAider(`an agent with a supervisor`, () => {
+  const bin = aiderBin();
 
   it('gives a multi-line instruction through a read-only message file, and the check gates the finish', async () => {
     const instruction = 'Set A to 12 instead.\nKeep the rest of a.py as it is.';
     const supervisor = scripted([decided({ action: 'instruct', message: instruction }), decided({ action: 'finish' })]);
     const { agent, server, worktree } = await makeTestAgent(
       bin,
-      cleanups,
       (request) => ({ text: wholeFileEdit('a.py', request.text.includes('Set A to 12 instead.') ? 'A = 12\n' : 'A = 10\n', 'python') }),
       { supervisor: supervisor.call, checkCommand: 'grep -q "A = 12" a.py' },
     );
@@ -90,7 +83,7 @@ describe.skipIf('skip' in aider)(`an agent with a supervisor${'skip' in aider ? 
   it('fails with the supervisor’s reason when it has no answer', async () => {
     const reason = 'the supervisor model openai/x failed: OpenAI API key rejected (401): check OPENAI_API_KEY';
     const supervisor = scripted([{ ok: false, reason, usage: USAGE, cancelled: false }]);
-    const { agent, server } = await makeTestAgent(bin, cleanups, [{ text: wholeFileEdit('a.py', 'A = 10\n', 'python') }], {
+    const { agent, server } = await makeTestAgent(bin, [{ text: wholeFileEdit('a.py', 'A = 10\n', 'python') }], {
       supervisor: supervisor.call,
     });
     const result = await agent.run();

@@ -2,14 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { afterEach, describe, expect, it } from 'vitest';
+import { expect, it, onTestFinished } from 'vitest';
 import { aiderPython, checkAgentModel, readModelFacts } from '../../../src/agents/aiderModels.js';
-import { findTestAider } from '../../support/aider.js';
+import { aiderBin, describeWithAider } from '../../support/aider.js';
 import { makeTempDir } from '../../support/gitRepo.js';
-
-const aider = findTestAider();
-const cleanups: (() => void)[] = [];
-afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
 
 // Each name costs one start of aider's Python (about half a second): a few of each kind.
 const NAMES = [
@@ -48,8 +44,8 @@ for name in sys.argv[1:]:
 print(json.dumps(out))
 `;
 
-describe.skipIf('skip' in aider)(`aider's model list, read offline${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`, () => {
-  const bin = 'bin' in aider ? aider.bin : '';
+describeWithAider(`aider's model list, read offline`, () => {
+  const bin = aiderBin();
   const env = { PATH: process.env.PATH, HOME: process.env.HOME, LITELLM_LOCAL_MODEL_COST_MAP: 'True' };
 
   it('agrees with what aider and litellm conclude with litellm loaded', async () => {
@@ -74,7 +70,7 @@ describe.skipIf('skip' in aider)(`aider's model list, read offline${'skip' in ai
 
   it('refuses an unknown model, and remembers a known one per aider executable', async () => {
     const data = makeTempDir('ao-data-');
-    cleanups.push(data.cleanup);
+    onTestFinished(data.cleanup);
     const unknown = await checkAgentModel({ bin, model: 'gpt-4oo', env, dataDir: data.dir, aiderArgs: [] });
     expect(unknown?.message).toMatch(/^aider does not know the agent model gpt-4oo \(not in its model list; close: gpt-4o/);
     expect(await checkAgentModel({ bin, model: 'sonnet', env, dataDir: data.dir, aiderArgs: [] })).toBeUndefined();
@@ -85,7 +81,7 @@ describe.skipIf('skip' in aider)(`aider's model list, read offline${'skip' in ai
 
   it('reports nothing when it cannot tell: a Python that cannot read aider behind the script', async () => {
     const data = makeTempDir('ao-data-');
-    cleanups.push(data.cleanup);
+    onTestFinished(data.cleanup);
     const python = path.join(data.dir, 'python3');
     fs.writeFileSync(python, '#!/bin/sh\necho "ModuleNotFoundError: No module named aider" >&2\nexit 1\n', { mode: 0o755 });
     const script = path.join(data.dir, 'aider');
@@ -96,7 +92,7 @@ describe.skipIf('skip' in aider)(`aider's model list, read offline${'skip' in ai
 
   it('takes a model the user registered in a metadata file given to aider', async () => {
     const data = makeTempDir('ao-data-');
-    cleanups.push(data.cleanup);
+    onTestFinished(data.cleanup);
     const metadata = path.join(data.dir, 'models.json');
     fs.writeFileSync(
       metadata,

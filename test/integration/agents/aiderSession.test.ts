@@ -2,24 +2,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { afterEach, describe, expect, it } from 'vitest';
+import { expect, it, onTestFinished } from 'vitest';
 import { buildAiderEnv } from '../../../src/agents/aiderArgs.js';
 import { AiderSession, SessionExitError, type AiderSessionOptions, type TurnResult } from '../../../src/agents/aiderSession.js';
 import { headCommit } from '../../../src/git/repo.js';
 import { agentBranchName, createWorktree } from '../../../src/git/worktrees.js';
-import { findTestAider } from '../../support/aider.js';
-import { waitFor } from '../../support/fakeRun.js';
+import { aiderBin, describeWithAider } from '../../support/aider.js';
+import { waitFor } from '../../support/waitFor.js';
 import { makeTempDir, makeTempRepo } from '../../support/gitRepo.js';
 import { startOpenAiServer, wholeFileEdit, type ChatScript, type OpenAiServer } from '../../support/openaiServer.js';
 
 /** aider's start-up alone can take tens of seconds on a loaded 2-core machine. */
 const AIDER_TIMEOUT_MS = 180_000;
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const aider = findTestAider();
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
 
 /** A pid that is neither running nor a zombie. */
 const isRunning = (pid: number): boolean => {
@@ -51,7 +46,7 @@ const setUp = async (script: ChatScript, overrides: Partial<AiderSessionOptions>
   const worktree = path.join(data.dir, 'wt');
   await createWorktree({ root: repo.dir, path: worktree, branch: agentBranchName('test', 1), base: await headCommit(repo.dir) });
   const options: AiderSessionOptions = {
-    aiderBin: 'bin' in aider ? aider.bin : '',
+    aiderBin: aiderBin(),
     cwd: worktree,
     stateDir: path.join(data.dir, 'session'),
     model: 'openai/test-model',
@@ -61,19 +56,19 @@ const setUp = async (script: ChatScript, overrides: Partial<AiderSessionOptions>
     ...overrides,
   };
   const session = new AiderSession(options);
-  cleanups.push(
-    repo.cleanup,
-    data.cleanup,
-    () => server.close(),
-    () => session.close(),
-  );
+  onTestFinished(repo.cleanup);
+  onTestFinished(data.cleanup);
+  onTestFinished(() => server.close());
+  onTestFinished(async () => {
+    await session.close();
+  });
   return { server, worktree, dir: data.dir, options, session };
 };
 
 const turnRequests = (server: OpenAiServer) => server.requests.filter((request) => request.kind === 'turn');
 const commitCount = async (worktree: string) => Number((await execa('git', ['rev-list', '--count', 'HEAD'], { cwd: worktree })).stdout);
 
-describe.skipIf('skip' in aider)(`an aider session in a pty${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`, () => {
+describeWithAider(`an aider session in a pty`, () => {
   it(
     'starts warm: aider waits at its prompt with no file and no message, and the model gets no request',
     async () => {
@@ -238,7 +233,9 @@ describe.skipIf('skip' in aider)(`an aider session in a pty${'skip' in aider ? `
       await session.close();
 
       const resumed = new AiderSession({ ...options, restoreChatHistory: true });
-      cleanups.push(() => resumed.close());
+      onTestFinished(async () => {
+        await resumed.close();
+      });
       await resumed.start();
       const turn = await resumed.sendTurn({ message: 'Which word was it?' });
       expect(turn.usage.iterations).toBe(1);
@@ -259,7 +256,9 @@ describe.skipIf('skip' in aider)(`an aider session in a pty${'skip' in aider ? `
         ['--import', 'tsx', path.join(ROOT, 'test/support/sessionHolder.ts'), JSON.stringify(options)],
         { cwd: ROOT, reject: false },
       );
-      cleanups.push(() => holder.kill('SIGKILL'));
+      onTestFinished(() => {
+        holder.kill('SIGKILL');
+      });
       let output = '';
       holder.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
       await waitFor(() => /ready \d+/.test(output), 'the session to be ready', 150_000);

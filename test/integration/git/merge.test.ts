@@ -1,15 +1,10 @@
 import { execa } from 'execa';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { mergeBranches, type MergeConflict } from '../../../src/git/merge.js';
 import { mergeRun } from '../../../src/orchestrator/merge.js';
 import { makeTempRepo, type TempRepo } from '../../support/gitRepo.js';
-
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
-});
 
 /** A branch off `base` with one commit that writes `files`. */
 const branchWith = async (repo: TempRepo, branch: string, base: string, files: Record<string, string>) => {
@@ -22,7 +17,7 @@ const branchWith = async (repo: TempRepo, branch: string, base: string, files: R
 describe('merging agent branches', () => {
   it('merges clean branches into a new branch, skips a conflicting one, and leaves the checkout alone', async () => {
     const repo = await makeTempRepo({ 'a.txt': 'a\n', 'b.txt': 'b\n' });
-    cleanups.push(repo.cleanup);
+    onTestFinished(repo.cleanup);
     const base = (await repo.git('rev-parse', 'HEAD')).trim();
     await branchWith(repo, 'agent-1', base, { 'a.txt': 'a from agent 1\n' });
     await branchWith(repo, 'agent-2', base, { 'b.txt': 'b from agent 2\n' });
@@ -54,7 +49,7 @@ describe('merging agent branches', () => {
 
   it('refuses to overwrite an existing integration branch', async () => {
     const repo = await makeTempRepo({ 'a.txt': 'a\n' });
-    cleanups.push(repo.cleanup);
+    onTestFinished(repo.cleanup);
     await repo.git('branch', 'run/merged');
     const base = (await repo.git('rev-parse', 'HEAD')).trim();
     await expect(mergeBranches({ root: repo.dir, base, target: 'run/merged', branches: [] })).rejects.toThrow(
@@ -64,7 +59,7 @@ describe('merging agent branches', () => {
 
   it('refuses a base commit the repository does not have in one line, and leaves no integration branch', async () => {
     const repo = await makeTempRepo({ 'a.txt': 'a\n' });
-    cleanups.push(repo.cleanup);
+    onTestFinished(repo.cleanup);
     // The run's base commit is not in this repository (the history is older than a re-clone).
     const missing = '0123456789abcdef0123456789abcdef01234567';
     await expect(mergeBranches({ root: repo.dir, base: missing, target: 'run/merged', branches: [] })).rejects.toThrow(
@@ -76,7 +71,7 @@ describe('merging agent branches', () => {
 
   it('says in one line when the temporary folder cannot be written (TMPDIR is a file: ENOTDIR), and leaves no branch', async () => {
     const repo = await makeTempRepo({ 'a.txt': 'a\n' });
-    cleanups.push(repo.cleanup);
+    onTestFinished(repo.cleanup);
     const notAFolder = path.join(repo.dir, 'a.txt');
     const before = process.env.TMPDIR;
     process.env.TMPDIR = notAFolder;
@@ -95,7 +90,7 @@ describe('merging agent branches', () => {
 
   it("merges a run's succeeded agents with commits, and names a branch deleted since", async () => {
     const repo = await makeTempRepo({ 'a.txt': 'a\n', 'b.txt': 'b\n' });
-    cleanups.push(repo.cleanup);
+    onTestFinished(repo.cleanup);
     const base = (await repo.git('rev-parse', 'HEAD')).trim();
     await branchWith(repo, 'aider-orchestrator/r/agent-1', base, { 'a.txt': 'a from agent 1\n' });
     await repo.git('branch', 'aider-orchestrator/r/agent-2', base); // succeeded without a commit
@@ -150,7 +145,7 @@ const worktreeState = async (worktree: string) => ({
 describe('a conflicting branch handed to a resolver', () => {
   it('is merged with a merge commit of two parents once the resolver has removed the markers', async () => {
     const repo = await makeTempRepo({ 'a.txt': 'a\n', 'b.txt': 'b\n' });
-    cleanups.push(repo.cleanup);
+    onTestFinished(repo.cleanup);
     const base = await conflictingBranches(repo);
     const seen: MergeConflict[] = [];
     const result = await mergeBranches({
@@ -184,7 +179,7 @@ describe('a conflicting branch handed to a resolver', () => {
 
   it('leaves the branch out, named with the reason, and the integration branch as it was, when markers are left', async () => {
     const repo = await makeTempRepo({ 'a.txt': 'a\n', 'b.txt': 'b\n' });
-    cleanups.push(repo.cleanup);
+    onTestFinished(repo.cleanup);
     const base = await conflictingBranches(repo);
     let state: Awaited<ReturnType<typeof worktreeState>> | undefined;
     const result = await mergeBranches({
@@ -212,7 +207,7 @@ describe('a conflicting branch handed to a resolver', () => {
 
   it('aborts the merge when the resolver fails, with its reason', async () => {
     const repo = await makeTempRepo({ 'a.txt': 'a\n', 'b.txt': 'b\n' });
-    cleanups.push(repo.cleanup);
+    onTestFinished(repo.cleanup);
     const base = await conflictingBranches(repo);
     let state: Awaited<ReturnType<typeof worktreeState>> | undefined;
     const result = await mergeBranches({
@@ -231,7 +226,7 @@ describe('a conflicting branch handed to a resolver', () => {
 
   it('merges into an existing integration branch with `continue`: branches in it count as merged', async () => {
     const repo = await makeTempRepo({ 'a.txt': 'a\n', 'b.txt': 'b\n' });
-    cleanups.push(repo.cleanup);
+    onTestFinished(repo.cleanup);
     const base = await conflictingBranches(repo);
     const first = await mergeBranches({ root: repo.dir, base, target: 'run/merged', branches: BRANCHES });
     expect(first.conflicts.map((c) => c.agent)).toEqual([2]);

@@ -1,21 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WorkspacePool } from '../../../src/git/worktrees.js';
 import { copyIncludedFiles, excludeFromCommits, listWorktreeIncludes } from '../../../src/git/worktreeInclude.js';
 import { makeTempDir, makeTempRepo, type TempRepo } from '../../support/gitRepo.js';
-
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0).reverse()) cleanup();
-});
+import { cleanUp } from '../../support/cleanUp.js';
 
 /** A repo whose checkout has untracked files next to tracked ones, and a secret outside it. */
 const setup = async (): Promise<{ repo: TempRepo; outside: string; data: string }> => {
   const repo = await makeTempRepo({ 'app.py': 'print(1)\n', '.gitignore': 'node_modules/\n' });
   const outside = makeTempDir('ao-outside-');
   const data = makeTempDir('ao-data-');
-  cleanups.push(repo.cleanup, outside.cleanup, data.cleanup);
+  cleanUp(repo.cleanup, outside.cleanup, data.cleanup);
   fs.writeFileSync(path.join(outside.dir, 'secret'), 'TOKEN=outside\n');
   fs.writeFileSync(path.join(repo.dir, '.env'), 'API_URL=http://localhost\n');
   fs.mkdirSync(path.join(repo.dir, 'config'));
@@ -98,7 +94,7 @@ describe('.worktreeinclude', () => {
     fs.mkdirSync(path.join(repo.dir, 'linked'));
     fs.writeFileSync(path.join(repo.dir, 'linked', 'planted'), 'x\n');
     const parent = makeTempDir('ao-wt-');
-    cleanups.push(parent.cleanup);
+    cleanUp(parent.cleanup);
     const worktree = path.join(parent.dir, 'w');
     await repo.git('worktree', 'add', '-q', '--detach', worktree, 'HEAD');
     const { copied, refused } = copyIncludedFiles(repo.dir, worktree, ['.env', 'linked/planted', 'app.py']);

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { commitsSince, filesChanged } from '../../../src/git/commits.js';
 import {
   cloneFolderName,
@@ -18,21 +18,17 @@ import {
   agentBranchName,
   createWorktree,
   findRunWorktrees,
-  newRunId,
   removeAbandonedWorktrees,
   removeWorktrees,
   WorkspacePool,
 } from '../../../src/git/worktrees.js';
+import { newRunId } from '../../../src/orchestrator/runId.js';
 import { validatePaths } from '../../../src/plan/validate.js';
 import { makeTempDir, makeTempRepo, type TempRepo } from '../../support/gitRepo.js';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
-});
 const repo = async (files: Record<string, string>): Promise<TempRepo> => {
   const made = await makeTempRepo(files);
-  cleanups.push(made.cleanup);
+  onTestFinished(made.cleanup);
   return made;
 };
 
@@ -44,7 +40,7 @@ describe('repository checks', () => {
 
   it('refuses a folder that is not a git repository', async () => {
     const temp = makeTempDir();
-    cleanups.push(temp.cleanup);
+    onTestFinished(temp.cleanup);
     await expect(findRepoRoot(temp.dir)).rejects.toThrow(/is not inside a git repository: run aider-orchestrator in one, or pass --repo/);
   });
 
@@ -69,7 +65,7 @@ describe('worktrees', () => {
     fs.writeFileSync(path.join(r.dir, 'a.txt'), 'uncommitted\n');
     const base = await headCommit(r.dir);
     const temp = makeTempDir();
-    cleanups.push(temp.cleanup);
+    onTestFinished(temp.cleanup);
     const runId = newRunId(new Date(2026, 0, 2, 3, 4, 5));
     expect(runId).toMatch(/^20260102-030405-[0-9a-f]{4}$/);
     const branch = agentBranchName(runId, 1);
@@ -97,7 +93,7 @@ describe('workspaces prepared ahead of time', () => {
     fs.writeFileSync(path.join(r.dir, 'a.txt'), 'uncommitted\n');
     const base = await headCommit(r.dir);
     const temp = makeTempDir();
-    cleanups.push(temp.cleanup);
+    onTestFinished(temp.cleanup);
     const pool = new WorkspacePool({ root: r.dir, base, dir: temp.dir });
 
     pool.prepare(3);
@@ -138,7 +134,7 @@ describe('workspaces prepared ahead of time', () => {
     const r = await repo({ 'a.txt': 'a\n' });
     const base = await headCommit(r.dir);
     const temp = makeTempDir();
-    cleanups.push(temp.cleanup);
+    onTestFinished(temp.cleanup);
     // A run still reading its PRD (this process), and a finished agent's worktree on its branch.
     const live = new WorkspacePool({ root: r.dir, base, dir: path.join(temp.dir, 'live-run') });
     live.prepare(1);
@@ -169,7 +165,7 @@ describe('workspaces prepared ahead of time', () => {
   it('prepares nothing after release (a cancelled run leaves no worktree)', async () => {
     const r = await repo({ 'a.txt': 'a\n' });
     const temp = makeTempDir();
-    cleanups.push(temp.cleanup);
+    onTestFinished(temp.cleanup);
     const pool = new WorkspacePool({ root: r.dir, base: await headCommit(r.dir), dir: temp.dir });
     pool.prepare(4);
     await pool.release();
@@ -191,7 +187,7 @@ describe('a workspace that cannot be made', () => {
   it('leaves no branch behind and says why in one line', async () => {
     const r = await repo({ 'a.txt': 'a\n' });
     const temp = makeTempDir();
-    cleanups.push(temp.cleanup);
+    onTestFinished(temp.cleanup);
     const worktree = path.join(temp.dir, 'agent-1');
     fs.symlinkSync('/dev/full', worktree);
     const made = createWorktree({ root: r.dir, path: worktree, branch: agentBranchName('run', 1), base: await headCommit(r.dir) });
@@ -210,7 +206,7 @@ describe('a workspace that cannot be made', () => {
   it('keeps a branch that was there before (a name git refuses is not deleted)', async () => {
     const r = await repo({ 'a.txt': 'a\n' });
     const temp = makeTempDir();
-    cleanups.push(temp.cleanup);
+    onTestFinished(temp.cleanup);
     await r.git('branch', agentBranchName('run', 1));
     await expect(
       createWorktree({
@@ -227,7 +223,7 @@ describe('a workspace that cannot be made', () => {
   it("undoes the run's whole workspace step: the worktrees and branches given to earlier agents go too", async () => {
     const r = await repo({ 'a.txt': 'a\n' });
     const temp = makeTempDir();
-    cleanups.push(temp.cleanup);
+    onTestFinished(temp.cleanup);
     const dir = path.join(temp.dir, 'run');
     const pool = new WorkspacePool({ root: r.dir, base: await headCommit(r.dir), dir });
     pool.prepare(1);
@@ -250,7 +246,7 @@ describe("a run's worktrees, for clean", () => {
     const r = await repo({ 'a.txt': 'a\n' });
     const base = await headCommit(r.dir);
     const temp = makeTempDir();
-    cleanups.push(temp.cleanup);
+    onTestFinished(temp.cleanup);
     const runFolder = path.join(temp.dir, 'worktrees', 'run');
     await createWorktree({ root: r.dir, path: path.join(runFolder, 'agent-1'), branch: agentBranchName('run', 1), base });
     await createWorktree({ root: r.dir, path: path.join(runFolder, 'agent-2'), branch: agentBranchName('run', 2), base });
@@ -313,7 +309,7 @@ describe('--repo with a URL', () => {
   it('clones into the data folder, and reuses the clone next time', async () => {
     const origin = await repo({ 'a.txt': 'one\n' });
     const data = makeTempDir();
-    cleanups.push(data.cleanup);
+    onTestFinished(data.cleanup);
     const url = `file://${origin.dir}`;
     const dir = await cloneRepo(url, path.join(data.dir, 'repos'));
     expect(dir).toBe(path.join(data.dir, 'repos', cloneFolderName(url)));
@@ -326,7 +322,7 @@ describe('--repo with a URL', () => {
 
   it('says so when the URL cannot be cloned', async () => {
     const data = makeTempDir();
-    cleanups.push(data.cleanup);
+    onTestFinished(data.cleanup);
     await expect(cloneRepo('file:///nonexistent/repo.git', data.dir)).rejects.toThrow(
       /cannot clone file:\/\/\/nonexistent\/repo.git: .*check the URL and your access/,
     );
@@ -344,7 +340,8 @@ describe('--repo with a URL', () => {
   it('gives two repositories with the same last path part a clone each', async () => {
     const parent = makeTempDir();
     const data = makeTempDir();
-    cleanups.push(parent.cleanup, data.cleanup);
+    onTestFinished(parent.cleanup);
+    onTestFinished(data.cleanup);
     const urls: string[] = [];
     for (const owner of ['A', 'B']) {
       const origin = path.join(parent.dir, owner, 'app');
@@ -363,7 +360,7 @@ describe('--repo with a URL', () => {
 
   it('never prints the credentials of a URL', async () => {
     const data = makeTempDir();
-    cleanups.push(data.cleanup);
+    onTestFinished(data.cleanup);
     const url = 'http://user:s3cret-token@127.0.0.1:9/owner/app.git';
     const progress: string[] = [];
     const error = await cloneRepo(url, data.dir, (line) => progress.push(line)).catch((caught: Error) => caught);
@@ -394,7 +391,7 @@ describe("a repository's own files", () => {
   it('knows which files git tracks', async () => {
     const r = await repo({ '.env': 'A=1\n' });
     const outside = makeTempDir();
-    cleanups.push(outside.cleanup);
+    onTestFinished(outside.cleanup);
     fs.writeFileSync(path.join(r.dir, 'untracked.env'), '');
     fs.writeFileSync(path.join(outside.dir, '.env'), '');
     expect(await isTrackedByGit(path.join(r.dir, '.env'))).toBe(true);

@@ -1,6 +1,7 @@
 import { GoogleGenAI } from '@google/genai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startGeminiServer, type GeminiServer } from '../../support/geminiServer.js';
+import { waitFor } from '../../support/waitFor.js';
 
 // The scripted server itself, read through the real SDK (other areas' tests rely on it).
 
@@ -57,8 +58,7 @@ describe('scripted Gemini server', () => {
       () => 'resolved',
       (error: unknown) => (error instanceof Error ? error.message : String(error)),
     );
-    const deadline = Date.now() + 5_000;
-    while (hanging.requests.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    await waitFor(() => hanging.requests.length > 0, 'the request at the server');
     expect(hanging.requests).toHaveLength(1);
 
     await hanging.close();

@@ -3,6 +3,7 @@ import { CancelledError, UserError } from '../../../src/errors.js';
 import { createGeminiClient } from '../../../src/llm/geminiClient.js';
 import { generatePrd, type GeneratePrdOptions } from '../../../src/llm/prd.js';
 import { startGeminiServer, type GeminiScript, type GeminiServer } from '../../support/geminiServer.js';
+import { waitFor } from '../../support/waitFor.js';
 
 const API_KEY = 'test-key-AIzaSy0123456789abcdef';
 const MODEL = 'gemini-2.5-flash';
@@ -191,7 +192,7 @@ describe('PRD errors', () => {
     const gemini = await start([{ hang: true }]);
     const controller = new AbortController();
     const { result } = run(gemini, { signal: controller.signal });
-    await waitFor(() => gemini.requests.length === 1);
+    await waitFor(() => gemini.requests.length === 1, 'the request at the server');
     controller.abort();
 
     await expect(result).rejects.toThrow(CancelledError);
@@ -205,12 +206,3 @@ describe('PRD errors', () => {
     );
   });
 });
-
-/** Bounded poll for a real condition. */
-const waitFor = async (condition: () => boolean, timeoutMs = 5_000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-};

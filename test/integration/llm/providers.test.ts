@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { CancelledError, UserError } from '../../../src/errors.js';
 import { createLlmClient } from '../../../src/llm/modelRouter.js';
 import { proposePlan } from '../../../src/llm/planner.js';
@@ -6,6 +6,7 @@ import { generatePrd } from '../../../src/llm/prd.js';
 import { startGeminiServer } from '../../support/geminiServer.js';
 import { startAnthropicServer, type MessagesReply, type RecordedMessagesRequest } from '../../support/anthropicServer.js';
 import { startOpenAiServer, type ChatReply, type RecordedChatRequest } from '../../support/openaiServer.js';
+import { waitFor } from '../../support/waitFor.js';
 
 // The PRD and plan on the providers the Vercel AI SDK serves, each against a local server that
 // speaks its wire protocol: OpenAI chat completions and Anthropic Messages (SSE).
@@ -63,11 +64,9 @@ const PROVIDERS: Provider[] = [
 ];
 
 let server: Served | undefined;
-const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   await server?.close();
   server = undefined;
-  for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
 const clientFor = (provider: Provider, served: Served, timeoutMs = 10_000) =>
@@ -217,11 +216,7 @@ describe.each(PROVIDERS)('$name: PRD and plan', (provider) => {
     const served = await start([{ hang: true }]);
     const controller = new AbortController();
     const { result } = prd(provider, served, { signal: controller.signal });
-    const deadline = Date.now() + 5_000;
-    while (served.requests.length === 0) {
-      if (Date.now() > deadline) throw new Error('the request never arrived');
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await waitFor(() => served.requests.length > 0, 'the request at the server');
     controller.abort();
     await expect(result).rejects.toThrow(CancelledError);
     expect(served.requests).toHaveLength(1);
@@ -284,7 +279,7 @@ describe('the requests each SDK provider sends', () => {
 
   it("Gemini stays on Google's SDK: gemini/<name>, a bare gemini-* name and aider's alias reach it by their bare ids", async () => {
     const gemini = await startGeminiServer([{ text: 'PRD' }]);
-    cleanups.push(() => gemini.close());
+    onTestFinished(() => gemini.close());
     const client = createLlmClient({ env: {}, geminiApiKey: 'AIzaSy-test', geminiBaseUrl: gemini.url });
     for (const model of ['gemini/gemini-2.5-pro', 'gemini-2.5-flash', 'flash']) {
       expect(await generatePrd(client, { model, change: 'x', repoContext: '', onChunk: () => {}, retry: FAST_RETRY })).toBe('PRD');

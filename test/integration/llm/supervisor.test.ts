@@ -5,6 +5,7 @@ import { decideNextStep, type SupervisorOutcome } from '../../../src/llm/supervi
 import type { SupervisorInput } from '../../../src/llm/supervisorContext.js';
 import { startGeminiServer, type GeminiReply } from '../../support/geminiServer.js';
 import { startOpenAiServer, type ChatReply } from '../../support/openaiServer.js';
+import { waitFor } from '../../support/waitFor.js';
 
 // decideNextStep through the app's one client, against local servers that speak the OpenAI chat
 // completions API and Gemini's REST API: what the supervisor model is sent, and every way its
@@ -188,17 +189,8 @@ describe.each(CASES)('$name: the supervisor decides the next step', (provider) =
     const served = await provider.start([{ hang: true }]);
     const controller = new AbortController();
     const outcome = decide(served, { signal: controller.signal });
-    await waitUntil(() => served.requests.length === 1);
+    await waitFor(() => served.requests.length === 1, 'the request at the server', 10_000); // not an event we can await
     controller.abort();
     expect(failure(await outcome)).toMatchObject({ reason: 'the supervisor was cancelled', cancelled: true });
   });
 });
-
-/** Polls a condition with a deadline (the request reaching the server is not an event we can await). */
-const waitUntil = async (condition: () => boolean, timeoutMs = 10_000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-};

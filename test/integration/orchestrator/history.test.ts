@@ -2,20 +2,15 @@ import { execa } from 'execa';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { emptyUsage } from '../../../src/agents/types.js';
 import { RunHistory, SCHEMA_VERSION } from '../../../src/orchestrator/history.js';
 import { processStartTime, thisProcess } from '../../../src/orchestrator/processIdentity.js';
 import { makeTempDir } from '../../support/gitRepo.js';
 
-const cleanups: (() => void | Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
 const temp = () => {
   const dir = makeTempDir('ao-history-');
-  cleanups.push(dir.cleanup);
+  onTestFinished(dir.cleanup);
   return dir.dir;
 };
 
@@ -51,7 +46,7 @@ const agent = (n: number) => ({
 const startProcess = async () => {
   const child = execa('sleep', ['600'], { reject: false });
   const pid = child.pid!;
-  cleanups.push(async () => {
+  onTestFinished(async () => {
     child.kill('SIGKILL');
     await child;
   });

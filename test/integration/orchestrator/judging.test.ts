@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { emptyUsage } from '../../../src/agents/types.js';
 import { pickAttempt } from '../../../src/llm/judge.js';
 import { createLlmClient } from '../../../src/llm/modelRouter.js';
@@ -10,6 +10,7 @@ import type { AgentSummary } from '../../../src/logs/types.js';
 import { AttemptJudging, type Attempt, type TaskVerdict } from '../../../src/orchestrator/judging.js';
 import { startGeminiServer, type GeminiReply, type GeminiServer } from '../../support/geminiServer.js';
 import { makeTempDir, makeTempRepo } from '../../support/gitRepo.js';
+import { cleanUp } from '../../support/cleanUp.js';
 
 // Best of n with the real judge: two attempts at one task, each a real worktree and branch with its
 // own commit, judged by the supervisor model through the app's client against the Gemini stand-in.
@@ -18,16 +19,11 @@ const SECRET = 'AIza-judge-secret-0123456789abcdef';
 const MODEL = 'gemini/gemini-2.5-flash';
 const FAST_RETRY = { attempts: 2, baseDelayMs: 5, maxDelayMs: 10 };
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
 /** A repo and two finished attempts at "Add subtract()": agent 1 small, agent 2 larger (and leaking a key in a comment). */
 const twoAttempts = async () => {
   const repo = await makeTempRepo({ 'calc.py': 'def add(a, b):\n    return a + b\n' });
   const data = makeTempDir('ao-judge-');
-  cleanups.push(repo.cleanup, data.cleanup);
+  cleanUp(repo.cleanup, data.cleanup);
   const base = (await repo.git('rev-parse', 'HEAD')).trim();
   const versions: Record<number, string> = {
     1: 'def add(a, b):\n    return a + b\n\n\ndef subtract(a, b):\n    return a - b\n',
@@ -55,7 +51,7 @@ const twoAttempts = async () => {
 const judged = async (script: GeminiReply[], checkCommand = 'pytest') => {
   const { base, attempts } = await twoAttempts();
   const gemini: GeminiServer = await startGeminiServer(script);
-  cleanups.push(() => gemini.close());
+  cleanUp(() => gemini.close());
   const client = createLlmClient({ env: {}, geminiApiKey: 'AIza-test-key', geminiBaseUrl: gemini.url, timeoutMs: 10_000 });
   const redactor = new Redactor([SECRET]);
   const verdicts: TaskVerdict[] = [];

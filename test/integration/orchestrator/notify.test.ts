@@ -1,22 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import xterm from '@xterm/headless';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WAITING_FOR_PERSON } from '../../../src/agents/types.js';
 import type { RunSummary } from '../../../src/logs/types.js';
 import { commandNotifier, desktopNotifier, terminalNotifier, watchRun } from '../../../src/orchestrator/notify.js';
 import { TestAgent, TestRun } from '../../support/fakeRun.js';
 import { makeTempDir } from '../../support/gitRepo.js';
 import { processesWith } from '../../support/processes.js';
-
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0).reverse()) cleanup();
-});
+import { cleanUp } from '../../support/cleanUp.js';
 
 const tempDir = () => {
   const dir = makeTempDir('ao-notify-');
-  cleanups.push(dir.cleanup);
+  cleanUp(dir.cleanup);
   return dir.dir;
 };
 

@@ -1,16 +1,12 @@
 import { execa } from 'execa';
 import fs from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { isRunning, processStartTime, thisProcess } from '../../../src/orchestrator/processIdentity.js';
-
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-});
+import { waitFor } from '../../support/waitFor.js';
 
 const start = (command: string, args: string[]) => {
   const child = execa(command, args, { reject: false });
-  cleanups.push(async () => {
+  onTestFinished(async () => {
     child.kill('SIGKILL');
     await child;
   });
@@ -43,11 +39,12 @@ describe('which process drives a run', () => {
     const pid = await new Promise<number>((resolve) =>
       parent.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))),
     );
-    const deadline = Date.now() + 10_000;
-    while (!/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'))) {
-      if (Date.now() > deadline) throw new Error(`process ${pid} never became a zombie`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await waitFor(
+      () => /^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')),
+      `process ${pid} to become a zombie`,
+      10_000,
+      20,
+    );
     expect(isRunning({ pid, startTime: undefined })).toBe(false);
   });
 });

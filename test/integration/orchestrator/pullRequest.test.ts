@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/errors.js';
 import { credentialEnv, pushBranch } from '../../../src/git/push.js';
 import { createGeminiClient } from '../../../src/llm/geminiClient.js';
@@ -21,24 +21,20 @@ import { addBareRemote, recordFinishedRun, type FinishedAgent } from '../../supp
 import { startGeminiServer, type GeminiScript, type GeminiServer } from '../../support/geminiServer.js';
 import { startGithubServer, type GithubServer, type GithubStandInOptions } from '../../support/githubServer.js';
 import { makeTempDir, makeTempRepo, type TempRepo } from '../../support/gitRepo.js';
+import { cleanUp } from '../../support/cleanUp.js';
 
 const TOKEN = 'ghp_standInToken0123456789abcdefghijklmnop';
 const GEMINI_KEY = 'pr-key-AIzaSyZYXWVUTSRQPONMLKJIH';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
 const startGithub = async (options: Partial<GithubStandInOptions> = {}): Promise<GithubServer> => {
   const server = await startGithubServer({ token: TOKEN, ...options });
-  cleanups.push(server.close);
+  cleanUp(server.close);
   return server;
 };
 
 const startGemini = async (script: GeminiScript): Promise<GeminiServer> => {
   const server = await startGeminiServer(script);
-  cleanups.push(server.close);
+  cleanUp(server.close);
   return server;
 };
 
@@ -48,12 +44,12 @@ const PR_TEXT = { title: 'Change a and b', body: 'Both files change.\n\n## Agent
 const setup = async (agents: FinishedAgent[], options: { merge?: boolean; github?: Partial<GithubStandInOptions> } = {}) => {
   const repo = await makeTempRepo({ 'a.py': 'A = 1\n', 'b.py': 'B = 2\n' });
   const home = makeTempDir('ao-pr-');
-  cleanups.push(repo.cleanup, home.cleanup);
+  cleanUp(repo.cleanup, home.cleanup);
   const dataDir = path.join(home.dir, 'data');
   const bare = await addBareRemote(repo, home.dir);
   const recorded = await recordFinishedRun({ repo, dataDir, agents, settings: { checkCommand: 'python -m pytest' } });
   const history = RunHistory.inDataDir(dataDir);
-  cleanups.push(() => history.close());
+  cleanUp(() => history.close());
   const ship = runToShip(history.getRun(recorded.id)!, history.agentsOf(recorded.id), { checkCommand: 'python -m pytest' });
   if (options.merge !== false)
     await mergeRun({ ...ship, agents: ship.agents.map((a) => ({ id: a.id, branch: a.branch, status: a.status })) });
@@ -313,7 +309,7 @@ describe('the token and git', () => {
   it('reaches git only through the environment of the push, for the GitHub host alone', async () => {
     const repo = await makeTempRepo({ 'a.py': 'A = 1\n' });
     const home = makeTempDir('ao-pr-');
-    cleanups.push(repo.cleanup, home.cleanup);
+    cleanUp(repo.cleanup, home.cleanup);
     const env = credentialEnv({ scope: 'https://github.com/', token: TOKEN });
     const header = (url: string) =>
       execa('git', ['config', '--get-urlmatch', 'http.extraHeader', url], { cwd: repo.dir, env, reject: false }).then((r) =>

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildAiderEnv } from '../../../src/agents/aiderArgs.js';
 import { CONFLICT_BRIEF_FILE } from '../../../src/agents/conflictResolver.js';
 import { Redactor } from '../../../src/logs/redact.js';
@@ -15,14 +15,11 @@ import {
 import { findTestAider } from '../../support/aider.js';
 import { makeTempDir, makeTempRepo, type TempRepo } from '../../support/gitRepo.js';
 import { startOpenAiServer, wholeFileEdit, type ChatScript, type OpenAiServer } from '../../support/openaiServer.js';
+import { cleanUp } from '../../support/cleanUp.js';
 
 /** aider's start-up alone can take tens of seconds on a loaded 2-core machine. */
 const AIDER_TIMEOUT_MS = 180_000;
 const aider = findTestAider();
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
 
 const BASE = 'def greet(name):\n    return f"Hello, {name}!"\n';
 const WITH_ADD = `${BASE}\n\ndef add(a, b):\n    return a + b\n`;
@@ -59,7 +56,7 @@ const setUp = async (script: ChatScript, check: string) => {
   const repo = await makeTempRepo({ 'calc.py': BASE });
   const data = makeTempDir('ao-resolve-');
   const server: OpenAiServer = await startOpenAiServer(script);
-  cleanups.push(repo.cleanup, data.cleanup, () => server.close());
+  cleanUp(repo.cleanup, data.cleanup, () => server.close());
   const prdPath = path.join(data.dir, 'prd.md');
   fs.writeFileSync(prdPath, '# PRD\n\nA calculator with add and sub.\n');
   const run = await conflictingRun(repo, prdPath);

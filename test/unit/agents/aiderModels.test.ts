@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { aiderPython, modelProblem, type ModelFacts } from '../../../src/agents/aiderModels.js';
 import { makeTempDir } from '../../support/gitRepo.js';
 
@@ -68,11 +68,9 @@ describe('which agent models are refused before the PRD', () => {
 });
 
 describe("finding aider's Python from its script", () => {
-  const cleanups: (() => void)[] = [];
-  afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
   const script = (text: string) => {
     const dir = makeTempDir();
-    cleanups.push(dir.cleanup);
+    onTestFinished(dir.cleanup);
     const file = path.join(dir.dir, 'aider');
     fs.writeFileSync(file, text, { mode: 0o755 });
     return file;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { settingsFromFlags } from '../../../src/cli/flags.js';
-import { strayOperands } from '../../../src/cli/program.js';
+import { strayOperands } from '../../../src/cli/commands/run.js';
 
 describe('flags become the highest settings layer', () => {
   it('maps each flag to its setting and leaves unset flags undefined', () => {

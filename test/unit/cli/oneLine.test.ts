@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { oneLine } from '../../../src/cli/historyCommands.js';
+import { oneLine } from '../../../src/cli/commands/runs.js';
 
 describe('a change text on one line of the `runs` listing', () => {
   it('joins its lines and blanks with single spaces', () => {

@@ -1,5 +1,6 @@
+import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { buildProgram } from '../../../src/cli/program.js';
+import { registerRun } from '../../../src/cli/commands/run.js';
 import { formatDuration, parseDuration } from '../../../src/config/duration.js';
 import { settingsFromEnv } from '../../../src/config/env.js';
 import { resolveSettings } from '../../../src/config/resolve.js';
@@ -35,14 +36,10 @@ describe('durations as people type them', () => {
 describe('--idle-timeout and --check-timeout, their variables and settings', () => {
   const parse = (argv: string[]) => {
     let flags: Record<string, unknown> = {};
-    const program = buildProgram(
-      {
-        run: async (f) => {
-          flags = f as unknown as Record<string, unknown>;
-        },
-      } as Parameters<typeof buildProgram>[0],
-      '0.0.0',
-    )
+    const program = registerRun(new Command('aider-orchestrator'), { argv: [], exit: () => {} }, async (f) => {
+      flags = f as unknown as Record<string, unknown>;
+      return 0;
+    })
       .exitOverride()
       .configureOutput({ writeErr: () => {} });
     return program.parseAsync(['node', 'ao', ...argv]).then(() => flags);

@@ -1,9 +1,10 @@
+import { Command } from 'commander';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { settingsFromFlags } from '../../../src/cli/flags.js';
-import { buildProgram, type CommandHandlers, type RunFlags } from '../../../src/cli/program.js';
+import { registerRun, type RunFlags } from '../../../src/cli/commands/run.js';
 import { settingsFromEnv } from '../../../src/config/env.js';
 import { checkPrdModel, checkSupervisorModel } from '../../../src/config/providers.js';
 import { resolveSettings } from '../../../src/config/resolve.js';
@@ -19,12 +20,10 @@ afterEach(() => {
 const parseRun = async (args: string[]): Promise<{ flags?: RunFlags; error?: string; help: string }> => {
   let flags: RunFlags | undefined;
   let output = '';
-  const handlers = {
-    run: async (given: RunFlags) => {
-      flags = given;
-    },
-  } as unknown as CommandHandlers;
-  const program = buildProgram(handlers, '0.0.0')
+  const program = registerRun(new Command('aider-orchestrator'), { argv: [], exit: () => {} }, async (given) => {
+    flags = given;
+    return 0;
+  })
     .exitOverride()
     .configureOutput({ writeOut: (text) => (output += text), writeErr: (text) => (output += text) });
   try {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { conflictBrief } from '../../../src/agents/conflictResolver.js';
 import { filesWithConflictMarkers } from '../../../src/git/merge.js';
 import { Redactor } from '../../../src/logs/redact.js';
@@ -8,11 +8,7 @@ import { recordMergeInSummary } from '../../../src/logs/summary.js';
 import type { MergeCheck } from '../../../src/logs/types.js';
 import { describeMerge, mergeExitCode, mergeRecord, type MergeReport } from '../../../src/orchestrator/merge.js';
 import { makeTempDir } from '../../support/gitRepo.js';
-
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
-});
+import { cleanUp } from '../../support/cleanUp.js';
 
 const report = (overrides: Partial<MergeReport> = {}): MergeReport => ({
   target: 'aider-orchestrator/r/merged',
@@ -115,7 +111,7 @@ describe('the resolver’s brief', () => {
 describe('conflict markers', () => {
   it('finds files that still hold a marker line, not look-alikes', () => {
     const dir = makeTempDir();
-    cleanups.push(dir.cleanup);
+    cleanUp(dir.cleanup);
     fs.writeFileSync(path.join(dir.dir, 'left.py'), 'a\n<<<<<<< HEAD\nb\n=======\nc\n>>>>>>> other\n');
     fs.writeFileSync(path.join(dir.dir, 'end.py'), 'a\n>>>>>>>\n');
     fs.writeFileSync(path.join(dir.dir, 'clean.py'), 'x = "<<<<<<< not at the start"\n# <<<<<<<< eight\n');
@@ -129,7 +125,7 @@ describe('conflict markers', () => {
 describe('the merge in the summary file', () => {
   it('is added to the run’s own summary only', () => {
     const dir = makeTempDir();
-    cleanups.push(dir.cleanup);
+    cleanUp(dir.cleanup);
     const file = path.join(dir.dir, 'summary.json');
     fs.writeFileSync(file, JSON.stringify({ runId: 'r', agents: [], totals: {} }));
     const record = mergeRecord(report({ check: failedCheck }));

@@ -1,18 +1,29 @@
+import type { Command } from 'commander';
 import os from 'node:os';
 import path from 'node:path';
-import { installAider } from '../agents/aiderInstall.js';
-import { locateAider } from '../agents/aiderBinary.js';
-import { readEnvironment, settingsFromEnv } from '../config/env.js';
-import { resolveSettings } from '../config/resolve.js';
-import { openConfigStore } from '../config/store.js';
-import { isUserError } from '../errors.js';
-import { demoAgentReply, demoCommitMessage, demoGeminiReply } from '../demo/demoModels.js';
-import { createSampleProject, DEMO_CHANGE } from '../demo/sampleProject.js';
-import { createRun } from '../orchestrator/createRun.js';
-import { startGeminiServer } from '../standins/geminiStandIn.js';
-import { startOpenAiServer } from '../standins/openaiStandIn.js';
-import { runHeadless } from './headless.js';
-import { runInTui } from './tui.js';
+import { installAider } from '../../agents/aiderInstall.js';
+import { locateAider } from '../../agents/aiderBinary.js';
+import { readEnvironment, settingsFromEnv } from '../../config/env.js';
+import { resolveSettings } from '../../config/resolve.js';
+import { openConfigStore } from '../../config/store.js';
+import { isUserError } from '../../errors.js';
+import { createRun } from '../../orchestrator/createRun.js';
+import { runHeadless } from '../headless.js';
+import { runInTui } from '../tui.js';
+import { type CommandContext, isHeadless, positiveInt, terminalSize } from './command.js';
+
+interface DemoOptions {
+  headless?: boolean;
+  agents?: number;
+}
+
+export const registerDemo = (program: Command, context: CommandContext): Command =>
+  program
+    .command('demo')
+    .description('the whole flow on a sample project, with local stand-ins for the LLMs: no API key needed (installs aider if missing)')
+    .option('--headless', 'no TUI (automatic without a terminal)')
+    .option('-n, --agents <n>', 'agents at once (default: 3)', positiveInt('--agents', 8))
+    .action(async (options: DemoOptions) => context.exit(await demoCommand(options)));
 
 /** The demo's model names: local stand-ins, never a real API. */
 const DEMO_AGENT_MODEL = 'openai/demo-coder';
@@ -34,8 +45,20 @@ const ensureAider = async (env: NodeJS.ProcessEnv, log: (line: string) => void):
  * `aider-orchestrator demo`: the whole flow on a sample project, with local stand-ins for
  * Gemini and the agents' model (no API key, no network) and the real aider.
  */
-export const demoCommand = async (options: { headless?: boolean; agents?: number }): Promise<number> => {
-  const headless = options.headless === true || !process.stdout.isTTY || !process.stdin.isTTY;
+export const demoCommand = async (options: DemoOptions): Promise<number> => {
+  // Loaded when used: the stand-ins' node:http alone loads undici and zlib (~30 ms of every start-up).
+  const [
+    { startGeminiServer },
+    { startOpenAiServer },
+    { demoAgentReply, demoCommitMessage, demoGeminiReply },
+    { createSampleProject, DEMO_CHANGE },
+  ] = await Promise.all([
+    import('../../standins/geminiStandIn.js'),
+    import('../../standins/openaiStandIn.js'),
+    import('../../demo/demoModels.js'),
+    import('../../demo/sampleProject.js'),
+  ]);
+  const headless = isHeadless(options.headless);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const dir = await createSampleProject(path.join(os.tmpdir(), `aider-orchestrator-demo-${Date.now().toString(36)}`));
   log(`Demo project: ${dir} (a small Python inventory app, one commit)`);
@@ -71,7 +94,7 @@ export const demoCommand = async (options: { headless?: boolean; agents?: number
       repo: undefined,
       cwd: dir,
       env,
-      terminalSize: headless ? { cols: 120, rows: 40 } : { cols: process.stdout.columns ?? 120, rows: process.stdout.rows ?? 40 },
+      terminalSize: terminalSize(headless),
       warn: (message) => (headless ? log(`warning: ${message}`) : warnings.push(message)),
     });
     const code = headless ? await runHeadless(run) : await runInTui(run, { warnings, yes: false });
