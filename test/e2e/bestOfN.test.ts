@@ -43,6 +43,39 @@ const setup = async () => {
   return { repo, env, openai };
 };
 
+/** A repo, the PRD stand-in, and a model whose n-th aider turn (0-based) is answered by `edit`; other model names go to `other`. */
+const setupWith = async (edit: (turn: number) => string, other: (text: string) => string = () => 'OK') => {
+  const repo = await makeTempRepo(FILES);
+  const home = makeTempDir('ao-home-');
+  const gemini = await startGeminiServer([{ text: PRD }]);
+  let turns = 0;
+  const openai = await startOpenAiServer((request) =>
+    request.model === 'test-model' ? { text: edit(turns++) } : { text: other(request.text) },
+  );
+  cleanUp(
+    repo.cleanup,
+    home.cleanup,
+    () => gemini.close(),
+    () => openai.close(),
+  );
+  const env = isolatedEnv(
+    { home: home.dir },
+    {
+      GEMINI_API_KEY: 'AIzaSy-test-gemini-key-0123456789',
+      GOOGLE_GEMINI_BASE_URL: gemini.url,
+      OPENAI_API_KEY: 'sk-test-openai-key-0123456789',
+      OPENAI_API_BASE: openai.url,
+    },
+  );
+  return { repo, env, openai };
+};
+
+const readSummary = (repoDir: string): RunSummary => {
+  const logDir = path.join(repoDir, '.aider_logs');
+  const file = fs.readdirSync(logDir).find((name) => name.startsWith('summary_'));
+  return JSON.parse(fs.readFileSync(path.join(logDir, file!), 'utf8')) as RunSummary;
+};
+
 const RUN_ARGS = ['--headless', '--yes', '--change', 'Say hello', '--files', 'app/greet.py', '--model', 'openai/test-model'];
 
 describe('--first-wins needs several attempts per task', () => {
@@ -62,8 +95,9 @@ describe.skipIf('skip' in aider)(`best of 2 with the real aider${'skip' in aider
     const args = [...RUN_ARGS, '--agents-per-task', '2', '--max-agents', '2', '--first-wins', '--check-cmd', 'grep -q hello app/greet.py'];
     const result = await runCli([...args, '--aider-bin', 'bin' in aider ? aider.bin : ''], { cwd: repo.dir, env });
     expect(result.exitCode, result.stderr).toBe(0);
-    // Both attempts asked the model for their first turn: one got its answer, the other none.
-    expect(openai.requests.filter((request) => request.kind === 'turn')).toHaveLength(2);
+    // One attempt got its answer; the other (waiting for its answer, or its aider still starting
+    // on a loaded machine) never got one.
+    expect(openai.requests.filter((request) => request.kind === 'turn').length).toBeGreaterThanOrEqual(1);
 
     const logDir = path.join(repo.dir, '.aider_logs');
     const file = fs.readdirSync(logDir).find((name) => name.startsWith('summary_'));
@@ -90,5 +124,69 @@ describe.skipIf('skip' in aider)(`best of 2 with the real aider${'skip' in aider
     const merged = await runCli(['merge', summary.runId], { cwd: repo.dir, env });
     expect(merged.exitCode, merged.stderr).toBe(0);
     expect(merged.stdout).toContain(`merged agent ${winner.id} into aider-orchestrator/${summary.runId}/merged`);
+  });
+
+  it('best of 2: an attempt that fails the check loses, the other wins and is what merge takes', async () => {
+    const { repo, env } = await setupWith((turn) =>
+      wholeFileEdit('app/greet.py', `def greet():\n    return "${turn === 0 ? 'hello' : 'bye'}"\n`, 'python'),
+    );
+    const args = [
+      ...RUN_ARGS,
+      '--agents-per-task',
+      '2',
+      '--max-agents',
+      '2',
+      '--max-iterations',
+      '2',
+      '--check-cmd',
+      'grep -q hello app/greet.py',
+    ];
+    const result = await runCli([...args, '--aider-bin', 'bin' in aider ? aider.bin : ''], { cwd: repo.dir, env });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const summary = readSummary(repo.dir);
+    const winner = summary.agents.find((agent) => agent.winner) as AgentSummary;
+    const loser = summary.agents.find((agent) => !agent.winner) as AgentSummary;
+    // The loser's check failed: the check decides (passed beats failed).
+    expect(winner).toMatchObject({ status: 'succeeded', judgement: { by: 'check' } });
+    expect(loser.status).toBe('failed');
+    expect(await repo.git('show', `${winner.branch}:app/greet.py`)).toContain('hello');
+    const merged = await runCli(['merge', summary.runId], { cwd: repo.dir, env });
+    expect(merged.exitCode, merged.stderr).toBe(0);
+    expect(merged.stdout).toContain(`merged agent ${winner.id} into aider-orchestrator/${summary.runId}/merged`);
+    expect(await repo.git('show', `aider-orchestrator/${summary.runId}/merged:app/greet.py`)).toContain('hello');
+  });
+
+  it('best of 2: both pass the check, the judge model picks one with its reason, and merge takes it', async () => {
+    const judged: string[] = [];
+    const { repo, env } = await setupWith(
+      () => wholeFileEdit('app/greet.py', 'def greet():\n    return "hello"\n', 'python'),
+      (text) => {
+        if (!text.includes('# Attempt')) {
+          return JSON.stringify({ progress: 'done', thought: 'the greeting says hello', action: 'finish', message: '', future: '' });
+        }
+        judged.push(text);
+        return JSON.stringify({ attempt: '2', reason: 'agent 2 keeps the change smallest' });
+      },
+    );
+    const args = [...RUN_ARGS, '--agents-per-task', '2', '--max-agents', '2', '--check-cmd', 'grep -q hello app/greet.py'];
+    const result = await runCli([...args, '--supervisor-model', 'openai/test-judge', '--aider-bin', 'bin' in aider ? aider.bin : ''], {
+      cwd: repo.dir,
+      env: { ...env, AIDER_ORCHESTRATOR_SUPERVISOR: 'on' },
+    });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(judged).toHaveLength(1);
+    expect(judged[0]).toContain('# Attempt 1');
+    expect(judged[0]).toContain('# Attempt 2');
+    const summary = readSummary(repo.dir);
+    expect(summary.agents.find((agent) => agent.id === 2)).toMatchObject({
+      winner: true,
+      judgement: { by: 'model', reason: 'agent 2 keeps the change smallest' },
+    });
+    expect(summary.agents.find((agent) => agent.id === 1)).toMatchObject({ status: 'succeeded', winner: false });
+    expect(result.stderr).toContain('task 1: agent 2 wins (model): agent 2 keeps the change smallest');
+    const merged = await runCli(['merge', summary.runId], { cwd: repo.dir, env });
+    expect(merged.exitCode, merged.stderr).toBe(0);
+    expect(merged.stdout).toContain(`merged agent 2 into aider-orchestrator/${summary.runId}/merged`);
+    expect(merged.stdout).toContain('agent 1: not the winner of task 1 (agent 2 is); left out');
   });
 });

@@ -8,6 +8,7 @@ import { makeTempDir, makeTempRepo } from '../support/gitRepo.js';
 import { startOpenAiServer, wholeFileEdit } from '../support/openaiServer.js';
 import { processesWith, waitForNoProcess } from '../support/processes.js';
 import { PtyScreen } from '../support/ptyScreen.js';
+import { waitFor } from '../support/waitFor.js';
 import { cleanUp } from '../support/cleanUp.js';
 
 const aider = findTestAider();
@@ -95,5 +96,82 @@ describe.skipIf('skip' in aider)(`f on the summary, in a real terminal${'skip' i
     screen.press('q');
     expect(await screen.exited).toBe(0);
     await waitForNoProcess(runsDir);
+  }, 300_000);
+
+  it('review comments on the diff reach the agent as one turn (S): the model gets them, a commit lands', async () => {
+    const COMMENT = 'Use twelve here, not ten.';
+    const repo = await makeTempRepo({ 'a.py': 'A = 1\n' });
+    const home = makeTempDir('ao-home-');
+    const gemini = await startGeminiServer([{ text: '# PRD\n\nSet A to 10.\n' }]);
+    const openai = await startOpenAiServer((request) =>
+      request.text.includes(COMMENT)
+        ? { text: wholeFileEdit('a.py', 'A = 12\n', 'python') }
+        : { text: wholeFileEdit('a.py', 'A = 10\n', 'python') },
+    );
+    cleanUp(
+      repo.cleanup,
+      home.cleanup,
+      () => gemini.close(),
+      () => openai.close(),
+    );
+    const env = isolatedEnv(
+      { home: home.dir },
+      {
+        TERM: 'xterm-256color',
+        GEMINI_API_KEY: 'g',
+        GOOGLE_GEMINI_BASE_URL: gemini.url,
+        OPENAI_API_KEY: 'sk-x',
+        OPENAI_API_BASE: openai.url,
+      },
+    );
+    const args = [
+      '--yes',
+      '--change',
+      'Set A',
+      '--files',
+      'a.py',
+      '--model',
+      'openai/test-model',
+      '--aider-bin',
+      'bin' in aider ? aider.bin : '',
+    ];
+    const screen = new PtyScreen(process.execPath, [CLI_MAIN, ...args], { cwd: repo.dir, env, cols: 120, rows: 40 });
+    cleanUp(() => screen.close());
+    await screen.expectScreen((text) => {
+      expect(text).toContain('Summary · run');
+      expect(text).toMatch(/#1\s+✔ succeeded\s+1\s/);
+    }, 200_000);
+
+    screen.press('d');
+    await screen.expectScreen((text) => {
+      expect(text).toContain('A = 10');
+      expect(text).toMatch(/c comment/);
+    });
+    // The cursor starts on the first row: a comment on the whole change.
+    screen.press('c');
+    await screen.expectScreen((text) => expect(text).toContain('Comment on'));
+    screen.press(COMMENT);
+    await screen.expectScreen((text) => expect(text).toContain(COMMENT));
+    screen.press('\r');
+    await screen.expectScreen((text) => {
+      expect(text).toContain(`↳ ${COMMENT}`);
+      expect(text).toContain('1 comment not sent');
+    });
+    screen.press('S');
+    await screen.expectScreen((text) => expect(text).toContain('A = 12'), 120_000);
+
+    const turns = () => openai.requests.filter((request) => request.kind === 'turn');
+    await waitFor(() => turns().length === 2, 'the comments to reach the model as one turn');
+    expect(turns()[0]!.text).not.toContain(COMMENT);
+    expect(turns()[1]!.text).toContain(COMMENT);
+    const runId = fs.readdirSync(path.join(home.dir, 'data', 'runs'))[0]!;
+    const commits = async () => (await repo.git('log', '--format=%s', `main..aider-orchestrator/${runId}/agent-1`)).trim().split('\n');
+    await waitFor(async () => (await commits()).length === 2, 'the second commit', 60_000);
+
+    screen.press('q');
+    await screen.expectScreen((text) => expect(text).toMatch(/#1\s+✔ succeeded\s+2\s/), 120_000);
+    screen.press('q');
+    expect(await screen.exited).toBe(0);
+    await waitForNoProcess(path.join(home.dir, 'data', 'runs'));
   }, 300_000);
 });

@@ -63,7 +63,8 @@ describeWithAider(`an agent with a supervisor`, () => {
     expect(first!.iterations).toBe(1);
     expect(first!.earlierDecisions).toEqual([]);
     expect(second!.diff).toContain('+A = 12');
-    expect(second!.instruction).toMatch(/read-only file message-2\.md/);
+    // The supervisor reads what the turn asked for, not the line that pointed aider to its file.
+    expect(second!.instruction).toBe('Set A to 12 instead.\nKeep the rest of a.py as it is.');
     expect(second!.earlierDecisions?.map((d) => d.action)).toEqual(['instruct']);
 
     // Two lines cannot be typed at aider's prompt: they reached the model through the message file.
