@@ -7,7 +7,7 @@ import type { SetupResult, WorktreeSetup } from '../agents/worktreeSetup.js';
 import { isFinalState, type AgentView } from '../agents/types.js';
 import { supervisorModelOf, type Settings } from '../config/settings.js';
 import { UserError } from '../errors.js';
-import { commitsSince, diffSince, filesChanged } from '../git/commits.js';
+import { diffSince } from '../git/commits.js';
 import { agentBranchName, WorkspacePool } from '../git/worktrees.js';
 import type { LlmClient } from '../llm/client.js';
 import { makePrivateDir } from '../logs/privateFiles.js';
@@ -18,8 +18,8 @@ import { pickAttempt } from '../llm/judge.js';
 import { decideNextStep, decisionRecord } from '../llm/supervisor.js';
 import { AgentLog, agentLogPath } from '../logs/agentLog.js';
 import type { Redactor } from '../logs/redact.js';
-import { buildSummary, runStatusOf, summaryPath, withPullRequests, withSupervisorDecisions, writeSummary } from '../logs/summary.js';
-import type { AgentSummary, DecisionRecord, RunSummary } from '../logs/types.js';
+import { runStatusOf, withPullRequests, writeSummary } from '../logs/summary.js';
+import type { DecisionRecord, RunSummary } from '../logs/types.js';
 import { planFromFiles, planFromProposal } from '../plan/build.js';
 import type { AgentTask, Plan } from '../plan/types.js';
 import { plannedPaths, validatePlan } from '../plan/validate.js';
@@ -38,6 +38,7 @@ import {
 } from './pullRequest.js';
 import type { AgentRecord, RunHistory } from './history.js';
 import { AttemptJudging, type TaskVerdict } from './judging.js';
+import { assembleRunSummary, writeRunSummary } from './runSummary.js';
 import { Scheduler } from './scheduler.js';
 import type { PullRequestOffer, RunController } from './types.js';
 
@@ -689,36 +690,9 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
 
   private async finish(): Promise<RunSummary> {
     const { repoRoot, baseCommit, runId } = this.options;
-    await this.judging?.settle();
-    let agents: AgentSummary[] = [];
-    for (const [id, slot] of this.slots) {
-      const { agent } = slot;
-      const result = slot.result ?? agent.result();
-      const present = fs.existsSync(agent.worktree);
-      const commits = present ? await commitsSince(agent.worktree, baseCommit) : [];
-      const changes = present ? await filesChanged(agent.worktree, baseCommit) : [];
-      for (const commit of commits) slot.log.append('commit', commit);
-      const summary: Omit<AgentSummary, 'decisions' | 'supervisor'> = {
-        id,
-        branch: agent.branch,
-        worktree: agent.worktree,
-        task: `${agent.title}\n\n${agent.description}`.trim(),
-        files: [...agent.files],
-        status: result.state,
-        reason: result.reason,
-        exitCode: result.exitCode ?? null,
-        iterations: result.usage.iterations,
-        tokens: result.usage.tokens,
-        cost: result.usage.cost,
-        durationMs: result.startedAt && result.finishedAt ? result.finishedAt - result.startedAt : 0,
-        commits,
-        filesChanged: changes,
-        log: slot.log.file,
-      };
-      agents.push(withSupervisorDecisions(summary, slot.decisions));
-    }
-    agents = this.judging?.annotate(agents) ?? agents;
-    const summary = buildSummary({
+    const judging = this.judging;
+    await judging?.settle();
+    const assembled = await assembleRunSummary({
       runId,
       change: this.change,
       repo: repoRoot,
@@ -726,21 +700,27 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
       baseBranch: this.options.baseBranch,
       prdPath: this.prdPath,
       startedAt: this.startedAt,
-      finishedAt: new Date(),
-      agents,
       logDir: this.logDir,
-      summaryPath: summaryPath(this.logDir, runId),
+      agents: [...this.slots.values()].map(({ agent, log, result, decisions }) => ({
+        id: agent.id,
+        branch: agent.branch,
+        worktree: agent.worktree,
+        title: agent.title,
+        description: agent.description,
+        files: agent.files,
+        result: result ?? agent.result(),
+        log,
+        decisions,
+      })),
+      annotate: judging && ((agents) => judging.annotate(agents)),
     });
-    try {
-      writeSummary(summary, this.options.redactor);
-    } catch (error) {
+    const summary = writeRunSummary(assembled, this.options.redactor, (error) => {
       const recorded = this.options.history !== undefined && !this.historyFailed;
       this.emit(
         'run:warning',
-        `cannot write the summary ${summary.summaryPath} (${(error as Error).message})${recorded ? `; the run is in the history: aider-orchestrator show ${runId}` : ''}`,
+        `cannot write the summary ${assembled.summaryPath} (${error.message})${recorded ? `; the run is in the history: aider-orchestrator show ${runId}` : ''}`,
       );
-      summary.summaryPath = undefined;
-    }
+    });
     this.record(() =>
       this.options.history?.finishRun(runId, {
         status: summary.status,
