@@ -37,6 +37,7 @@ import {
   type RunToShip,
 } from './pullRequest.js';
 import type { AgentRecord, RunHistory } from './history.js';
+import { HistoryRecorder } from './historyRecorder.js';
 import { AttemptJudging, type TaskVerdict } from './judging.js';
 import { assembleRunSummary, writeRunSummary } from './runSummary.js';
 import { Scheduler } from './scheduler.js';
@@ -126,7 +127,7 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
   private readonly abort = new AbortController();
   private readonly startedAt: Date;
   private stopping = false;
-  private historyFailed = false;
+  private readonly history: HistoryRecorder;
   private finishing: Promise<RunSummary> | undefined;
   private readonly workspaces: WorkspacePool;
   /** Agent → its aider, started in its prepared workspace while the PRD is read (warm start). */
@@ -142,6 +143,7 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
   constructor(private readonly options: RunOptions) {
     super();
     this.runId = options.runId;
+    this.history = new HistoryRecorder(options.history, options.runId, (message) => this.emit('run:warning', message));
     this.workspaces = new WorkspacePool({
       root: options.repoRoot,
       base: options.baseCommit,
@@ -473,8 +475,9 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
         setup: await this.startSetup(place.task.agent, place.worktree),
       });
     }
-    this.record(() =>
-      this.options.history?.startRun(
+    // The run and its agents are recorded before any agent runs (their changes update these rows).
+    this.history.record((history) =>
+      history.startRun(
         {
           id: runId,
           repo: repoRoot,
@@ -528,7 +531,7 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
       });
       if (gone) {
         this.slots.get(record.task.agent)?.log.append('state', { state: state.state, reason: state.reason });
-        this.record(() => this.options.history?.updateAgent(this.runId, record.task.agent, state));
+        this.history.record((history, runId) => history.updateAgent(runId, record.task.agent, state));
       }
     }
     this.startJudging();
@@ -610,35 +613,14 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
 
   private onVerdict(verdict: TaskVerdict): void {
     const judgement = verdict.by ? { by: verdict.by, reason: verdict.reason, time: verdict.time } : undefined;
-    this.record(() => this.options.history?.setWinner(this.runId, verdict.attempts, verdict.winner, judgement));
+    this.history.record((history, runId) => history.setWinner(runId, verdict.attempts, verdict.winner, judgement));
     this.emit('task:judged', verdict.task, verdict.winner, verdict.by, verdict.reason);
-  }
-
-  /** History writes must never stop a run: a failure is reported once. */
-  private record(write: () => void): void {
-    if (this.historyFailed) return;
-    try {
-      write();
-    } catch (error) {
-      this.historyFailed = true;
-      this.emit('run:warning', `cannot write the run history (${(error as Error).message}); the run goes on, resume will not know it`);
-    }
   }
 
   private wireAgent(agent: Agent, log: AgentLog, decisions: DecisionRecord[]): void {
     const id = agent.id;
-    const save = () =>
-      this.record(() =>
-        this.options.history?.updateAgent(this.runId, id, {
-          state: agent.state,
-          reason: agent.reason,
-          usage: agent.usage,
-          startedAt: agent.startedAt,
-          finishedAt: agent.finishedAt,
-        }),
-      );
-    agent.on('state', save);
-    agent.on('usage', save);
+    // The history first: whoever reacts to `agent:state` finds the change recorded.
+    this.history.follow(agent);
     agent.on('state', (state, reason) => {
       log.append('state', { state, reason });
       this.emit('agent:state', id, state, reason);
@@ -715,14 +697,14 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
       annotate: judging && ((agents) => judging.annotate(agents)),
     });
     const summary = writeRunSummary(assembled, this.options.redactor, (error) => {
-      const recorded = this.options.history !== undefined && !this.historyFailed;
+      const recorded = this.history.intact;
       this.emit(
         'run:warning',
         `cannot write the summary ${assembled.summaryPath} (${error.message})${recorded ? `; the run is in the history: aider-orchestrator show ${runId}` : ''}`,
       );
     });
-    this.record(() =>
-      this.options.history?.finishRun(runId, {
+    this.history.record((history) =>
+      history.finishRun(runId, {
         status: summary.status,
         finishedAt: summary.finishedAt,
         summaryPath: summary.summaryPath,
@@ -790,7 +772,7 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
     this.judging?.restarted(id);
     const wasFinished = this.phase === 'summary';
     // A kill from here on leaves the run resumable, as any unfinished run.
-    this.record(() => this.options.history?.reopenRun(this.runId));
+    this.history.record((history, runId) => history.reopenRun(runId));
     this.schedule(id);
     if (wasFinished) {
       this.setPhase('agents');
