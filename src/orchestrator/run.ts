@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Agent, AgentResult, SupervisorCall, WarmSession } from '../agents/agent.js';
+import type { AgentResult, SupervisorCall, WarmSession } from '../agents/agent.js';
 import type { SessionReady } from '../agents/aiderSession.js';
 import type { SetupResult, WorktreeSetup } from '../agents/worktreeSetup.js';
 import { isFinalState, type AgentView } from '../agents/types.js';
@@ -41,7 +41,7 @@ import { HistoryRecorder } from './historyRecorder.js';
 import { AttemptJudging, type TaskVerdict } from './judging.js';
 import { assembleRunSummary, writeRunSummary } from './runSummary.js';
 import { Scheduler } from './scheduler.js';
-import type { PullRequestOffer, RunController } from './types.js';
+import type { AgentFactory, AgentLike, PullRequestOffer, RunController, Workspaces } from './types.js';
 
 /**
  * At most this many workspaces are prepared while the PRD is read (the plan may use fewer; a
@@ -50,7 +50,10 @@ import type { PullRequestOffer, RunController } from './types.js';
 const MAX_PREPARED_WORKSPACES = 8;
 
 /** The agent module (and @xterm/headless with it) is loaded when the agents start, not at launch. */
-const loadAgentClass = async (): Promise<typeof Agent> => (await import('../agents/agent.js')).Agent;
+const loadAgentFactory = async (): Promise<AgentFactory> => {
+  const { Agent } = await import('../agents/agent.js');
+  return (options) => new Agent(options);
+};
 
 export interface RunOptions {
   runId: string;
@@ -87,6 +90,10 @@ export interface RunOptions {
    * once (the TUI); close() ends them. Off (headless): each aider ends with its agent.
    */
   keepIdleSessions?: boolean;
+  /** Makes each agent; default: the real Agent (a test passes fakes). */
+  createAgent?: AgentFactory | undefined;
+  /** The run's worktrees; default: a WorkspacePool under the data folder (a test passes fakes). */
+  workspaces?: Workspaces | undefined;
 }
 
 /** A run to continue: what the history knows of it. */
@@ -101,7 +108,7 @@ export interface ResumeState {
 
 /** Everything the run knows about one agent. */
 interface AgentSlot {
-  agent: Agent;
+  agent: AgentLike;
   log: AgentLog;
   done: Promise<void> | undefined;
   result: AgentResult | undefined;
@@ -129,7 +136,7 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
   private stopping = false;
   private readonly history: HistoryRecorder;
   private finishing: Promise<RunSummary> | undefined;
-  private readonly workspaces: WorkspacePool;
+  private readonly workspaces: Workspaces;
   /** Agent → its aider, started in its prepared workspace while the PRD is read (warm start). */
   private readonly warm = new Map<number, WarmSession>();
   private warming: Promise<void> = Promise.resolve();
@@ -144,13 +151,15 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
     super();
     this.runId = options.runId;
     this.history = new HistoryRecorder(options.history, options.runId, (message) => this.emit('run:warning', message));
-    this.workspaces = new WorkspacePool({
-      root: options.repoRoot,
-      base: options.baseCommit,
-      dir: path.join(options.settings.dataDir, 'worktrees', options.runId),
-      include: options.worktreeInclude,
-      warn: (message) => this.emit('run:warning', message),
-    });
+    this.workspaces =
+      options.workspaces ??
+      new WorkspacePool({
+        root: options.repoRoot,
+        base: options.baseCommit,
+        dir: path.join(options.settings.dataDir, 'worktrees', options.runId),
+        include: options.worktreeInclude,
+        warn: (message) => this.emit('run:warning', message),
+      });
     this.change = options.change;
     this.scheduler = new Scheduler(options.settings.maxAgents);
     this.startedAt = options.resume?.startedAt ?? new Date();
@@ -453,7 +462,7 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
     this.setPhase('workspaces');
     const { settings, repoRoot, baseCommit, runId } = this.options;
     const runDir = path.join(settings.dataDir, 'runs', runId);
-    const AgentClass = await loadAgentClass();
+    const createAgent = this.options.createAgent ?? (await loadAgentFactory());
     const places: { task: AgentTask; branch: string; worktree: string }[] = [];
     try {
       for (const task of plan.tasks) {
@@ -468,7 +477,7 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
       throw error;
     }
     for (const place of places) {
-      this.addAgent(AgentClass, {
+      this.addAgent(createAgent, {
         ...place,
         runDir: path.join(runDir, `agent-${place.task.agent}`),
         warm: this.takeWarm(place.task.agent),
@@ -515,14 +524,14 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
 
   /** After a crash: finished agents keep their result, the others continue their conversations. */
   private async resumeAgents(resume: ResumeState): Promise<RunSummary> {
-    const AgentClass = await loadAgentClass();
+    const createAgent = this.options.createAgent ?? (await loadAgentFactory());
     for (const record of resume.agents) {
       // Its worktree deleted meanwhile: that agent fails without starting aider; the others go on.
       const gone = !isFinalState(record.state) && !fs.existsSync(record.worktree);
       const state = gone
         ? { ...record, state: 'failed' as const, reason: `its worktree ${record.worktree} is gone`, finishedAt: Date.now() }
         : record;
-      this.addAgent(AgentClass, {
+      this.addAgent(createAgent, {
         task: record.task,
         branch: record.branch,
         worktree: record.worktree,
@@ -543,7 +552,7 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
   }
 
   private addAgent(
-    AgentClass: typeof Agent,
+    createAgent: AgentFactory,
     place: {
       task: AgentTask;
       branch: string;
@@ -556,7 +565,7 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
   ): void {
     const { settings, runId } = this.options;
     const { task } = place;
-    const agent = new AgentClass({
+    const agent = createAgent({
       ...place,
       prd: this.prd,
       aiderBin: this.options.aiderBin,
@@ -617,7 +626,7 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
     this.emit('task:judged', verdict.task, verdict.winner, verdict.by, verdict.reason);
   }
 
-  private wireAgent(agent: Agent, log: AgentLog, decisions: DecisionRecord[]): void {
+  private wireAgent(agent: AgentLike, log: AgentLog, decisions: DecisionRecord[]): void {
     const id = agent.id;
     // The history first: whoever reacts to `agent:state` finds the change recorded.
     this.history.follow(agent);
