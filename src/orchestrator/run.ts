@@ -599,11 +599,11 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
     });
   }
 
-  /** The supervisor as an agent calls it: the run's client, the supervisor model, the redactor, the run's abort signal. */
+  /** The supervisor as an agent calls it: the run's client, the supervisor model, the redactor; cancelled by the run's abort or the call's own (agent stopped). */
   private supervisorCall(): SupervisorCall {
     const { llm, redactor, settings } = this.options;
     const model = supervisorModelOf(settings);
-    return (input) => decideNextStep(llm, input, { model, redactor, signal: this.abort.signal });
+    return (input, signal) => decideNextStep(llm, input, { model, redactor, signal: AbortSignal.any([this.abort.signal, signal]) });
   }
 
   /** Best of n over the run's agents: verdicts as attempts end, the judge model the supervisor's. */

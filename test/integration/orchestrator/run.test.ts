@@ -7,8 +7,9 @@ import type { AgentEvents, AgentOptions, AgentResult } from '../../../src/agents
 import { emptyUsage, isFinalState, type AgentState, type Usage } from '../../../src/agents/types.js';
 import { TerminalViewport } from '../../../src/agents/viewport.js';
 import { defaultSettings, type Settings } from '../../../src/config/settings.js';
+import { CancelledError } from '../../../src/errors.js';
 import type { GeneratedObject, LlmClient, ModelRequest, ObjectRequest, StreamedText } from '../../../src/llm/client.js';
-import type { SupervisorDecision } from '../../../src/llm/supervisor.js';
+import type { SupervisorDecision, SupervisorOutcome } from '../../../src/llm/supervisor.js';
 import { readAgentLog } from '../../../src/logs/agentLog.js';
 import { Redactor } from '../../../src/logs/redact.js';
 import type { DecisionRecord, RunSummary } from '../../../src/logs/types.js';
@@ -42,6 +43,7 @@ class FakeAgent extends EventEmitter<AgentEvents> implements AgentLike {
   finishedAt: number | undefined;
   private readonly terminal: xterm.Terminal;
   private ending: ((result: AgentResult) => void) | undefined;
+  private supervising: AbortController | undefined;
 
   constructor(readonly options: AgentOptions) {
     super();
@@ -80,24 +82,33 @@ class FakeAgent extends EventEmitter<AgentEvents> implements AgentLike {
   }
 
   /** One supervisor call, as the real agent makes it after a turn: the outcome becomes a `decision` event. */
-  async supervise(turnOutput: string): Promise<void> {
+  async supervise(turnOutput: string): Promise<SupervisorOutcome> {
     const supervisor = this.options.supervisor;
     if (!supervisor) throw new Error(`agent ${this.id} has no supervisor`);
-    const outcome = await supervisor({
-      task: { title: this.title, description: this.description, files: this.files },
-      prd: this.options.prd,
-      turnOutput,
-      commits: [],
-      diff: '',
-      checkCommand: undefined,
-      iterations: this.usage.iterations,
-      maxIterations: this.maxIterations,
-    });
+    const call = new AbortController();
+    this.supervising = call;
+    const outcome = await supervisor(
+      {
+        task: { title: this.title, description: this.description, files: this.files },
+        prd: this.options.prd,
+        turnOutput,
+        commits: [],
+        diff: '',
+        checkCommand: undefined,
+        iterations: this.usage.iterations,
+        maxIterations: this.maxIterations,
+      },
+      call.signal,
+    );
+    this.supervising = undefined;
     this.emit('decision', outcome, new Date());
+    return outcome;
   }
 
   async stop(reason?: string): Promise<void> {
     this.calls.push('stop');
+    // As the real agent: a stop cancels its supervisor call in flight.
+    this.supervising?.abort();
     if (!isFinalState(this.state)) this.end('stopped', reason ?? 'stopped by the user');
   }
 
@@ -167,11 +178,11 @@ class FakeWorkspaces implements Workspaces {
   }
 }
 
-/** The supervisor model, in memory: each generateObject answers the next queued decision. */
+/** The supervisor model, in memory: each generateObject answers the next queued decision ('hang': none until its signal aborts). */
 class FakeLlm implements LlmClient {
   readonly requests: ObjectRequest[] = [];
 
-  constructor(private readonly decisions: SupervisorDecision[] = []) {}
+  constructor(private readonly decisions: (SupervisorDecision | 'hang')[] = []) {}
 
   providerName(): string {
     return 'Fake';
@@ -185,6 +196,11 @@ class FakeLlm implements LlmClient {
     this.requests.push(request);
     const decision = this.decisions.shift();
     if (!decision) throw new Error('the test queued no more decisions');
+    if (decision === 'hang') {
+      const { signal } = request;
+      if (!signal) throw new Error('a supervisor request without a signal could never be cancelled');
+      return new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new CancelledError()), { once: true }));
+    }
     return { value: decision, usage: { prompt: 100, completion: 20, total: 120 } };
   }
 }
@@ -378,5 +394,33 @@ describe('Run with fake agents', () => {
     if (!written) throw new Error('no agent in the summary');
     const logged = readAgentLog(written.log).filter((entry) => entry.type === 'supervisor');
     expect(logged.map((entry) => (entry.data as DecisionRecord).action)).toEqual(['instruct', 'finish']);
+  });
+
+  it("stopping an agent cancels its supervisor call; the run's other agents go on", async () => {
+    const finish = { progress: 'done', thought: 'all there', action: 'finish', message: '', future: '' } as const;
+    const llm = new FakeLlm(['hang', finish]);
+    const { run, agent, decisions, working } = startRun({ agents: 2, settings: { supervisor: true }, llm });
+    const finished = run.startAgents();
+    await working();
+    const asked = agent(1).supervise('Applied edit to f1.ts');
+    await waitFor(() => llm.requests.length === 1, "agent 1's supervisor request");
+
+    await run.stopAgent(1);
+    const outcome = await asked;
+
+    expect(outcome).toMatchObject({ ok: false, cancelled: true });
+    expect(llm.requests[0]?.signal?.aborted).toBe(true);
+    expect(agent(1).state).toBe('stopped');
+    // The run itself was not cancelled: agent 2's supervisor still answers.
+    expect(await agent(2).supervise('Applied edit to f2.ts')).toMatchObject({ ok: true, decision: { action: 'finish' } });
+    expect(llm.requests[1]?.signal?.aborted).toBe(false);
+    // A cancelled call is no decision: only agent 2's is kept.
+    expect(decisions.map(([id, d]) => [id, d.action])).toEqual([[2, 'finish']]);
+    agent(2).finish('succeeded');
+    const summary = await finished;
+    expect(summary.agents.map((a) => [a.status, a.decisions?.length])).toEqual([
+      ['stopped', 0],
+      ['succeeded', 1],
+    ]);
   });
 });
