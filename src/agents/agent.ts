@@ -29,9 +29,10 @@ export interface WarmSession {
 
 /**
  * Asks the supervisor model what comes next after a turn (the run binds its client, model,
- * redactor and abort signal): the agent stays free of model code. Never rejects.
+ * redactor and abort signal): the agent stays free of model code. `signal` is this call's own:
+ * the agent aborts it when it is stopped. Never rejects.
  */
-export type SupervisorCall = (input: SupervisorInput) => Promise<SupervisorOutcome>;
+export type SupervisorCall = (input: SupervisorInput, signal: AbortSignal) => Promise<SupervisorOutcome>;
 
 export interface AgentOptions {
   task: AgentTask;
@@ -223,6 +224,8 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
   /** The user's message for the next run (prepareFollowUp), typed as its first turn. */
   private pendingFollowUp: string | undefined;
   private stopRequested = false;
+  /** The supervisor call in flight, aborted when the agent is stopped. */
+  private supervising: AbortController | undefined;
   /** Why a stopped agent stopped (stop()'s reason). */
   private stopReason = 'stopped by the user';
   /** The check command's latest result in this run (best-of-n ranks attempts by it); undefined before it ran. */
@@ -632,18 +635,25 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
       commitsSince(this.worktree, base).catch(() => []),
       diffSince(this.worktree, base).catch((error: Error) => `(the diff could not be read: ${error.message.split('\n')[0]})`),
     ]);
-    const outcome = await supervisor({
-      task: { title: this.title, description: this.description, files: this.files },
-      prd: this.options.prd,
-      instruction,
-      turnOutput: this.turnLines.join('\n'),
-      commits,
-      diff,
-      checkCommand: this.options.checkCommand,
-      check,
-      iterations: this.cappedIterations,
-      maxIterations: this.maxIterations,
-      earlierDecisions: [...this.decisions],
+    const call = new AbortController();
+    this.supervising = call;
+    const outcome = await supervisor(
+      {
+        task: { title: this.title, description: this.description, files: this.files },
+        prd: this.options.prd,
+        instruction,
+        turnOutput: this.turnLines.join('\n'),
+        commits,
+        diff,
+        checkCommand: this.options.checkCommand,
+        check,
+        iterations: this.cappedIterations,
+        maxIterations: this.maxIterations,
+        earlierDecisions: [...this.decisions],
+      },
+      call.signal,
+    ).finally(() => {
+      this.supervising = undefined;
     });
     this.emit('decision', outcome, new Date());
     if (!outcome.ok) {
@@ -831,6 +841,7 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
       return;
     }
     void this.session?.close();
+    this.supervising?.abort();
     this.check?.stop();
     this.setup?.stop();
     this.setFocused(false);
@@ -888,6 +899,7 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
   /** Kills aider at once and frees the terminal (app exit). */
   dispose(): void {
     this.stopRequested = true;
+    this.supervising?.abort();
     if (this.outputTimer) clearTimeout(this.outputTimer);
     this.session?.dispose();
     this.warm?.session.dispose();

@@ -1,13 +1,13 @@
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Agent, AgentResult, SupervisorCall, WarmSession } from '../agents/agent.js';
+import type { AgentResult, SupervisorCall, WarmSession } from '../agents/agent.js';
 import type { SessionReady } from '../agents/aiderSession.js';
 import type { SetupResult, WorktreeSetup } from '../agents/worktreeSetup.js';
 import { isFinalState, type AgentView } from '../agents/types.js';
 import { supervisorModelOf, type Settings } from '../config/settings.js';
 import { UserError } from '../errors.js';
-import { commitsSince, diffSince, filesChanged } from '../git/commits.js';
+import { diffSince } from '../git/commits.js';
 import { agentBranchName, WorkspacePool } from '../git/worktrees.js';
 import type { LlmClient } from '../llm/client.js';
 import { makePrivateDir } from '../logs/privateFiles.js';
@@ -18,8 +18,8 @@ import { pickAttempt } from '../llm/judge.js';
 import { decideNextStep, decisionRecord } from '../llm/supervisor.js';
 import { AgentLog, agentLogPath } from '../logs/agentLog.js';
 import type { Redactor } from '../logs/redact.js';
-import { buildSummary, runStatusOf, summaryPath, withPullRequests, withSupervisorDecisions, writeSummary } from '../logs/summary.js';
-import type { AgentSummary, DecisionRecord, RunSummary } from '../logs/types.js';
+import { runStatusOf, withPullRequests, writeSummary } from '../logs/summary.js';
+import type { DecisionRecord, RunSummary } from '../logs/types.js';
 import { planFromFiles, planFromProposal } from '../plan/build.js';
 import type { AgentTask, Plan } from '../plan/types.js';
 import { plannedPaths, validatePlan } from '../plan/validate.js';
@@ -37,9 +37,11 @@ import {
   type RunToShip,
 } from './pullRequest.js';
 import type { AgentRecord, RunHistory } from './history.js';
+import { HistoryRecorder } from './historyRecorder.js';
 import { AttemptJudging, type TaskVerdict } from './judging.js';
+import { assembleRunSummary, writeRunSummary } from './runSummary.js';
 import { Scheduler } from './scheduler.js';
-import type { PullRequestOffer, RunController } from './types.js';
+import type { AgentFactory, AgentLike, PullRequestOffer, RunController, Workspaces } from './types.js';
 
 /**
  * At most this many workspaces are prepared while the PRD is read (the plan may use fewer; a
@@ -48,7 +50,10 @@ import type { PullRequestOffer, RunController } from './types.js';
 const MAX_PREPARED_WORKSPACES = 8;
 
 /** The agent module (and @xterm/headless with it) is loaded when the agents start, not at launch. */
-const loadAgentClass = async (): Promise<typeof Agent> => (await import('../agents/agent.js')).Agent;
+const loadAgentFactory = async (): Promise<AgentFactory> => {
+  const { Agent } = await import('../agents/agent.js');
+  return (options) => new Agent(options);
+};
 
 export interface RunOptions {
   runId: string;
@@ -85,6 +90,10 @@ export interface RunOptions {
    * once (the TUI); close() ends them. Off (headless): each aider ends with its agent.
    */
   keepIdleSessions?: boolean;
+  /** Makes each agent; default: the real Agent (a test passes fakes). */
+  createAgent?: AgentFactory | undefined;
+  /** The run's worktrees; default: a WorkspacePool under the data folder (a test passes fakes). */
+  workspaces?: Workspaces | undefined;
 }
 
 /** A run to continue: what the history knows of it. */
@@ -99,7 +108,7 @@ export interface ResumeState {
 
 /** Everything the run knows about one agent. */
 interface AgentSlot {
-  agent: Agent;
+  agent: AgentLike;
   log: AgentLog;
   done: Promise<void> | undefined;
   result: AgentResult | undefined;
@@ -125,9 +134,9 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
   private readonly abort = new AbortController();
   private readonly startedAt: Date;
   private stopping = false;
-  private historyFailed = false;
+  private readonly history: HistoryRecorder;
   private finishing: Promise<RunSummary> | undefined;
-  private readonly workspaces: WorkspacePool;
+  private readonly workspaces: Workspaces;
   /** Agent → its aider, started in its prepared workspace while the PRD is read (warm start). */
   private readonly warm = new Map<number, WarmSession>();
   private warming: Promise<void> = Promise.resolve();
@@ -141,13 +150,16 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
   constructor(private readonly options: RunOptions) {
     super();
     this.runId = options.runId;
-    this.workspaces = new WorkspacePool({
-      root: options.repoRoot,
-      base: options.baseCommit,
-      dir: path.join(options.settings.dataDir, 'worktrees', options.runId),
-      include: options.worktreeInclude,
-      warn: (message) => this.emit('run:warning', message),
-    });
+    this.history = new HistoryRecorder(options.history, options.runId, (message) => this.emit('run:warning', message));
+    this.workspaces =
+      options.workspaces ??
+      new WorkspacePool({
+        root: options.repoRoot,
+        base: options.baseCommit,
+        dir: path.join(options.settings.dataDir, 'worktrees', options.runId),
+        include: options.worktreeInclude,
+        warn: (message) => this.emit('run:warning', message),
+      });
     this.change = options.change;
     this.scheduler = new Scheduler(options.settings.maxAgents);
     this.startedAt = options.resume?.startedAt ?? new Date();
@@ -450,7 +462,7 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
     this.setPhase('workspaces');
     const { settings, repoRoot, baseCommit, runId } = this.options;
     const runDir = path.join(settings.dataDir, 'runs', runId);
-    const AgentClass = await loadAgentClass();
+    const createAgent = this.options.createAgent ?? (await loadAgentFactory());
     const places: { task: AgentTask; branch: string; worktree: string }[] = [];
     try {
       for (const task of plan.tasks) {
@@ -465,15 +477,16 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
       throw error;
     }
     for (const place of places) {
-      this.addAgent(AgentClass, {
+      this.addAgent(createAgent, {
         ...place,
         runDir: path.join(runDir, `agent-${place.task.agent}`),
         warm: this.takeWarm(place.task.agent),
         setup: await this.startSetup(place.task.agent, place.worktree),
       });
     }
-    this.record(() =>
-      this.options.history?.startRun(
+    // The run and its agents are recorded before any agent runs (their changes update these rows).
+    this.history.record((history) =>
+      history.startRun(
         {
           id: runId,
           repo: repoRoot,
@@ -511,14 +524,14 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
 
   /** After a crash: finished agents keep their result, the others continue their conversations. */
   private async resumeAgents(resume: ResumeState): Promise<RunSummary> {
-    const AgentClass = await loadAgentClass();
+    const createAgent = this.options.createAgent ?? (await loadAgentFactory());
     for (const record of resume.agents) {
       // Its worktree deleted meanwhile: that agent fails without starting aider; the others go on.
       const gone = !isFinalState(record.state) && !fs.existsSync(record.worktree);
       const state = gone
         ? { ...record, state: 'failed' as const, reason: `its worktree ${record.worktree} is gone`, finishedAt: Date.now() }
         : record;
-      this.addAgent(AgentClass, {
+      this.addAgent(createAgent, {
         task: record.task,
         branch: record.branch,
         worktree: record.worktree,
@@ -527,7 +540,7 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
       });
       if (gone) {
         this.slots.get(record.task.agent)?.log.append('state', { state: state.state, reason: state.reason });
-        this.record(() => this.options.history?.updateAgent(this.runId, record.task.agent, state));
+        this.history.record((history, runId) => history.updateAgent(runId, record.task.agent, state));
       }
     }
     this.startJudging();
@@ -539,7 +552,7 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
   }
 
   private addAgent(
-    AgentClass: typeof Agent,
+    createAgent: AgentFactory,
     place: {
       task: AgentTask;
       branch: string;
@@ -552,7 +565,7 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
   ): void {
     const { settings, runId } = this.options;
     const { task } = place;
-    const agent = new AgentClass({
+    const agent = createAgent({
       ...place,
       prd: this.prd,
       aiderBin: this.options.aiderBin,
@@ -586,11 +599,11 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
     });
   }
 
-  /** The supervisor as an agent calls it: the run's client, the supervisor model, the redactor, the run's abort signal. */
+  /** The supervisor as an agent calls it: the run's client, the supervisor model, the redactor; cancelled by the run's abort or the call's own (agent stopped). */
   private supervisorCall(): SupervisorCall {
     const { llm, redactor, settings } = this.options;
     const model = supervisorModelOf(settings);
-    return (input) => decideNextStep(llm, input, { model, redactor, signal: this.abort.signal });
+    return (input, signal) => decideNextStep(llm, input, { model, redactor, signal: AbortSignal.any([this.abort.signal, signal]) });
   }
 
   /** Best of n over the run's agents: verdicts as attempts end, the judge model the supervisor's. */
@@ -609,35 +622,14 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
 
   private onVerdict(verdict: TaskVerdict): void {
     const judgement = verdict.by ? { by: verdict.by, reason: verdict.reason, time: verdict.time } : undefined;
-    this.record(() => this.options.history?.setWinner(this.runId, verdict.attempts, verdict.winner, judgement));
+    this.history.record((history, runId) => history.setWinner(runId, verdict.attempts, verdict.winner, judgement));
     this.emit('task:judged', verdict.task, verdict.winner, verdict.by, verdict.reason);
   }
 
-  /** History writes must never stop a run: a failure is reported once. */
-  private record(write: () => void): void {
-    if (this.historyFailed) return;
-    try {
-      write();
-    } catch (error) {
-      this.historyFailed = true;
-      this.emit('run:warning', `cannot write the run history (${(error as Error).message}); the run goes on, resume will not know it`);
-    }
-  }
-
-  private wireAgent(agent: Agent, log: AgentLog, decisions: DecisionRecord[]): void {
+  private wireAgent(agent: AgentLike, log: AgentLog, decisions: DecisionRecord[]): void {
     const id = agent.id;
-    const save = () =>
-      this.record(() =>
-        this.options.history?.updateAgent(this.runId, id, {
-          state: agent.state,
-          reason: agent.reason,
-          usage: agent.usage,
-          startedAt: agent.startedAt,
-          finishedAt: agent.finishedAt,
-        }),
-      );
-    agent.on('state', save);
-    agent.on('usage', save);
+    // The history first: whoever reacts to `agent:state` finds the change recorded.
+    this.history.follow(agent);
     agent.on('state', (state, reason) => {
       log.append('state', { state, reason });
       this.emit('agent:state', id, state, reason);
@@ -689,36 +681,9 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
 
   private async finish(): Promise<RunSummary> {
     const { repoRoot, baseCommit, runId } = this.options;
-    await this.judging?.settle();
-    let agents: AgentSummary[] = [];
-    for (const [id, slot] of this.slots) {
-      const { agent } = slot;
-      const result = slot.result ?? agent.result();
-      const present = fs.existsSync(agent.worktree);
-      const commits = present ? await commitsSince(agent.worktree, baseCommit) : [];
-      const changes = present ? await filesChanged(agent.worktree, baseCommit) : [];
-      for (const commit of commits) slot.log.append('commit', commit);
-      const summary: Omit<AgentSummary, 'decisions' | 'supervisor'> = {
-        id,
-        branch: agent.branch,
-        worktree: agent.worktree,
-        task: `${agent.title}\n\n${agent.description}`.trim(),
-        files: [...agent.files],
-        status: result.state,
-        reason: result.reason,
-        exitCode: result.exitCode ?? null,
-        iterations: result.usage.iterations,
-        tokens: result.usage.tokens,
-        cost: result.usage.cost,
-        durationMs: result.startedAt && result.finishedAt ? result.finishedAt - result.startedAt : 0,
-        commits,
-        filesChanged: changes,
-        log: slot.log.file,
-      };
-      agents.push(withSupervisorDecisions(summary, slot.decisions));
-    }
-    agents = this.judging?.annotate(agents) ?? agents;
-    const summary = buildSummary({
+    const judging = this.judging;
+    await judging?.settle();
+    const assembled = await assembleRunSummary({
       runId,
       change: this.change,
       repo: repoRoot,
@@ -726,23 +691,29 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
       baseBranch: this.options.baseBranch,
       prdPath: this.prdPath,
       startedAt: this.startedAt,
-      finishedAt: new Date(),
-      agents,
       logDir: this.logDir,
-      summaryPath: summaryPath(this.logDir, runId),
+      agents: [...this.slots.values()].map(({ agent, log, result, decisions }) => ({
+        id: agent.id,
+        branch: agent.branch,
+        worktree: agent.worktree,
+        title: agent.title,
+        description: agent.description,
+        files: agent.files,
+        result: result ?? agent.result(),
+        log,
+        decisions,
+      })),
+      annotate: judging && ((agents) => judging.annotate(agents)),
     });
-    try {
-      writeSummary(summary, this.options.redactor);
-    } catch (error) {
-      const recorded = this.options.history !== undefined && !this.historyFailed;
+    const summary = writeRunSummary(assembled, this.options.redactor, (error) => {
+      const recorded = this.history.intact;
       this.emit(
         'run:warning',
-        `cannot write the summary ${summary.summaryPath} (${(error as Error).message})${recorded ? `; the run is in the history: aider-orchestrator show ${runId}` : ''}`,
+        `cannot write the summary ${assembled.summaryPath} (${error.message})${recorded ? `; the run is in the history: aider-orchestrator show ${runId}` : ''}`,
       );
-      summary.summaryPath = undefined;
-    }
-    this.record(() =>
-      this.options.history?.finishRun(runId, {
+    });
+    this.history.record((history) =>
+      history.finishRun(runId, {
         status: summary.status,
         finishedAt: summary.finishedAt,
         summaryPath: summary.summaryPath,
@@ -810,7 +781,7 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
     this.judging?.restarted(id);
     const wasFinished = this.phase === 'summary';
     // A kill from here on leaves the run resumable, as any unfinished run.
-    this.record(() => this.options.history?.reopenRun(this.runId));
+    this.history.record((history, runId) => history.reopenRun(runId));
     this.schedule(id);
     if (wasFinished) {
       this.setPhase('agents');

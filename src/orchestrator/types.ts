@@ -1,9 +1,12 @@
 import type { EventEmitter } from 'node:events';
 import type { Settings } from '../config/settings.js';
+import type { AgentOptions, AgentResult } from '../agents/agent.js';
 import type { AgentView } from '../agents/types.js';
 import type { RunSummary } from '../logs/types.js';
-import type { Plan } from '../plan/types.js';
+import type { AgentTask, Plan } from '../plan/types.js';
 import type { RunEvents, RunPhase } from './events.js';
+import type { RecordedAgent } from './historyRecorder.js';
+import type { Attempt } from './judging.js';
 
 /** What `p` on the summary offers: what it will push and where, the question, and the doing of it. */
 export interface PullRequestOffer {
@@ -79,4 +82,47 @@ export interface RunController extends EventEmitter<RunEvents> {
   stopAll(): Promise<void>;
   /** Cancel before agents start (phase becomes 'cancelled'). */
   cancel(): void;
+}
+
+/**
+ * What a Run needs of an agent (agents/agent.ts Agent is the real one): what the UI reads, what
+ * judging and the history follow, and the commands the run gives it. A test passes fakes through
+ * RunOptions.createAgent.
+ */
+export interface AgentLike extends AgentView, Attempt, RecordedAgent {
+  readonly task: AgentTask;
+  readonly description: string;
+  readonly runDir: string;
+  /** What it has come to so far (its final result once it has ended). */
+  result(): AgentResult;
+  /** Runs its turns until it ends. */
+  run(): Promise<AgentResult>;
+  stop(reason?: string): Promise<void>;
+  /** A finished agent runs again from its task (run() follows). */
+  prepareRestart(): void;
+  /** A finished agent's next run is this message, in its conversation (run() follows). */
+  prepareFollowUp(message: string): void;
+  /** Ends its idle aider, if it kept one. */
+  closeIdleSession(): Promise<void>;
+  /** Ends its processes and terminal at once. */
+  dispose(): void;
+}
+
+export type AgentFactory = (options: AgentOptions) => AgentLike;
+
+/**
+ * The run's worktrees (git/worktrees.ts WorkspacePool is the real one): prepared while the PRD is
+ * read, given to agents at start, the unused ones removed.
+ */
+export interface Workspaces {
+  /** Starts preparing workspaces for agents 1..count (a failure only costs the head start). */
+  prepare(count: number): void;
+  /** The prepared workspace of `agent` once made; undefined if it was not (or is no longer) prepared. */
+  preparedPath(agent: number): Promise<string | undefined>;
+  /** The agent's worktree on `branch`, prepared or made now. */
+  acquire(agent: number, branch: string): Promise<string>;
+  /** Removes every worktree and branch it gave (no agent started). */
+  discard(): Promise<void>;
+  /** Removes the prepared workspaces no agent took; prepares no more. */
+  release(): Promise<void>;
 }
