@@ -429,6 +429,7 @@ export class Agent extends EventEmitter<AgentEvents> implements AgentView {
       stateDir: dir,
       model: this.options.model,
       env: this.options.env,
+      redactor: this.options.redactor,
       extraArgs: this.options.extraArgs,
       restoreChatHistory: continuing,
       cols: this.cols,

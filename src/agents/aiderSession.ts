@@ -19,6 +19,7 @@ import {
 } from './terminalSignals.js';
 import { emptyUsage, type Usage } from './types.js';
 import { makePrivateDir } from '../logs/privateFiles.js';
+import { StreamRedactor, type Redactor } from '../logs/redact.js';
 
 /**
  * One interactive aider in a pty, alive across turns: the session driver. It starts aider
@@ -58,6 +59,8 @@ export interface AiderSessionOptions {
   terminal?: xterm.Terminal;
   /** close(): how long aider gets after `/exit`, then after SIGTERM, before SIGKILL. */
   stopGraceMs?: number;
+  /** Masks secrets in aider's output before its terminal (the pane, the screen checks) sees it. */
+  redactor?: Redactor;
 }
 
 /** `new` → `starting` → `prompt` ⇄ `busy` (⇄ `question`) → `exited`. */
@@ -181,6 +184,8 @@ export class AiderSession extends EventEmitter<AiderSessionEvents> {
   private crash: string | undefined;
   private closeRequested = false;
   private exitInfo: SessionExit | undefined;
+  /** aider's output on its way to the terminal, secrets masked (a chunk may split one). */
+  private readonly masked: StreamRedactor | undefined;
   private readonly exited: Promise<SessionExit>;
   private resolveExited!: (exit: SessionExit) => void;
 
@@ -191,6 +196,8 @@ export class AiderSession extends EventEmitter<AiderSessionEvents> {
     this.terminal =
       options.terminal ??
       new xterm.Terminal({ cols: options.cols, rows: options.rows, scrollback: SCROLLBACK_LINES, allowProposedApi: true });
+    const terminal = this.terminal;
+    this.masked = options.redactor ? new StreamRedactor(options.redactor, (text) => terminal.write(text)) : undefined;
     this.analyticsLog = path.join(options.stateDir, 'analytics.jsonl');
     this.chatHistoryFile = path.join(options.stateDir, 'chat.history.md');
     this.exited = new Promise((resolve) => (this.resolveExited = resolve));
@@ -257,6 +264,7 @@ export class AiderSession extends EventEmitter<AiderSessionEvents> {
     child.onData((data) => this.onData(data));
     child.onExit(({ exitCode, signal }) => {
       // Everything aider printed is parsed before the reason is read from the screen.
+      this.masked?.flush();
       this.terminal.write('', () => this.onExit(exitCode, signal || undefined));
     });
     this.watchAnalytics();
@@ -363,9 +371,11 @@ export class AiderSession extends EventEmitter<AiderSessionEvents> {
   private onData(data: string): void {
     this.emit('data', data);
     const signals = this.scanner.scan(data);
-    // Signals are handled once the terminal has parsed their chunk: the screen then shows
-    // what aider drew with them (the prompt, a question).
-    this.terminal.write(data, () => {
+    if (this.masked) this.masked.write(data);
+    else this.terminal.write(data);
+    // Signals are handled once the terminal has parsed their chunk (writes are parsed in
+    // order): the screen then shows what aider drew with them (the prompt, a question).
+    this.terminal.write('', () => {
       this.emit('screen');
       this.onParsed(signals);
     });

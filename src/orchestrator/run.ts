@@ -262,6 +262,7 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
           stateDir,
           model: settings.agentModel,
           env: this.options.agentEnv,
+          redactor: this.options.redactor,
           extraArgs: settings.aiderArgs,
           cols: this.options.terminalSize.cols,
           rows: this.options.terminalSize.rows,

@@ -6,6 +6,7 @@ import { expect, it, onTestFinished } from 'vitest';
 import { buildAiderEnv } from '../../../src/agents/aiderArgs.js';
 import { AiderSession, SessionExitError, type AiderSessionOptions, type TurnResult } from '../../../src/agents/aiderSession.js';
 import { headCommit } from '../../../src/git/repo.js';
+import { Redactor } from '../../../src/logs/redact.js';
 import { agentBranchName, createWorktree } from '../../../src/git/worktrees.js';
 import { aiderBin, describeWithAider } from '../../support/aider.js';
 import { waitFor } from '../../support/waitFor.js';
@@ -220,6 +221,25 @@ describeWithAider(`an aider session in a pty`, () => {
     async () => {
       const { session } = await setUp([{ text: 'unused' }], { extraArgs: ['--no-git'] });
       expect(await session.start()).toMatchObject({ gitRepo: false });
+    },
+    AIDER_TIMEOUT_MS,
+  );
+
+  it(
+    'masks secrets in what aider prints before its terminal sees them (the pane), however the output is cut',
+    async () => {
+      const secret = 'local-secret-value-0123456789';
+      const key = 'sk-proj-AbCdEfGhIjKlMnOpQrStUvWx1234';
+      const { session } = await setUp([{ text: `The key is ${secret} and the other one ${key}. Done.` }], {
+        redactor: new Redactor([secret]),
+      });
+      await session.start();
+      await session.sendTurn({ message: 'Print the keys.' });
+      const buffer = session.terminal.buffer.active;
+      const screen = Array.from({ length: buffer.length }, (_, y) => buffer.getLine(y)?.translateToString(true) ?? '').join('\n');
+      expect(screen).toContain('The key is *** and the other one ***. Done.');
+      expect(screen).not.toContain(secret);
+      expect(screen).not.toContain('AbCdEfGhIjKl');
     },
     AIDER_TIMEOUT_MS,
   );
