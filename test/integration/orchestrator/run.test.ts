@@ -17,7 +17,7 @@ import { RunHistory } from '../../../src/orchestrator/history.js';
 import { Run } from '../../../src/orchestrator/run.js';
 import type { AgentLike, Workspaces } from '../../../src/orchestrator/types.js';
 import type { AgentTask } from '../../../src/plan/types.js';
-import { waitFor } from '../../support/fakeRun.js';
+import { waitFor } from '../../support/waitFor.js';
 import { makeTempDir } from '../../support/gitRepo.js';
 
 /**
