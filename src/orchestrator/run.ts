@@ -16,6 +16,7 @@ import { savePrd } from '../llm/prd.js';
 import { proposePlan } from '../llm/planner.js';
 import { pickAttempt } from '../llm/judge.js';
 import { decideNextStep, decisionRecord } from '../llm/supervisor.js';
+import { costOf, modelPrice } from '../agents/modelPrices.js';
 import { AgentLog, agentLogPath } from '../logs/agentLog.js';
 import type { Redactor } from '../logs/redact.js';
 import { runStatusOf, withPullRequests, writeSummary } from '../logs/summary.js';
@@ -135,6 +136,8 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
   private readonly startedAt: Date;
   private stopping = false;
   private readonly history: HistoryRecorder;
+  /** The supervisor model's price (litellm's list in aider's virtualenv), read at its first decision. */
+  private supervisorPriceRead: { price: ReturnType<typeof modelPrice> } | undefined;
   private finishing: Promise<RunSummary> | undefined;
   private readonly workspaces: Workspaces;
   /** Agent → its aider, started in its prepared workspace while the PRD is read (warm start). */
@@ -600,6 +603,11 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
     });
   }
 
+  private supervisorPrice(): ReturnType<typeof modelPrice> {
+    this.supervisorPriceRead ??= { price: modelPrice(this.options.aiderBin, supervisorModelOf(this.options.settings)) };
+    return this.supervisorPriceRead.price;
+  }
+
   /** The supervisor as an agent calls it: the run's client, the supervisor model, the redactor; cancelled by the run's abort or the call's own (agent stopped). */
   private supervisorCall(): SupervisorCall {
     const { llm, redactor, settings } = this.options;
@@ -648,7 +656,7 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
     agent.on('turn', (turn) => log.append('turn', turn));
     agent.on('decision', (outcome, time) => {
       if (!outcome.ok && outcome.cancelled) return;
-      const record = decisionRecord(outcome, time);
+      const record = decisionRecord(outcome, time, costOf(this.supervisorPrice(), outcome.usage));
       decisions.push(record);
       log.append('supervisor', record);
       this.emit('agent:decision', id, record);
