@@ -3,7 +3,7 @@ import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { AgentState, Usage } from '../agents/types.js';
 import { UserError } from '../errors.js';
-import type { Judgement } from '../logs/types.js';
+import type { DecisionRecord, Judgement } from '../logs/types.js';
 import type { AgentTask } from '../plan/types.js';
 import { isRunning, sameProcess, thisProcess, type ProcessIdentity } from './processIdentity.js';
 
@@ -46,6 +46,8 @@ export interface AgentRecord {
   winner?: boolean | undefined;
   /** On the winner: how and why it was chosen. */
   judgement?: Judgement | undefined;
+  /** The supervisor's decisions for this agent so far, oldest first. */
+  decisions?: DecisionRecord[] | undefined;
 }
 
 /** A pull request opened for one of a run's branches (`pr`, `p` on the summary). */
@@ -109,6 +111,9 @@ CREATE TABLE IF NOT EXISTS pull_requests (
   opened_at TEXT NOT NULL,
   PRIMARY KEY (run_id, branch)
 );`,
+  // The supervisor's decisions per agent: a summary rewritten after resume or a follow-up keeps them.
+  `
+ALTER TABLE agents ADD COLUMN decisions_json TEXT;`,
 ];
 
 /** The schema version this code writes. */
@@ -152,6 +157,10 @@ const toAgent = (row: Row): AgentRecord => ({
   winner: row.winner === null || row.winner === undefined ? undefined : Number(row.winner) === 1,
   judgement:
     row.judgement_json === null || row.judgement_json === undefined ? undefined : (JSON.parse(String(row.judgement_json)) as Judgement),
+  decisions:
+    row.decisions_json === null || row.decisions_json === undefined
+      ? undefined
+      : (JSON.parse(String(row.decisions_json)) as DecisionRecord[]),
 });
 
 /** The one line for a run that another process still drives (resume, merge and clean refuse it). */
@@ -357,6 +366,11 @@ export class RunHistory {
    * A task's verdict (best of n): `winner` among `attempts` (none: no attempt won), with its
    * judgement on the winner's row. One transaction.
    */
+  /** The agent's supervisor decisions so far (masked by the caller, as everything the history keeps). */
+  setDecisions(runId: string, agent: number, decisions: readonly DecisionRecord[]): void {
+    this.db.prepare('UPDATE agents SET decisions_json = ? WHERE run_id = ? AND id = ?').run(JSON.stringify(decisions), runId, agent);
+  }
+
   setWinner(runId: string, attempts: readonly number[], winner: number | undefined, judgement: Judgement | undefined): void {
     const update = this.db.prepare('UPDATE agents SET winner = ?, judgement_json = ? WHERE run_id = ? AND id = ?');
     this.transaction(() => {

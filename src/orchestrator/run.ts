@@ -590,7 +590,8 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
     const log = new AgentLog(agentLogPath(this.logDir, task.agent, runId), this.options.redactor, (error) =>
       this.emit('run:warning', `cannot write the log of agent ${task.agent} (${error.message}); the run goes on`),
     );
-    const slot: AgentSlot = { agent, log, done: undefined, result: undefined, decisions: [] };
+    // A resumed agent keeps the decisions its supervisor made before (the history has them).
+    const slot: AgentSlot = { agent, log, done: undefined, result: undefined, decisions: [...(place.resume?.decisions ?? [])] };
     this.slots.set(task.agent, slot);
     this.wireAgent(agent, log, slot.decisions);
     log.append(place.resume ? 'resume' : 'start', {
@@ -658,6 +659,9 @@ export class Run extends EventEmitter<RunEvents> implements RunController {
       if (!outcome.ok && outcome.cancelled) return;
       const record = decisionRecord(outcome, time, costOf(this.supervisorPrice(), outcome.usage));
       decisions.push(record);
+      this.history.record((history, runId) =>
+        history.setDecisions(runId, id, JSON.parse(this.options.redactor.redact(JSON.stringify(decisions))) as DecisionRecord[]),
+      );
       log.append('supervisor', record);
       this.emit('agent:decision', id, record);
     });

@@ -370,7 +370,7 @@ describe('Run with fake agents', () => {
       { progress: 'half done', thought: 'the tests are missing', action: 'instruct', message: 'Add a test', future: 'finish' },
       { progress: 'done', thought: 'all there', action: 'finish', message: '', future: '' },
     ]);
-    const { run, agent, decisions, working, readSummary } = startRun({ agents: 1, settings: { supervisor: true }, llm });
+    const { run, runId, history, agent, decisions, working, readSummary } = startRun({ agents: 1, settings: { supervisor: true }, llm });
     const finished = run.startAgents();
     await working();
     await agent(1).supervise('Applied edit to f1.ts');
@@ -394,6 +394,11 @@ describe('Run with fake agents', () => {
     if (!written) throw new Error('no agent in the summary');
     const logged = readAgentLog(written.log).filter((entry) => entry.type === 'supervisor');
     expect(logged.map((entry) => (entry.data as DecisionRecord).action)).toEqual(['instruct', 'finish']);
+    // The history keeps them too: a summary rewritten after resume or a follow-up still lists them.
+    expect(history.agentsOf(runId)[0]?.decisions?.map((d) => [d.action, d.progress])).toEqual([
+      ['instruct', 'half done'],
+      ['finish', 'done'],
+    ]);
   });
 
   it("stopping an agent cancels its supervisor call; the run's other agents go on", async () => {
