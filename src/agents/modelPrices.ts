@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ModelUsage } from '../llm/client.js';
+import { aiderPython } from './aiderModels.js';
 
 /** USD per token, as litellm lists it. */
 export interface ModelPrice {
@@ -10,23 +11,22 @@ export interface ModelPrice {
 
 type PriceTable = Record<string, { input_cost_per_token?: unknown; output_cost_per_token?: unknown } | undefined>;
 
-/** litellm's price list inside the virtualenv an aider executable runs from (aider prices its own calls with it). */
+/**
+ * litellm's price list in the Python environment an aider executable runs with (aider prices its
+ * own calls with it): the environment of the Python its script names (aiderPython).
+ */
 export const priceListOf = (aiderBin: string): string | undefined => {
-  let venv: string;
-  try {
-    venv = path.dirname(path.dirname(fs.realpathSync(aiderBin)));
-  } catch {
-    return undefined;
-  }
-  const lib = path.join(venv, 'lib');
+  const python = aiderPython(aiderBin);
+  if (!python) return undefined;
+  const lib = path.join(path.dirname(path.dirname(python)), 'lib');
   let pythons: string[];
   try {
     pythons = fs.readdirSync(lib).filter((name) => name.startsWith('python3'));
   } catch {
     return undefined;
   }
-  for (const python of pythons) {
-    const file = path.join(lib, python, 'site-packages', 'litellm', 'model_prices_and_context_window_backup.json');
+  for (const version of pythons) {
+    const file = path.join(lib, version, 'site-packages', 'litellm', 'model_prices_and_context_window_backup.json');
     if (fs.existsSync(file)) return file;
   }
   return undefined;

@@ -4,13 +4,14 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { costOf, modelPrice, priceListOf } from '../../../src/agents/modelPrices.js';
 import { makeTempDir } from '../../support/gitRepo.js';
 
-/** A virtualenv laid out as pip makes it: bin/aider, and litellm's price list under lib/python3.x. */
+/** A virtualenv laid out as pip makes it: bin/aider naming its Python, and litellm's price list under lib/python3.x. */
 const fakeVenv = (prices: unknown): string => {
   const dir = makeTempDir('ao-venv-');
   onTestFinished(dir.cleanup);
   const bin = path.join(dir.dir, 'venv', 'bin', 'aider');
   fs.mkdirSync(path.dirname(bin), { recursive: true });
-  fs.writeFileSync(bin, '#!/bin/sh\n', { mode: 0o755 });
+  // pip's script names the virtualenv's Python in its first line.
+  fs.writeFileSync(bin, `#!${path.join(dir.dir, 'venv', 'bin', 'python')}\nfrom aider.main import main\n`, { mode: 0o755 });
   const list = path.join(dir.dir, 'venv', 'lib', 'python3.11', 'site-packages', 'litellm', 'model_prices_and_context_window_backup.json');
   fs.mkdirSync(path.dirname(list), { recursive: true });
   fs.writeFileSync(list, typeof prices === 'string' ? prices : JSON.stringify(prices));
