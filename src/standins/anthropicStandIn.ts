@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { listenOnLoopback } from './loopback.js';
+import { listenOnLoopback, readBody } from './loopback.js';
 import { DEFAULT_COMMIT_MESSAGE, requestKindOf, type RequestKind } from './openaiStandIn.js';
 
 /**
@@ -113,12 +113,6 @@ const splitText = (text: string, pieces: number): string[] => {
   const out: string[] = [];
   for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
   return out.length > 0 ? out : [''];
-};
-
-const readBody = async (request: http.IncomingMessage): Promise<string> => {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 };
 
 const sendError = (response: http.ServerResponse, reply: Extract<MessagesReply, { error: number }>): void => {

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { listenOnLoopback } from './loopback.js';
+import { listenOnLoopback, readJsonBody } from './loopback.js';
 
 /**
  * A scripted stand-in for the Gemini REST API (the tests' fake PRD model and the offline
@@ -136,12 +136,6 @@ const responseBody = (text: string, last: boolean, usage: UsageMetadata, finishR
   responseId: 'scripted-response',
 });
 
-const readBody = async (request: http.IncomingMessage): Promise<string> => {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-};
-
 const sendError = (response: http.ServerResponse, reply: Extract<GeminiReply, { error: number }>): void => {
   const details = [...(reply.details ?? [])];
   if (reply.retryDelay) {
@@ -189,13 +183,7 @@ export const startGeminiServer = async (script: GeminiScript = [{ text: 'OK' }])
 
   const server = http.createServer((request, response) => {
     void (async () => {
-      const raw = await readBody(request);
-      let body: unknown;
-      try {
-        body = raw ? JSON.parse(raw) : undefined;
-      } catch {
-        body = undefined;
-      }
+      const body = await readJsonBody(request);
       const path = request.url ?? '/';
       const match = MODEL_PATH.exec(path);
       const apiKeyHeader = request.headers['x-goog-api-key'];

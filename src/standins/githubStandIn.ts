@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { listenOnLoopback } from './loopback.js';
+import { listenOnLoopback, readJsonBody } from './loopback.js';
 
 /**
  * A stand-in for the part of GitHub's REST API that opens pull requests, speaking its real shapes:
@@ -75,12 +75,6 @@ const REASONS: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-const readBody = async (request: http.IncomingMessage): Promise<string> => {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-};
-
 const send = (response: http.ServerResponse, status: number, body: unknown): void => {
   response.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
@@ -144,13 +138,7 @@ export const startGithubServer = async (options: GithubStandInOptions): Promise<
 
   const server = http.createServer((request, response) => {
     void (async () => {
-      const raw = await readBody(request);
-      let body: unknown;
-      try {
-        body = raw ? JSON.parse(raw) : undefined;
-      } catch {
-        body = undefined;
-      }
+      const body = await readJsonBody(request);
       const url = new URL(request.url ?? '/', 'http://stand-in');
       const recorded: RecordedGithubRequest = {
         method: request.method ?? 'GET',

@@ -17,3 +17,20 @@ export const listenOnLoopback = async (server: http.Server): Promise<{ port: num
       }),
   };
 };
+
+/** A request's whole body, as text. */
+export const readBody = async (request: http.IncomingMessage): Promise<string> => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+};
+
+/** A request's body as JSON; undefined when it is empty or not JSON (the stand-in answers that itself). */
+export const readJsonBody = async (request: http.IncomingMessage): Promise<unknown> => {
+  const raw = await readBody(request);
+  try {
+    return raw ? JSON.parse(raw) : undefined;
+  } catch {
+    return undefined;
+  }
+};
