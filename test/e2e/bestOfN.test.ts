@@ -3,11 +3,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AgentSummary, RunSummary } from '../../src/logs/types.js';
 import { findTestAider } from '../support/aider.js';
-import { isolatedEnv, runCli } from '../support/cli.js';
-import { startGeminiServer } from '../support/geminiServer.js';
-import { makeTempDir, makeTempRepo } from '../support/gitRepo.js';
-import { startOpenAiServer, wholeFileEdit } from '../support/openaiServer.js';
-import { cleanUp } from '../support/cleanUp.js';
+import { runCli } from '../support/cli.js';
+import { type ChatReply, wholeFileEdit } from '../support/openaiServer.js';
+import { scriptedModels } from '../support/scriptedModels.js';
 
 // Best of 2 with --first-wins and the real aider: two attempts at one task start together; the
 // scripted model answers the first turn it is asked at once and never answers the other, so one
@@ -17,58 +15,22 @@ const aider = findTestAider();
 const PRD = '# PRD: greetings\n\n## Goal\nThe greeting says hello.\n';
 const FILES = { 'app/greet.py': 'def greet():\n    return "hi"\n' };
 
-const setup = async () => {
-  const repo = await makeTempRepo(FILES);
-  const home = makeTempDir('ao-home-');
-  const gemini = await startGeminiServer([{ text: PRD }]);
+/**
+ * The repository, the PRD stand-in and a model whose n-th aider turn (0-based) gets `reply(n)`;
+ * other model names (the supervisor and judge) get `other(prompt)`.
+ */
+const setup = (reply: (turn: number) => ChatReply, other: (text: string) => string = () => 'OK') => {
   let turns = 0;
-  const openai = await startOpenAiServer(() =>
-    turns++ === 0 ? { text: wholeFileEdit('app/greet.py', 'def greet():\n    return "hello"\n', 'python') } : { hang: true },
-  );
-  cleanUp(
-    repo.cleanup,
-    home.cleanup,
-    () => gemini.close(),
-    () => openai.close(),
-  );
-  const env = isolatedEnv(
-    { home: home.dir },
-    {
-      GEMINI_API_KEY: 'AIzaSy-test-gemini-key-0123456789',
-      GOOGLE_GEMINI_BASE_URL: gemini.url,
-      OPENAI_API_KEY: 'sk-test-openai-key-0123456789',
-      OPENAI_API_BASE: openai.url,
-    },
-  );
-  return { repo, env, openai };
+  return scriptedModels({
+    files: FILES,
+    prd: PRD,
+    script: (request) => (request.model === 'test-model' ? reply(turns++) : { text: other(request.text) }),
+    env: { GEMINI_API_KEY: 'AIzaSy-test-gemini-key-0123456789', OPENAI_API_KEY: 'sk-test-openai-key-0123456789' },
+  });
 };
 
-/** A repo, the PRD stand-in, and a model whose n-th aider turn (0-based) is answered by `edit`; other model names go to `other`. */
-const setupWith = async (edit: (turn: number) => string, other: (text: string) => string = () => 'OK') => {
-  const repo = await makeTempRepo(FILES);
-  const home = makeTempDir('ao-home-');
-  const gemini = await startGeminiServer([{ text: PRD }]);
-  let turns = 0;
-  const openai = await startOpenAiServer((request) =>
-    request.model === 'test-model' ? { text: edit(turns++) } : { text: other(request.text) },
-  );
-  cleanUp(
-    repo.cleanup,
-    home.cleanup,
-    () => gemini.close(),
-    () => openai.close(),
-  );
-  const env = isolatedEnv(
-    { home: home.dir },
-    {
-      GEMINI_API_KEY: 'AIzaSy-test-gemini-key-0123456789',
-      GOOGLE_GEMINI_BASE_URL: gemini.url,
-      OPENAI_API_KEY: 'sk-test-openai-key-0123456789',
-      OPENAI_API_BASE: openai.url,
-    },
-  );
-  return { repo, env, openai };
-};
+/** A whole-file edit making greet() return `word`. */
+const greeting = (word: string): ChatReply => ({ text: wholeFileEdit('app/greet.py', `def greet():\n    return "${word}"\n`, 'python') });
 
 const readSummary = (repoDir: string): RunSummary => {
   const logDir = path.join(repoDir, '.aider_logs');
@@ -80,7 +42,7 @@ const RUN_ARGS = ['--headless', '--yes', '--change', 'Say hello', '--files', 'ap
 
 describe('--first-wins needs several attempts per task', () => {
   it('is a one-line usage error with one attempt per task', async () => {
-    const { repo, env } = await setup();
+    const { repo, env } = await setup(() => greeting('hello'));
     const result = await runCli([...RUN_ARGS, '--first-wins'], { cwd: repo.dir, env });
     expect(result.exitCode, result.stderr).toBe(2);
     expect(result.stderr.trim()).toBe(
@@ -91,7 +53,7 @@ describe('--first-wins needs several attempts per task', () => {
 
 describe.skipIf('skip' in aider)(`best of 2 with the real aider${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`, () => {
   it('--first-wins: the first attempt to pass the check wins, the other is stopped, and merge takes the winner', async () => {
-    const { repo, env, openai } = await setup();
+    const { repo, env, openai } = await setup((turn) => (turn === 0 ? greeting('hello') : { hang: true }));
     const args = [...RUN_ARGS, '--agents-per-task', '2', '--max-agents', '2', '--first-wins', '--check-cmd', 'grep -q hello app/greet.py'];
     const result = await runCli([...args, '--aider-bin', 'bin' in aider ? aider.bin : ''], { cwd: repo.dir, env });
     expect(result.exitCode, result.stderr).toBe(0);
@@ -99,9 +61,7 @@ describe.skipIf('skip' in aider)(`best of 2 with the real aider${'skip' in aider
     // on a loaded machine) never got one.
     expect(openai.requests.filter((request) => request.kind === 'turn').length).toBeGreaterThanOrEqual(1);
 
-    const logDir = path.join(repo.dir, '.aider_logs');
-    const file = fs.readdirSync(logDir).find((name) => name.startsWith('summary_'));
-    const summary = JSON.parse(fs.readFileSync(path.join(logDir, file!), 'utf8')) as RunSummary;
+    const summary = readSummary(repo.dir);
     expect(summary.status).toBe('succeeded');
     const winner = summary.agents.find((agent) => agent.winner) as AgentSummary;
     const loser = summary.agents.find((agent) => !agent.winner) as AgentSummary;
@@ -127,9 +87,7 @@ describe.skipIf('skip' in aider)(`best of 2 with the real aider${'skip' in aider
   });
 
   it('best of 2: an attempt that fails the check loses, the other wins and is what merge takes', async () => {
-    const { repo, env } = await setupWith((turn) =>
-      wholeFileEdit('app/greet.py', `def greet():\n    return "${turn === 0 ? 'hello' : 'bye'}"\n`, 'python'),
-    );
+    const { repo, env } = await setup((turn) => greeting(turn === 0 ? 'hello' : 'bye'));
     const args = [
       ...RUN_ARGS,
       '--agents-per-task',
@@ -158,8 +116,8 @@ describe.skipIf('skip' in aider)(`best of 2 with the real aider${'skip' in aider
 
   it('best of 2: both pass the check, the judge model picks one with its reason, and merge takes it', async () => {
     const judged: string[] = [];
-    const { repo, env } = await setupWith(
-      () => wholeFileEdit('app/greet.py', 'def greet():\n    return "hello"\n', 'python'),
+    const { repo, env } = await setup(
+      () => greeting('hello'),
       (text) => {
         if (!text.includes('# Attempt')) {
           return JSON.stringify({ progress: 'done', thought: 'the greeting says hello', action: 'finish', message: '', future: '' });

@@ -2,46 +2,28 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findTestAider } from '../support/aider.js';
-import { isolatedEnv, runCli } from '../support/cli.js';
-import { startGeminiServer } from '../support/geminiServer.js';
-import { makeTempDir, makeTempRepo } from '../support/gitRepo.js';
-import { startOpenAiServer, wholeFileEdit } from '../support/openaiServer.js';
+import { expectUserError, runCli } from '../support/cli.js';
+import { wholeFileEdit } from '../support/openaiServer.js';
 import { waitForNoProcess } from '../support/processes.js';
-import { cleanUp } from '../support/cleanUp.js';
+import { scriptedModels } from '../support/scriptedModels.js';
 
 const aider = findTestAider();
 
-/** One line on stderr, `error: ...`, and no stack trace. */
-const expectUserError = (result: { exitCode: number | undefined; stderr: string }, pattern: RegExp) => {
+/** A user mistake: exit 2, one `error: ...` line, no stack trace (support/cli.ts). */
+const expectRefused = (result: { exitCode: number | undefined; stderr: string }, pattern: RegExp) => {
   expect(result.exitCode, result.stderr).toBe(2);
-  const lines = result.stderr.trim().split('\n');
-  expect(lines.at(-1)).toMatch(/^error: /);
-  expect(lines.at(-1)).toMatch(pattern);
-  expect(result.stderr).not.toMatch(/\n\s+at /);
+  expectUserError(result.stderr, pattern);
 };
 
 const FOLLOW_UP = 'Now set A to 11 as well.';
 
 describe.skipIf('skip' in aider)(`follow-up after the app has exited${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`, () => {
   it('continues the agent’s conversation: the message reaches the model, a commit lands, the summary and history are rewritten', async () => {
-    const repo = await makeTempRepo({ 'a.py': 'A = 1\n' });
-    const home = makeTempDir('ao-home-');
-    const gemini = await startGeminiServer([{ text: '# PRD\n\nSet A to 10.\n' }]);
-    const openai = await startOpenAiServer((request) =>
-      request.text.includes(FOLLOW_UP)
-        ? { text: wholeFileEdit('a.py', 'A = 11\n', 'python') }
-        : { text: wholeFileEdit('a.py', 'A = 10\n', 'python') },
-    );
-    cleanUp(
-      repo.cleanup,
-      home.cleanup,
-      () => gemini.close(),
-      () => openai.close(),
-    );
-    const env = isolatedEnv(
-      { home: home.dir },
-      { GEMINI_API_KEY: 'g', GOOGLE_GEMINI_BASE_URL: gemini.url, OPENAI_API_KEY: 'sk-x', OPENAI_API_BASE: openai.url },
-    );
+    const { repo, home, openai, env } = await scriptedModels({
+      files: { 'a.py': 'A = 1\n' },
+      prd: '# PRD\n\nSet A to 10.\n',
+      script: (request) => ({ text: wholeFileEdit('a.py', request.text.includes(FOLLOW_UP) ? 'A = 11\n' : 'A = 10\n', 'python') }),
+    });
     const bin = 'bin' in aider ? aider.bin : '';
     const run = await runCli(
       ['--headless', '--yes', '--change', 'Set A to 10', '--files', 'a.py', '--model', 'openai/test-model', '--aider-bin', bin],
@@ -49,19 +31,19 @@ describe.skipIf('skip' in aider)(`follow-up after the app has exited${'skip' in 
     );
     expect(run.exitCode, run.stderr).toBe(0);
     const runId = /Run (\d{8}-\d{6}-[0-9a-f]{4})/.exec(run.stderr)![1]!;
-    const runsDir = path.join(home.dir, 'data', 'runs');
+    const runsDir = path.join(home, 'data', 'runs');
     await waitForNoProcess(runsDir);
 
     // Mistakes first: each one line, exit 2, nothing started.
-    expectUserError(
+    expectRefused(
       await runCli(['follow-up', '--agent', '3', '--message', 'x'], { cwd: repo.dir, env }),
       new RegExp(`^error: run ${runId} has no agent 3 \\(its agents: 1\\): pass one of them to --agent$`),
     );
-    expectUserError(
+    expectRefused(
       await runCli(['follow-up', '20990101-000000-dead', '--agent', '1', '--message', 'x'], { cwd: repo.dir, env }),
       /^error: no run 20990101-000000-dead in the history \(.*runs\.db\): see `aider-orchestrator runs`$/,
     );
-    expectUserError(
+    expectRefused(
       await runCli(['follow-up', '--agent', '1', '--message', '   '], { cwd: repo.dir, env }),
       /^error: the follow-up message is empty: pass --message "<what the agent should do next>"$/,
     );
@@ -95,7 +77,7 @@ describe.skipIf('skip' in aider)(`follow-up after the app has exited${'skip' in 
     // Once its worktree is removed, there is no conversation to continue.
     const cleaned = await runCli(['clean', '--yes'], { cwd: repo.dir, env });
     expect(cleaned.exitCode, cleaned.stderr).toBe(0);
-    expectUserError(
+    expectRefused(
       await runCli(['follow-up', runId, '--agent', '1', '--message', 'x'], { cwd: repo.dir, env }),
       new RegExp(`^error: agent 1 of run ${runId} has no worktree \\(.*\\): there is no conversation to continue; start a new run$`),
     );

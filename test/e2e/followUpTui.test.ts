@@ -2,69 +2,54 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findTestAider } from '../support/aider.js';
-import { CLI_MAIN, isolatedEnv } from '../support/cli.js';
-import { startGeminiServer } from '../support/geminiServer.js';
-import { makeTempDir, makeTempRepo } from '../support/gitRepo.js';
-import { startOpenAiServer, wholeFileEdit } from '../support/openaiServer.js';
+import { CLI_MAIN } from '../support/cli.js';
+import { wholeFileEdit } from '../support/openaiServer.js';
 import { processesWith, waitForNoProcess } from '../support/processes.js';
 import { PtyScreen } from '../support/ptyScreen.js';
 import { waitFor } from '../support/waitFor.js';
 import { cleanUp } from '../support/cleanUp.js';
+import { scriptedModels } from '../support/scriptedModels.js';
 
 const aider = findTestAider();
 
 const FOLLOW_UP = 'Now set A to 11 as well.';
 
+/**
+ * The app in a real terminal, run to its summary: its one agent sets A to 10, and a later turn
+ * whose text holds `marker` sets A to `next`. Everything ends with the test.
+ */
+const runToSummary = async (marker: string, next: string) => {
+  const world = await scriptedModels({
+    files: { 'a.py': 'A = 1\n' },
+    prd: '# PRD\n\nSet A to 10.\n',
+    script: (request) => ({ text: wholeFileEdit('a.py', request.text.includes(marker) ? next : 'A = 10\n', 'python') }),
+    env: { TERM: 'xterm-256color' },
+  });
+  const args = [
+    '--yes',
+    '--change',
+    'Set A',
+    '--files',
+    'a.py',
+    '--model',
+    'openai/test-model',
+    '--aider-bin',
+    'bin' in aider ? aider.bin : '',
+  ];
+  const screen = new PtyScreen(process.execPath, [CLI_MAIN, ...args], { cwd: world.repo.dir, env: world.env, cols: 120, rows: 40 });
+  cleanUp(() => screen.close());
+  await screen.expectScreen((text) => {
+    expect(text).toContain('Summary · run');
+    expect(text).toMatch(/#1\s+✔ succeeded\s+1\s/);
+    expect(text).toMatch(/f follow-up/);
+  }, 200_000);
+  return { ...world, screen, runsDir: path.join(world.home, 'data', 'runs') };
+};
+
 describe.skipIf('skip' in aider)(`f on the summary, in a real terminal${'skip' in aider ? ` (skipped: ${aider.skip})` : ''}`, () => {
   it('types the follow-up into the agent’s idle aider: the model gets it, a commit lands, the summary is updated', async () => {
-    const repo = await makeTempRepo({ 'a.py': 'A = 1\n' });
-    const home = makeTempDir('ao-home-');
-    const gemini = await startGeminiServer([{ text: '# PRD\n\nSet A to 10.\n' }]);
-    const openai = await startOpenAiServer((request) =>
-      request.text.includes(FOLLOW_UP)
-        ? { text: wholeFileEdit('a.py', 'A = 11\n', 'python') }
-        : { text: wholeFileEdit('a.py', 'A = 10\n', 'python') },
-    );
-    cleanUp(
-      repo.cleanup,
-      home.cleanup,
-      () => gemini.close(),
-      () => openai.close(),
-    );
-    const env = isolatedEnv(
-      { home: home.dir },
-      {
-        TERM: 'xterm-256color',
-        GEMINI_API_KEY: 'g',
-        GOOGLE_GEMINI_BASE_URL: gemini.url,
-        OPENAI_API_KEY: 'sk-x',
-        OPENAI_API_BASE: openai.url,
-      },
-    );
-    const screen = new PtyScreen(
-      process.execPath,
-      [
-        CLI_MAIN,
-        '--yes',
-        '--change',
-        'Set A',
-        '--files',
-        'a.py',
-        '--model',
-        'openai/test-model',
-        '--aider-bin',
-        'bin' in aider ? aider.bin : '',
-      ],
-      { cwd: repo.dir, env, cols: 120, rows: 40 },
-    );
-    cleanUp(() => screen.close());
-    await screen.expectScreen((text) => {
-      expect(text).toContain('Summary · run');
-      expect(text).toMatch(/#1\s+✔ succeeded\s+1\s/);
-      expect(text).toMatch(/f follow-up/);
-    }, 200_000);
+    const { repo, openai, screen, runsDir } = await runToSummary(FOLLOW_UP, 'A = 11\n');
     // The finished agent's aider waits at its prompt.
-    const runsDir = path.join(home.dir, 'data', 'runs');
     expect((await processesWith(runsDir)).filter((line) => line.includes('--analytics-log'))).toHaveLength(1);
 
     screen.press('f');
@@ -100,47 +85,7 @@ describe.skipIf('skip' in aider)(`f on the summary, in a real terminal${'skip' i
 
   it('review comments on the diff reach the agent as one turn (S): the model gets them, a commit lands', async () => {
     const COMMENT = 'Use twelve here, not ten.';
-    const repo = await makeTempRepo({ 'a.py': 'A = 1\n' });
-    const home = makeTempDir('ao-home-');
-    const gemini = await startGeminiServer([{ text: '# PRD\n\nSet A to 10.\n' }]);
-    const openai = await startOpenAiServer((request) =>
-      request.text.includes(COMMENT)
-        ? { text: wholeFileEdit('a.py', 'A = 12\n', 'python') }
-        : { text: wholeFileEdit('a.py', 'A = 10\n', 'python') },
-    );
-    cleanUp(
-      repo.cleanup,
-      home.cleanup,
-      () => gemini.close(),
-      () => openai.close(),
-    );
-    const env = isolatedEnv(
-      { home: home.dir },
-      {
-        TERM: 'xterm-256color',
-        GEMINI_API_KEY: 'g',
-        GOOGLE_GEMINI_BASE_URL: gemini.url,
-        OPENAI_API_KEY: 'sk-x',
-        OPENAI_API_BASE: openai.url,
-      },
-    );
-    const args = [
-      '--yes',
-      '--change',
-      'Set A',
-      '--files',
-      'a.py',
-      '--model',
-      'openai/test-model',
-      '--aider-bin',
-      'bin' in aider ? aider.bin : '',
-    ];
-    const screen = new PtyScreen(process.execPath, [CLI_MAIN, ...args], { cwd: repo.dir, env, cols: 120, rows: 40 });
-    cleanUp(() => screen.close());
-    await screen.expectScreen((text) => {
-      expect(text).toContain('Summary · run');
-      expect(text).toMatch(/#1\s+✔ succeeded\s+1\s/);
-    }, 200_000);
+    const { repo, openai, screen, runsDir } = await runToSummary(COMMENT, 'A = 12\n');
 
     screen.press('d');
     await screen.expectScreen((text) => {
@@ -164,7 +109,7 @@ describe.skipIf('skip' in aider)(`f on the summary, in a real terminal${'skip' i
     await waitFor(() => turns().length === 2, 'the comments to reach the model as one turn');
     expect(turns()[0]!.text).not.toContain(COMMENT);
     expect(turns()[1]!.text).toContain(COMMENT);
-    const runId = fs.readdirSync(path.join(home.dir, 'data', 'runs'))[0]!;
+    const runId = fs.readdirSync(runsDir)[0]!;
     const commits = async () => (await repo.git('log', '--format=%s', `main..aider-orchestrator/${runId}/agent-1`)).trim().split('\n');
     await waitFor(async () => (await commits()).length === 2, 'the second commit', 60_000);
 
@@ -172,6 +117,6 @@ describe.skipIf('skip' in aider)(`f on the summary, in a real terminal${'skip' i
     await screen.expectScreen((text) => expect(text).toMatch(/#1\s+✔ succeeded\s+2\s/), 120_000);
     screen.press('q');
     expect(await screen.exited).toBe(0);
-    await waitForNoProcess(path.join(home.dir, 'data', 'runs'));
+    await waitForNoProcess(runsDir);
   }, 300_000);
 });
