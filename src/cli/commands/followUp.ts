@@ -5,9 +5,8 @@ import { text } from 'node:stream/consumers';
 import { UserError } from '../../errors.js';
 import { followUpRun } from '../../orchestrator/createRun.js';
 import { exitCodeFor } from '../../orchestrator/exitCode.js';
-import { runHeadless } from '../headless.js';
-import { runInTui } from '../tui.js';
-import { type CommandContext, isHeadless, positiveInt, terminalSize } from './command.js';
+import { type CommandContext, positiveInt } from './command.js';
+import { rebuiltRunSurface } from './rebuiltRun.js';
 
 export interface FollowUpOptions {
   agent: number;
@@ -62,8 +61,7 @@ const readMessageFile = async (file: string, stdin: NodeJS.ReadStream = process.
 export const followUpCommand = async (runId: string | undefined, options: FollowUpOptions): Promise<number> => {
   // No message at all is refused as an empty one (followUpRun), before anything starts.
   const message = options.messageFile !== undefined ? await readMessageFile(options.messageFile) : (options.message ?? '');
-  const headless = isHeadless(options.headless);
-  const warnings: string[] = [];
+  const surface = rebuiltRunSurface(options.headless);
   const run = await followUpRun({
     runId,
     repo: options.repo,
@@ -71,12 +69,12 @@ export const followUpCommand = async (runId: string | undefined, options: Follow
     message,
     cwd: process.cwd(),
     env: process.env,
-    terminalSize: terminalSize(headless),
-    warn: (line) => (headless ? process.stderr.write(`warning: ${line}\n`) : warnings.push(line)),
+    terminalSize: surface.terminalSize,
+    warn: surface.warn,
     trustRepo: options.trustRepo === true,
-    keepIdleSessions: !headless,
+    keepIdleSessions: surface.keepIdleSessions,
   });
-  const code = headless ? await runHeadless(run) : await runInTui(run, { warnings, yes: true });
+  const code = await surface.drive(run);
   const agent = run.summary?.agents.find((candidate) => candidate.id === options.agent);
   if (!agent) return code;
   const commits = `${agent.commits.length} commit${agent.commits.length === 1 ? '' : 's'}`;

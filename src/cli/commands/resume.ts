@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { resumeRun } from '../../orchestrator/createRun.js';
-import { runHeadless } from '../headless.js';
-import { runInTui } from '../tui.js';
-import { type CommandContext, isHeadless, terminalSize } from './command.js';
+import type { CommandContext } from './command.js';
+import { rebuiltRunSurface } from './rebuiltRun.js';
 
 interface ResumeOptions {
   headless?: boolean;
@@ -20,18 +19,15 @@ export const registerResume = (program: Command, context: CommandContext): Comma
 
 /** `aider-orchestrator resume [run]`: continue an unfinished run, in the TUI or headless. */
 export const resumeCommand = async (runId: string | undefined, options: ResumeOptions): Promise<number> => {
-  const headless = isHeadless(options.headless);
-  const warnings: string[] = [];
+  const surface = rebuiltRunSurface(options.headless);
   const run = await resumeRun({
     runId,
     cwd: process.cwd(),
     env: process.env,
-    terminalSize: terminalSize(headless),
-    warn: (message) => (headless ? process.stderr.write(`warning: ${message}\n`) : warnings.push(message)),
+    terminalSize: surface.terminalSize,
+    warn: surface.warn,
     trustRepo: options.trustRepo === true,
-    // In the TUI a finished agent's aider waits at its prompt for a follow-up (`f` on the summary).
-    keepIdleSessions: !headless,
+    keepIdleSessions: surface.keepIdleSessions,
   });
-  if (headless) return runHeadless(run);
-  return runInTui(run, { warnings, yes: true });
+  return surface.drive(run);
 };
