@@ -1,11 +1,12 @@
 import { SUPERVISOR_ROLE } from '../config/providers.js';
 import { CancelledError, UserError } from '../errors.js';
 import type { Redactor } from '../logs/redact.js';
-import { addModelUsage, noUsage, UnusableOutputError, type JsonSchema, type LlmClient, type ModelUsage } from './client.js';
+import { addModelUsage, noUsage, type JsonSchema, type LlmClient, type ModelUsage } from './client.js';
 import { JUDGE_SYSTEM_INSTRUCTION, judgePrompt } from './prompts.js';
-import { DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from './retry.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 import { boundDiff, headBounded } from './supervisorContext.js';
 import { oneLine } from './transportErrors.js';
+import { askForObject } from './askForObject.js';
 
 /**
  * The judge of best-of-n (--agents-per-task): the supervisor model reads a task and the diffs of
@@ -144,25 +145,14 @@ export const pickAttempt = async (client: LlmClient, input: JudgeInput, options:
       signal,
     };
     const retry = { ...DEFAULT_RETRY_POLICY, ...options.retry, label: provider, signal };
-    let problem = '';
-    for (let attempt = 1; attempt <= 2; attempt++) {
-      try {
-        const reply = await withRetry(() => client.generateObject(request), retry);
-        if (reply.usage) usage = addModelUsage(usage, reply.usage);
-        const { label, reason } = parseJudgement(reply.value, labels);
-        return { ok: true, label, reason: redactor.redact(reason), usage };
-      } catch (error) {
-        if (error instanceof UnusableOutputError) {
-          if (error.usage) usage = addModelUsage(usage, error.usage);
-          problem = error.message;
-        } else if (error instanceof BadJudgementError) {
-          problem = error.message;
-        } else {
-          throw error;
-        }
-      }
-    }
-    return fail(`${model} gave an unusable answer twice: ${problem}`);
+    const asked = await askForObject(client, request, {
+      retry,
+      parse: (value) => parseJudgement(value, labels),
+      rejected: (error) => error instanceof BadJudgementError,
+      onUsage: (spent) => (usage = addModelUsage(usage, spent)),
+    });
+    if (!asked.ok) return fail(`${model} gave an unusable answer twice: ${asked.problem}`);
+    return { ok: true, label: asked.value.label, reason: redactor.redact(asked.value.reason), usage };
   } catch (error) {
     if (error instanceof CancelledError || signal?.aborted) return fail('cancelled', true);
     if (error instanceof UserError) return fail(`${model}: ${error.message}`);

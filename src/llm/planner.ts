@@ -1,9 +1,10 @@
 import { PRD_ROLE } from '../config/providers.js';
 import { UserError } from '../errors.js';
-import { UnusableOutputError, type JsonSchema, type LlmClient } from './client.js';
+import type { JsonSchema, LlmClient } from './client.js';
 import { planPrompt, PLAN_SYSTEM_INSTRUCTION } from './prompts.js';
-import { DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from './retry.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 import type { ProposedTask } from '../plan/types.js';
+import { askForObject } from './askForObject.js';
 
 export interface ProposePlanOptions {
   /** The PRD model, in aider's notation: it writes the plan too. */
@@ -85,14 +86,13 @@ export const proposePlan = async (client: LlmClient, options: ProposePlanOptions
   };
   const retry = { ...DEFAULT_RETRY_POLICY, ...options.retry, label: provider, onRetry: options.onRetry, signal: options.signal };
 
-  let problem = '';
-  for (let attempt = 1; attempt <= 2; attempt++) {
-    try {
-      return parseProposedTasks((await withRetry(() => client.generateObject(request), retry)).value);
-    } catch (error) {
-      if (!(error instanceof BadPlanError || error instanceof UnusableOutputError)) throw error;
-      problem = error.message;
-    }
-  }
-  throw new UserError(`${provider} returned an unusable plan twice (${problem}): run again, or pass --files to choose the files yourself`);
+  const asked = await askForObject(client, request, {
+    retry,
+    parse: parseProposedTasks,
+    rejected: (error) => error instanceof BadPlanError,
+  });
+  if (asked.ok) return asked.value;
+  throw new UserError(
+    `${provider} returned an unusable plan twice (${asked.problem}): run again, or pass --files to choose the files yourself`,
+  );
 };

@@ -1,8 +1,9 @@
 import { PRD_ROLE } from '../config/providers.js';
 import { UserError } from '../errors.js';
-import { UnusableOutputError, type JsonSchema, type LlmClient } from './client.js';
+import type { JsonSchema, LlmClient } from './client.js';
 import { PULL_REQUEST_SYSTEM_INSTRUCTION, pullRequestPrompt, type PullRequestPromptInput } from './prompts.js';
-import { DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from './retry.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
+import { askForObject } from './askForObject.js';
 
 export interface PullRequestText {
   title: string;
@@ -95,14 +96,11 @@ export const writePullRequestText = async (client: LlmClient, options: WritePull
     signal: options.signal,
   };
   const retry = { ...DEFAULT_RETRY_POLICY, ...options.retry, label: provider, signal: options.signal };
-  let problem = '';
-  for (let attempt = 1; attempt <= 2; attempt++) {
-    try {
-      return parsePullRequestText((await withRetry(() => client.generateObject(request), retry)).value);
-    } catch (error) {
-      if (!(error instanceof BadTextError || error instanceof UnusableOutputError)) throw error;
-      problem = error.message;
-    }
-  }
-  throw new UserError(`${provider} returned an unusable pull request text twice (${problem})`);
+  const asked = await askForObject(client, request, {
+    retry,
+    parse: parsePullRequestText,
+    rejected: (error) => error instanceof BadTextError,
+  });
+  if (asked.ok) return asked.value;
+  throw new UserError(`${provider} returned an unusable pull request text twice (${asked.problem})`);
 };

@@ -2,11 +2,12 @@ import { SUPERVISOR_ROLE } from '../config/providers.js';
 import { CancelledError, UserError } from '../errors.js';
 import type { Redactor } from '../logs/redact.js';
 import type { DecisionRecord } from '../logs/types.js';
-import { addModelUsage, noUsage, UnusableOutputError, type JsonSchema, type LlmClient, type ModelUsage } from './client.js';
+import { addModelUsage, noUsage, type JsonSchema, type LlmClient, type ModelUsage } from './client.js';
 import { supervisorPrompt, SUPERVISOR_SYSTEM_INSTRUCTION } from './prompts.js';
-import { DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from './retry.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 import { buildSupervisorContext, type SupervisorInput } from './supervisorContext.js';
 import { oneLine } from './transportErrors.js';
+import { askForObject } from './askForObject.js';
 
 /**
  * What the supervisor may decide after a turn: type an instruction into the agent's session, run
@@ -165,24 +166,14 @@ export const decideNextStep = async (client: LlmClient, input: SupervisorInput, 
       signal,
     };
     const retry = { ...DEFAULT_RETRY_POLICY, ...options.retry, label: provider, onRetry: options.onRetry, signal };
-    let problem = '';
-    for (let attempt = 1; attempt <= 2; attempt++) {
-      try {
-        const reply = await withRetry(() => client.generateObject(request), retry);
-        if (reply.usage) usage = addModelUsage(usage, reply.usage);
-        return { ok: true, decision: parseDecision(reply.value), usage };
-      } catch (error) {
-        if (error instanceof UnusableOutputError) {
-          if (error.usage) usage = addModelUsage(usage, error.usage);
-          problem = error.message;
-        } else if (error instanceof BadDecisionError) {
-          problem = error.message;
-        } else {
-          throw error;
-        }
-      }
-    }
-    return fail(`the supervisor model ${model} gave an unusable decision twice (${problem})`);
+    const asked = await askForObject(client, request, {
+      retry,
+      parse: parseDecision,
+      rejected: (error) => error instanceof BadDecisionError,
+      onUsage: (spent) => (usage = addModelUsage(usage, spent)),
+    });
+    if (!asked.ok) return fail(`the supervisor model ${model} gave an unusable decision twice (${asked.problem})`);
+    return { ok: true, decision: asked.value, usage };
   } catch (error) {
     if (error instanceof CancelledError || signal?.aborted) return fail('the supervisor was cancelled', { cancelled: true });
     if (error instanceof UserError) return fail(`the supervisor model ${model} failed: ${error.message}`);
